@@ -1,0 +1,17 @@
+"""The patient portal's own pages."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "booking/home.html")
+
+
+@require_GET
+def alerts(request: HttpRequest) -> HttpResponse:
+    return render(request, "booking/alerts.html")

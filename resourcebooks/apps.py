@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ResourceBooksConfig(AppConfig):
+    name = "resourcebooks"
+    verbose_name = "Ressurstimebøker"

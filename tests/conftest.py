@@ -1,0 +1,53 @@
+"""Shared fixtures, and the rule for tests that need a real service.
+
+Tests marked ``postgres``, ``redis`` or ``browser`` are skipped when that service is not configured
+on this machine (so ``make test`` runs on a bare machine). ``.ci/run`` configures all of them and fails
+the run if any test was skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    reasons = {
+        "postgres": None if settings.USING_POSTGRES else "needs PostgreSQL: set DATABASE_URL=postgres://…",
+        "redis": None if settings.REDIS_URL else "needs Redis: set REDIS_URL=redis://…",
+        "browser": None if shutil.which(CHROMIUM) else f"needs Chromium at {CHROMIUM} (apt-get install chromium)",
+    }
+    for item in items:
+        for marker, reason in reasons.items():
+            if reason and marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture
+def support_user(django_user_model):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        username="support", password="pw-support-123", first_name="Nora", last_name="Kundesenter"
+    )
+    user.groups.add(Group.objects.get_or_create(name=settings.NHN_SUPPORT_GROUP)[0])
+    return user
+
+
+@pytest.fixture
+def support_client(client, support_user):
+    client.force_login(support_user)
+    return client
+
+
+@pytest.fixture
+def other_staff_client(client, django_user_model):
+    """A logged-in user who is not in the NHN support group (e.g. a clinic worker)."""
+    user = django_user_model.objects.create_user(username="klinikk", password="pw-klinikk-123", is_staff=True)
+    client.force_login(user)
+    return client
