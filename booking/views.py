@@ -15,3 +15,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def alerts(request: HttpRequest) -> HttpResponse:
     return render(request, "booking/alerts.html")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A missing or stale CSRF token: say so in Norwegian, in the portal's layout; nothing was changed."""
+    return render(request, "403_csrf.html", status=403)

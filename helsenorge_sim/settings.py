@@ -153,6 +153,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Outside production WhiteNoise serves straight from the finders; production serves the collected,
+# compressed and fingerprinted files from STATIC_ROOT.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+if not PRODUCTION:
+    STATIC_ROOT = None  # type: ignore[assignment]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -203,3 +209,5 @@ LOGGING = {
 
 # Name of the group whose members may use the NHN support pages.
 NHN_SUPPORT_GROUP = "NHN support"
+
+CSRF_FAILURE_VIEW = "booking.views.csrf_failure"
