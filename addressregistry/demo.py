@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
 from .models import Organisation, Service
 from .services import service_processes_apply
 
@@ -132,3 +136,24 @@ def seed_addressregistry() -> dict[str, int]:
                 )
                 counts["process_changes"] += len(changes)
     return counts
+
+
+# Demo passwords are printed on purpose: this is a simulator with synthetic data only.
+SUPPORT_USERS = (("nhn-support", "Nora Kundesenter", "nhn-support-demo"),)
+
+
+def seed_support_users() -> list[tuple[str, str, str]]:
+    """NHN support users; returns (username, password, description) to print."""
+    User = get_user_model()
+    group, _ = Group.objects.get_or_create(name=settings.NHN_SUPPORT_GROUP)
+    printed = []
+    for username, full_name, password in SUPPORT_USERS:
+        first, _, last = full_name.partition(" ")
+        user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
+        if created:
+            # Set only on creation so that a second run changes nothing (a new hash would).
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        user.groups.add(group)
+        printed.append((username, password, f"{full_name}, NHN kundesenter"))
+    return printed

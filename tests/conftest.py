@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import shutil
 
+import factory
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -51,3 +53,15 @@ def other_staff_client(client, django_user_model):
     user = django_user_model.objects.create_user(username="klinikk", password="pw-klinikk-123", is_staff=True)
     client.force_login(user)
     return client
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"bruker{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Bruker {n}")
+    password = factory.PostGenerationMethodCall("set_password", "pw-test-123")

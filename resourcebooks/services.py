@@ -1,0 +1,209 @@
+"""Writes of the clinic's side. Each service owns its transaction and says what it locks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import Slot, Timebook, WeekTemplate
+
+# Publishing reaches at most this far ahead of today (about a year).
+MAX_PUBLISH_DAYS = 366
+BULK_BATCH = 5000
+
+
+def _tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _fmt_date(day: dt.date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+def _fmt_local(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%d.%m.%Y kl. %H:%M")
+
+
+def local_day_bounds(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """UTC instants of local midnight at the start of ``date_from`` and the end of ``date_to``."""
+    tz = _tz()
+    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    created: int
+    existing: int
+    date_from: dt.date
+    date_to: dt.date
+
+    @property
+    def message(self) -> str:
+        period = f"{_fmt_date(self.date_from)}–{_fmt_date(self.date_to)}"
+        if self.created == 0 and self.existing:
+            return f"Ingen nye timer: alle {self.existing} timer i perioden {period} var publisert fra før."
+        if self.created == 0:
+            return f"Ingen timer å publisere i perioden {period}."
+        text = f"Publiserte {self.created} nye timer for perioden {period}."
+        if self.existing:
+            text += f" {self.existing} timer fantes fra før og ble ikke laget på nytt."
+        return text
+
+
+def template_validate(template: WeekTemplate) -> None:
+    """The template's own rules, shared by the admin form and ``slots_publish``."""
+    errors: dict[str, str] = {}
+    if not template.weekdays or any(d not in range(7) for d in template.weekdays):
+        errors["weekdays"] = "Velg minst én ukedag."
+    if template.start_time and template.end_time:
+        if template.end_time <= template.start_time:
+            errors["end_time"] = "Sluttidspunktet må være etter starttidspunktet."
+        elif template.slot_minutes and template.window_minutes % template.slot_minutes:
+            errors["slot_minutes"] = (
+                f"Timelengden ({template.slot_minutes} min) går ikke opp i tidsrommet "
+                f"{template.start_time:%H:%M}–{template.end_time:%H:%M} ({template.window_minutes} min)."
+            )
+    if template.valid_from and template.valid_to and template.valid_to < template.valid_from:
+        errors["valid_to"] = "«Gyldig til» kan ikke være før «gyldig fra»."
+    if errors:
+        raise ValidationError(errors)
+
+
+def template_slot_times(
+    template: WeekTemplate, date_from: dt.date, date_to: dt.date
+) -> Iterator[tuple[dt.datetime, dt.datetime]]:
+    """The (start, end) UTC instants a template gives on the days from ``date_from`` to ``date_to``.
+
+    Week templates think in local wall-clock time: a 08:00 slot is 08:00 in Oslo on either side of a
+    DST change. Wall-clock times that do not exist (the hour skipped in March) are left out; the end is
+    the start plus the slot length in absolute time, so the repeated hour in October never makes a
+    slot longer than the template says.
+    """
+    tz = _tz()
+    length = dt.timedelta(minutes=template.slot_minutes)
+    weekdays = set(template.weekdays)
+    day = date_from
+    while day <= date_to:
+        if day.weekday() in weekdays:
+            wall = dt.datetime.combine(day, template.start_time)
+            last = dt.datetime.combine(day, template.end_time)
+            while wall + length <= last:
+                local = wall.replace(tzinfo=tz)
+                start = local.astimezone(dt.UTC)
+                if start.astimezone(tz).replace(tzinfo=None) == wall:  # the wall time exists
+                    yield start, start + length
+                wall += length
+        day += dt.timedelta(days=1)
+
+
+def slots_publish(
+    *, template: WeekTemplate, date_from: dt.date, date_to: dt.date, today: dt.date | None = None
+) -> PublishResult:
+    """Turn a week template into free slots over a date range, in bulk.
+
+    Idempotent: slots that already exist with the same start and end (in any state, withdrawn included,
+    so a withdrawn holiday stays withdrawn) are counted, not created again. Refuses, creating nothing,
+    when a new slot would overlap another slot of the timebook, when the range starts in the past or
+    reaches more than ``MAX_PUBLISH_DAYS`` ahead.
+
+    Locks the timebook row (``SELECT … FOR UPDATE``) so two publishes into the same timebook are
+    serialised and the overlap check sees what the other one inserted.
+    """
+    today = today or timezone.localdate()
+    template_validate(template)
+    if date_to < date_from:
+        raise ValidationError({"date_to": "Til-datoen kan ikke være før fra-datoen."})
+    if date_from < today:
+        raise ValidationError(
+            {"date_from": "Kan ikke publisere timer tilbake i tid. Velg en fra-dato fra og med i dag."}
+        )
+    horizon = today + dt.timedelta(days=MAX_PUBLISH_DAYS)
+    if date_to > horizon:
+        raise ValidationError(
+            {"date_to": f"Kan publisere høyst ett år fram i tid, det vil si til og med {_fmt_date(horizon)}."}
+        )
+    first = max(date_from, template.valid_from)
+    last = min(date_to, template.valid_to)
+    if last < first:
+        raise ValidationError(
+            f"Ukemalen gjelder ikke i perioden {_fmt_date(date_from)}–{_fmt_date(date_to)} "
+            f"(den er gyldig {_fmt_date(template.valid_from)}–{_fmt_date(template.valid_to)})."
+        )
+    now = timezone.now()
+    candidates = [(s, e) for s, e in template_slot_times(template, first, last) if s > now]
+    if not candidates:
+        return PublishResult(created=0, existing=0, date_from=first, date_to=last)
+
+    with transaction.atomic():
+        Timebook.objects.select_for_update().filter(pk=template.timebook_id).get()
+        existing = sorted(
+            Slot.objects.filter(
+                timebook_id=template.timebook_id, start__lt=candidates[-1][1], end__gt=candidates[0][0]
+            ).values_list("start", "end")
+        )
+        already = set(existing)
+        new = [c for c in candidates if c not in already]
+        _refuse_overlaps(new, existing)
+        Slot.objects.bulk_create(
+            [
+                Slot(
+                    timebook_id=template.timebook_id,
+                    location_id=template.location_id,
+                    template=template,
+                    start=start,
+                    end=end,
+                )
+                for start, end in new
+            ],
+            batch_size=BULK_BATCH,
+        )
+    return PublishResult(created=len(new), existing=len(candidates) - len(new), date_from=first, date_to=last)
+
+
+def _refuse_overlaps(
+    new: list[tuple[dt.datetime, dt.datetime]], existing: list[tuple[dt.datetime, dt.datetime]]
+) -> None:
+    """Both lists sorted by start; existing slots never overlap each other, so one sweep finds every clash."""
+    clashes = []
+    i = 0
+    for start, end in new:
+        while i < len(existing) and existing[i][1] <= start:
+            i += 1
+        if i < len(existing) and existing[i][0] < end:
+            clashes.append((start, existing[i][0]))
+    if clashes:
+        first_new, first_old = clashes[0]
+        raise ValidationError(
+            f"Ingen timer ble publisert: {len(clashes)} nye timer ville overlappe timer som allerede finnes i "
+            f"timeboken (første: {_fmt_local(first_new)} mot eksisterende time {_fmt_local(first_old)}). "
+            "En timebok er én persons kalender, så timene kan ikke overlappe."
+        )
+
+
+def slots_withdraw(*, timebook: Timebook, date_from: dt.date, date_to: dt.date) -> int:
+    """Withdraw every free slot of the timebook on the local days ``date_from``–``date_to`` (absence, holidays).
+
+    One conditional ``UPDATE … WHERE state = 'free'``: held and booked slots belong to citizens and are
+    left alone, and a slot a citizen claims at the same moment is either claimed or withdrawn, never both.
+    """
+    if date_to < date_from:
+        raise ValidationError({"date_to": "Til-datoen kan ikke være før fra-datoen."})
+    start, end = local_day_bounds(date_from, date_to)
+    return Slot.objects.filter(timebook=timebook, state=Slot.State.FREE, start__gte=start, start__lt=end).update(
+        state=Slot.State.WITHDRAWN
+    )
+
+
+def slots_withdraw_selected(*, slots: QuerySet[Slot]) -> int:
+    """Withdraw the free slots among ``slots`` (one conditional UPDATE; others are left as they are)."""
+    return slots.filter(state=Slot.State.FREE).update(state=Slot.State.WITHDRAWN)
