@@ -50,32 +50,48 @@ class DemoTimebook:
 TIMEBOOKS: tuple[DemoTimebook, ...] = (
     # Source 000: vaccine at the municipality's Smittevern.
     DemoTimebook(
-        8100011, "Influensavaksine", "vaksine", 5,
+        8100011,
+        "Influensavaksine",
+        "vaksine",
+        5,
         (DemoTemplate("Feberpoliklinikken", "Feberpoliklinikk inngang A", MON_FRI, dt.time(8), dt.time(15)),),
-        description=EPJ_TEXT, time_type="Influensavaksine",
+        description=EPJ_TEXT,
+        time_type="Influensavaksine",
     ),
     # Source 002: «1. mai 2021, kl. 08:00: Time til koronatest hos Koronatest1 Beste kommune», Oppmøtested: Hall 1.
     DemoTimebook(
-        8100101, "Koronatest1", "koronatest", 20,
+        8100101,
+        "Koronatest1",
+        "koronatest",
+        20,
         (DemoTemplate("Hall 1", "Hall 1", MON_FRI, dt.time(8), dt.time(12)),),
         time_type="Koronatest",
     ),
     # Source 002: the vaccination room «i Testveien 1».
     DemoTimebook(
-        8100102, "Covid-19 vaksinering", "koronavaksine", 10,
+        8100102,
+        "Covid-19 vaksinering",
+        "koronavaksine",
+        10,
         (DemoTemplate("Vaksinasjonslokalet", "Testveien 1", [0, 2, 4], dt.time(9), dt.time(14)),),
         description="Timebestilling for koronavirusvaksine hos kommunens vaksinasjonslokale, i Testveien 1",
         time_type="Koronavaksine",
     ),
     # Source 002: a koronatest timebook on Legevakt is shown only locally (the diagnosis warns).
     DemoTimebook(
-        8100103, "Koronatest legevakt", "koronatest", 15,
+        8100103,
+        "Koronatest legevakt",
+        "koronatest",
+        15,
         (DemoTemplate("Legevakten", "Legevakten, inngang B", [5, 6], dt.time(10), dt.time(14)),),
         time_type="Koronatest legevakt",
     ),
     # Source 002: «Kovidtest» in Dhs kommune, whose Smittevern lacks Timereservasjon (support finds it).
     DemoTimebook(
-        8100201, "Kovidtest", "koronatest", 15,
+        8100201,
+        "Kovidtest",
+        "koronatest",
+        15,
         (DemoTemplate("Helsestasjonen", "Helsestasjonen i Dhs", MON_FRI, dt.time(9), dt.time(11)),),
         description=(
             "Dette er en tjeneste ved kommunen sin helsestasjon hvor du kan bestille Covid-19 test. "
@@ -85,27 +101,44 @@ TIMEBOOKS: tuple[DemoTimebook, ...] = (
     ),
     # Source 002: the «mellomløsning» service still shows a role instead of this timebook.
     DemoTimebook(
-        8100202, "Koronatest alle tjenester hn", "koronatest", 15,
+        8100202,
+        "Koronatest alle tjenester hn",
+        "koronatest",
+        15,
         (DemoTemplate("Teststasjonen", "Teststasjonen i Dhs", MON_FRI, dt.time(12), dt.time(14)),),
         time_type="Koronatest alle tjenester",
     ),
     # Source 001: «Influensa» at the GP office, three places to choose under «Velg sted».
     DemoTimebook(
-        8100302, "Influensa", "vaksine", 15,
+        8100302,
+        "Influensa",
+        "vaksine",
+        15,
         (
-            DemoTemplate("Influenza", "Influensaveien 3a, 1325 Lysaker", [0, 2], dt.time(8), dt.time(12),
-                         "Dette er en influensavaksine som vises på Helsenorge"),
+            DemoTemplate(
+                "Influenza",
+                "Influensaveien 3a, 1325 Lysaker",
+                [0, 2],
+                dt.time(8),
+                dt.time(12),
+                "Dette er en influensavaksine som vises på Helsenorge",
+            ),
             DemoTemplate("Influensavaksine 2", "Sandviksveien 10, 1337 Sandvika", [1, 3], dt.time(8), dt.time(12)),
             DemoTemplate("Influensavaksine 3", "Fornebuveien 5, 1366 Lysaker", [4], dt.time(8), dt.time(11)),
         ),
         description="Influensavaksine for voksne i risikogruppene",
-        office_information=OFFICE_TEXT, time_type="Influensavaksine",
+        office_information=OFFICE_TEXT,
+        time_type="Influensavaksine",
     ),
     # Source 001: «Ta prøve på laboratoriet» (type lab); staff confirm these requests by hand.
     DemoTimebook(
-        8100302, "Ta prøve på laboratoriet", "lab", 10,
+        8100302,
+        "Ta prøve på laboratoriet",
+        "lab",
+        10,
         (DemoTemplate("Laboratoriet", "Laboratoriet, 1. etasje", MON_FRI, dt.time(7, 30), dt.time(10)),),
-        office_information=OFFICE_TEXT, time_type="Blodprøve",
+        office_information=OFFICE_TEXT,
+        time_type="Blodprøve",
         confirmation=Timebook.Confirmation.MANUAL,
     ),
 )

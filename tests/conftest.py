@@ -59,9 +59,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"bruker{n}")
     first_name = "Test"
     last_name = factory.Sequence(lambda n: f"Bruker {n}")
-    password = factory.PostGenerationMethodCall("set_password", "pw-test-123")
+    password = factory.django.Password("pw-test-123")

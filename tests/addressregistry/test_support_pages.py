@@ -108,9 +108,19 @@ def test_the_service_page_shows_processes_history_and_diagnosis_errors_first(sup
 
 
 def test_the_service_page_for_a_correct_setup_says_there_are_no_findings(support_client):
+    from tests.resourcebooks.factories import SlotFactory, TimebookFactory
+
+    timebook = TimebookFactory(type="koronatest", name="Koronatest1")
+    SlotFactory(timebook=timebook)  # a free slot in 2030
+    html = support_client.get(service_url(timebook.service)).content.decode()
+    assert "Ingen funn" in html
+    assert "Under «Hva trenger du?» vises: «Koronatest1»." in html
+
+
+def test_the_service_page_says_ressursoversikt_without_timebooks_gives_the_citizen_nothing(support_client):
     service = ServiceFactory(processes=RESOURCE)
     html = support_client.get(service_url(service)).content.decode()
-    assert "Ingen funn" in html
+    assert "men ingen ressurstimebøker" in html
 
 
 @pytest.mark.parametrize("view", ["addressregistry:service", "addressregistry:organisation"])
@@ -155,10 +165,13 @@ def test_an_htmx_toggle_answers_with_the_setup_section_only(support_client):
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<div id="setup"')
     assert "<html" not in html
-    assert "Timereservasjon er slått på." in html
-    assert "Ingen funn" in html
+    # The message goes out of band into the page's existing live region, so screen readers announce it.
+    messages_div, setup = html.split('<div id="setup"', 1)
+    assert 'id="messages"' in messages_div and 'hx-swap-oob="true"' in messages_div
+    assert "Timereservasjon er slått på." in messages_div
+    assert 'id="toggle-timereservasjon"' in setup  # htmx keeps focus on the button it swaps in
+    assert "Timebestilling i ressurstimebok krever" not in setup
     assert is_active(service, "timereservasjon")
 
 
