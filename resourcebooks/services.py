@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -97,11 +98,15 @@ def template_slot_times(
         if day.weekday() in weekdays:
             wall = dt.datetime.combine(day, template.start_time)
             last = dt.datetime.combine(day, template.end_time)
+            previous_end: dt.datetime | None = None
             while wall + length <= last:
-                local = wall.replace(tzinfo=tz)
-                start = local.astimezone(dt.UTC)
-                if start.astimezone(tz).replace(tzinfo=None) == wall:  # the wall time exists
+                start = wall.replace(tzinfo=tz).astimezone(dt.UTC)
+                exists = start.astimezone(tz).replace(tzinfo=None) == wall
+                # Across the skipped spring hour a slot ends an hour later on the wall clock than the next
+                # wall-clock start: that next slot would overlap and is left out.
+                if exists and (previous_end is None or start >= previous_end):
                     yield start, start + length
+                    previous_end = start + length
                 wall += length
         day += dt.timedelta(days=1)
 
@@ -174,6 +179,11 @@ def _refuse_overlaps(
     new: list[tuple[dt.datetime, dt.datetime]], existing: list[tuple[dt.datetime, dt.datetime]]
 ) -> None:
     """Both lists sorted by start; existing slots never overlap each other, so one sweep finds every clash."""
+    for (_, end), (next_start, _) in itertools.pairwise(new):
+        if next_start < end:  # cannot happen from template_slot_times; a last guard before the insert
+            raise ValidationError(
+                f"Ukemalen gir overlappende timer ({_fmt_local(next_start)}). Ingen timer ble publisert."
+            )
     clashes = []
     i = 0
     for start, end in new:
