@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrate seed check-migrations pytest clean
+.PHONY: install run test lint format migrate seed check-migrations pytest bench-publish clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,9 @@ pytest: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint check-migrations pytest
+
+bench-publish: install
+	$(PY) bench/publish_year.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache .ruff_cache

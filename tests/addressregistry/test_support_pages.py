@@ -115,6 +115,7 @@ def test_the_service_page_for_a_correct_setup_says_there_are_no_findings(support
     html = support_client.get(service_url(timebook.service)).content.decode()
     assert "Ingen funn" in html
     assert "Under «Hva trenger du?» vises: «Koronatest1»." in html
+    assert "Ja, også under «Bestill koronatest i annen kommune»" in html  # the timebook table
 
 
 def test_the_service_page_says_ressursoversikt_without_timebooks_gives_the_citizen_nothing(support_client):

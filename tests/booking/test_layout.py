@@ -61,3 +61,9 @@ def test_a_wrong_password_gets_a_clear_norwegian_message(client, support_user):
     response = client.post(reverse("staff_login"), {"username": "support", "password": "feil"})
     assert response.status_code == 200
     assert "Vennligst oppgi korrekt brukernavn og passord" in response.content.decode()
+
+
+def test_the_browsers_language_does_not_decide_only_the_switch_does(client):
+    html = client.get(reverse("home"), headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="nb">' in html
+    assert "Hva vil du gjøre?" in html
