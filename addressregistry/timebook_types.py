@@ -17,10 +17,18 @@ class TimebookType(models.TextChoices):
     VAKSINE = "vaksine", _("Vaksine")
 
 
-# Source 001/002: «Time til koronatest hos …», «Time til laboratoriet hos …».
+# Sources 001/002: «Time til koronatest hos …», «Time til laboratoriet hos …». For vaksine the newest
+# source (000, 15.06.2026) writes «Time for vaksine hos …», and the newer source wins.
 APPOINTMENT_TITLE_PREFIX: dict[str, str] = {
     TimebookType.KORONATEST: "Time til koronatest",
     TimebookType.KORONAVAKSINE: "Time til koronavaksine",
     TimebookType.LAB: "Time til laboratoriet",
-    TimebookType.VAKSINE: "Time til vaksine",
+    TimebookType.VAKSINE: "Time for vaksine",
+}
+# What a confirmation SMS calls the type: «… du har fått time til [Timetype] hos …» (source 001).
+TIMEBOOK_TYPE_IN_TEXT: dict[str, str] = {
+    TimebookType.KORONATEST: "koronatest",
+    TimebookType.KORONAVAKSINE: "koronavaksine",
+    TimebookType.LAB: "laboratoriet",
+    TimebookType.VAKSINE: "vaksine",
 }

@@ -53,17 +53,23 @@ ORGANISATION_PATH: dict[type[models.Model], str] = {
 }
 
 
-def scope(queryset: QuerySet, user: Any) -> QuerySet:
+def scope(queryset: QuerySet, user: Any, path: str | None = None) -> QuerySet:
     if user.is_superuser:
         return queryset
-    return queryset.filter(**{f"{ORGANISATION_PATH[queryset.model]}__in": organisations_for_staff(user)})
+    path = path or ORGANISATION_PATH[queryset.model]
+    return queryset.filter(**{f"{path}__in": organisations_for_staff(user)})
 
 
 class OrganisationScopedAdmin(admin.ModelAdmin):
-    """Shows and offers only the objects of the staff user's own organisations."""
+    """Shows and offers only the objects of the staff user's own organisations.
+
+    Models of higher apps set ``organisation_path`` (the lookup from the model to its organisation).
+    """
+
+    organisation_path: str | None = None
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return scope(super().get_queryset(request), request.user)
+        return scope(super().get_queryset(request), request.user, self.organisation_path)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.related_model in ORGANISATION_PATH:

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_layout_has_the_portal_header_skip_link_and_landmarks(client):
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("booking:home")).content.decode()
     assert '<html lang="nb">' in html
     assert 'class="skip-link" href="#main"' in html
     assert "HELSE<span>NORGE</span>" in html
@@ -22,7 +22,7 @@ def test_the_layout_has_the_portal_header_skip_link_and_landmarks(client):
 
 
 def test_the_header_shows_the_logged_in_persons_name_and_logg_ut(support_client):
-    html = support_client.get(reverse("home")).content.decode()
+    html = support_client.get(reverse("booking:home")).content.decode()
     assert "Nora Kundesenter" in html
     assert "Logg ut" in html
 
@@ -30,17 +30,17 @@ def test_the_header_shows_the_logged_in_persons_name_and_logg_ut(support_client)
 def test_logg_ut_ends_the_session(support_client):
     response = support_client.post(reverse("logout"))
     assert response.status_code == 302
-    assert "Nora Kundesenter" not in support_client.get(reverse("home")).content.decode()
+    assert "Nora Kundesenter" not in support_client.get(reverse("booking:home")).content.decode()
 
 
 def test_the_language_switch_turns_the_page_english_and_back(client):
-    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("booking:home")})
     assert response.status_code == 302
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("booking:home")).content.decode()
     assert '<html lang="en">' in html
     assert 'value="nb"' in html  # the switch now offers Norwegian
     client.post(reverse("set_language"), {"language": "nb", "next": "/"})
-    assert '<html lang="nb">' in client.get(reverse("home")).content.decode()
+    assert '<html lang="nb">' in client.get(reverse("booking:home")).content.decode()
 
 
 def test_an_unknown_page_is_a_404_in_the_portals_layout(client):
@@ -64,6 +64,6 @@ def test_a_wrong_password_gets_a_clear_norwegian_message(client, support_user):
 
 
 def test_the_browsers_language_does_not_decide_only_the_switch_does(client):
-    html = client.get(reverse("home"), headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
+    html = client.get(reverse("booking:home"), headers={"Accept-Language": "en-US,en;q=0.9"}).content.decode()
     assert '<html lang="nb">' in html
     assert "Hva vil du gjøre?" in html

@@ -53,7 +53,7 @@ def test_a_wrong_check_digit_gets_a_clear_message_and_blocks_nobody(lars):
         {"organisation": office.pk, "national_id": "17858010038", "reason": "x", "blocked_on": "2026-11-22"},
     )
     assert "kontrollsifrene stemmer ikke" in " ".join(response.context["adminform"].form.errors["national_id"])
-    assert not PatientBlock.objects.exists()
+    assert not PatientBlock.objects.filter(national_id="17858010038").exists()
 
 
 def test_a_patient_is_blocked_once_per_organisation():

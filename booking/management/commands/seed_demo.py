@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from addressregistry.demo import seed_addressregistry, seed_support_users
+from booking.demo import seed_citizens
 from resourcebooks.demo import seed_resourcebooks, seed_staff_users
 
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             ar = seed_addressregistry()
             books = seed_resourcebooks()
             logins = seed_staff_users() + seed_support_users()
+            people = seed_citizens()
         self.stdout.write(
             f"Adresseregisteret: {ar['organisations']} nye virksomheter, {ar['services']} nye tjenester, "
             f"{ar['process_changes']} prosessendringer."
@@ -27,6 +29,7 @@ class Command(BaseCommand):
             f"Ressurstimebøker: {books['timebooks']} nye timebøker, {books['templates']} nye ukemaler, "
             f"{books['slots']} nye timer."
         )
+        self.stdout.write(f"Innbyggere: {people['citizens']} nye testpersoner (logg inn på /innlogging/).")
         self.stdout.write("Innlogging for ansatte (/ansatt/logg-inn/ eller /admin/):")
         for username, password, description in logins:
             self.stdout.write(f"  {username} / {password}  ({description})")

@@ -1,0 +1,132 @@
+"""Requests and appointments in the clinic admin, scoped to the staff user's organisations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from resourcebooks.admin import OrganisationScopedAdmin
+
+from .models import Appointment, Citizen, InboxMessage, Representation, TimeRequest
+from .services import appointment_cancel_by_clinic, appointment_confirm, appointment_reject
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(OrganisationScopedAdmin):
+    organisation_path = "slot__timebook__service__organisation"
+    list_display = ["local_start", "timebook", "person", "reason", "status", "booked_by_other", "created_at"]
+    list_filter = ["status", ("slot__timebook", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["citizen__first_name", "citizen__last_name", "reason", "slot__timebook__name"]
+    list_select_related = ["slot__timebook", "slot__location", "citizen", "booked_by"]
+    readonly_fields = [
+        "slot", "citizen", "booked_by", "reason", "status", "hidden", "created_at", "decided_at", "cancelled_at",
+        "replaces",
+    ]  # fmt: skip
+    exclude = ["idempotency_key"]
+    actions = ["confirm", "reject", "cancel_by_clinic"]
+    ordering = ["slot__start"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # appointments come from citizens' requests
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("Tid"), ordering="slot__start")
+    def local_start(self, obj: Appointment) -> str:
+        return timezone.localtime(obj.slot.start).strftime("%d.%m.%Y %H:%M")
+
+    @admin.display(description=_("Timebok"), ordering="slot__timebook__name")
+    def timebook(self, obj: Appointment) -> str:
+        return obj.slot.timebook.name
+
+    @admin.display(description=_("Timen gjelder"), ordering="citizen__last_name")
+    def person(self, obj: Appointment) -> str:
+        return f"{obj.citizen.full_name} ({obj.citizen.masked_national_id})"
+
+    @admin.display(description=_("Bestilt av"))
+    def booked_by_other(self, obj: Appointment) -> str:
+        return "" if obj.booked_by_id == obj.citizen_id else obj.booked_by.full_name
+
+    def _apply(self, request: HttpRequest, queryset: QuerySet[Appointment], action: Any, done: str) -> None:
+        changed = sum(1 for appointment in queryset if action(appointment))
+        skipped = queryset.count() - changed
+        text = f"{changed} {done}."
+        if skipped:
+            text += f" {skipped} ble ikke endret fordi statusen ikke tillot det."
+        self.message_user(request, text, messages.SUCCESS if changed else messages.WARNING)
+
+    @admin.action(description=_("Bekreft reservasjon"), permissions=["change"])
+    def confirm(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> None:
+        self._apply(request, queryset, lambda a: appointment_confirm(appointment_id=a.pk), "timer bekreftet (Tildelt)")
+
+    @admin.action(description=_("Avvis forespørsel"), permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> None:
+        self._apply(request, queryset, lambda a: appointment_reject(appointment=a), "forespørsler avvist")
+
+    @admin.action(description=_("Avlys time"), permissions=["change"])
+    def cancel_by_clinic(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> None:
+        self._apply(request, queryset, lambda a: appointment_cancel_by_clinic(appointment=a), "timer avlyst")
+
+
+@admin.register(TimeRequest)
+class TimeRequestAdmin(OrganisationScopedAdmin):
+    organisation_path = "service__organisation"
+    list_display = ["created_at", "service", "timebook", "person", "subject", "suggested_times", "status"]
+    list_filter = ["status", ("service", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["subject", "suggested_times", "citizen__last_name"]
+    readonly_fields = ["service", "timebook", "citizen", "booked_by", "subject", "suggested_times", "created_at"]
+    actions = ["mark_handled"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=_("Innbygger"))
+    def person(self, obj: TimeRequest) -> str:
+        return f"{obj.citizen.full_name} ({obj.citizen.masked_national_id})"
+
+    @admin.action(description=_("Merk som behandlet"), permissions=["change"])
+    def mark_handled(self, request: HttpRequest, queryset: QuerySet[TimeRequest]) -> None:
+        count = queryset.filter(status=TimeRequest.Status.NEW).update(status=TimeRequest.Status.HANDLED)
+        self.message_user(request, f"{count} timeforespørsler merket som behandlet.", messages.SUCCESS)
+
+
+class SuperuserOnlyAdmin(admin.ModelAdmin):
+    """Citizens' own data is not the clinics' to browse; only superusers see it here."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(Citizen)
+class CitizenAdmin(SuperuserOnlyAdmin):
+    list_display = ["full_name", "masked_national_id", "municipality", "gp_office", "active_on_portal"]
+    search_fields = ["first_name", "last_name", "national_id"]
+
+
+@admin.register(Representation)
+class RepresentationAdmin(SuperuserOnlyAdmin):
+    list_display = ["representative", "represented", "kind"]
+
+
+@admin.register(InboxMessage)
+class InboxMessageAdmin(SuperuserOnlyAdmin):
+    list_display = ["sent_at", "citizen", "subject", "kind", "read_at"]
+    list_filter = ["kind"]

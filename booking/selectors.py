@@ -1,0 +1,269 @@
+"""Reads of the patient portal: whom a citizen can book with, what, where and when.
+
+Which contacts and timebooks appear is decided by the AR diagnosis (``PortalView``), the timebook's
+who-may-book rule, and patient blocks; nothing here second-guesses the diagnosis.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from addressregistry.diagnosis import Diagnosis, Offer, diagnose_service
+from addressregistry.models import Organisation, Service
+from addressregistry.selectors import services_with_processes
+from resourcebooks.models import Location, PatientBlock, Slot, Timebook, TimebookListEntry
+from resourcebooks.services import local_day_bounds
+
+from .models import Appointment, Citizen, InboxMessage, Representation
+
+CHILD_AGE_LIMIT = 16  # parents act for children under 16
+HIDDEN_AGE_RANGE = (12, 16)  # appointments of 12–16-year-olds may be hidden from the parents
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A health contact under «Hvem vil du bestille time hos?»."""
+
+    service: Service
+    diagnosis: Diagnosis
+
+    @property
+    def name(self) -> str:
+        return self.service.contact_name
+
+    @property
+    def offer(self) -> Offer:
+        return self.diagnosis.portal.offer
+
+
+def actor_name(timebook: Timebook) -> str:
+    """«Influensavaksine, Smittevern (Feberpoliklinikk Test), Helsenorge kommune» (source 000) for a
+    municipality; «Influensa, Helsenorge testlegekontor» (source 001) for a GP office."""
+    service = timebook.service
+    org = service.organisation
+    if org.kind == Organisation.Kind.GP_OFFICE:
+        return f"{timebook.name}, {org.name}"
+    return f"{timebook.name}, {service.name}, {org.name}"
+
+
+def description_owner(timebook: Timebook) -> str:
+    """Who confirms: «Din timereservasjon er bekreftet. Smittevern (Feberpoliklinikk Test).»"""
+    org = timebook.service.organisation
+    return org.name if org.kind == Organisation.Kind.GP_OFFICE else timebook.service.name
+
+
+# --- Who the citizen is and acts for ----------------------------------------------------------------
+
+
+def represented_people(citizen: Citizen, today: dt.date) -> list[tuple[Citizen, Representation]]:
+    """Whom ``citizen`` may act for today: children under 16 (parental responsibility) and principals."""
+    result = []
+    for rep in Representation.objects.filter(representative=citizen).select_related("represented"):
+        if rep.kind == Representation.Kind.PARENT and rep.represented.age_on(today) >= CHILD_AGE_LIMIT:
+            continue
+        result.append((rep.represented, rep))
+    return result
+
+
+def may_act_for(citizen: Citizen, person_id: int, today: dt.date) -> Citizen | None:
+    if person_id == citizen.pk:
+        return citizen
+    return next((p for p, _ in represented_people(citizen, today) if p.pk == person_id), None)
+
+
+# --- Step 1 and 2: contacts and timebooks -----------------------------------------------------------
+
+
+def contacts_for(person: Citizen) -> list[Contact]:
+    """The person's health contacts whose AR setup gives a «Bestill time»: the services of their home
+    municipality and of their GP office."""
+    orgs = [person.municipality_id] + ([person.gp_office_id] if person.gp_office_id else [])
+    services = services_with_processes().filter(organisation_id__in=orgs).order_by("organisation__name", "name")
+    contacts = []
+    for service in services:
+        diagnosis = diagnose_service(service)
+        if diagnosis.portal.has_bestill_time:
+            contacts.append(Contact(service=service, diagnosis=diagnosis))
+    # The GP office comes first, as «Ditt fastlegekontor» does on Helsenorge.
+    contacts.sort(key=lambda c: c.service.organisation_id != person.gp_office_id)
+    return contacts
+
+
+def contact_for(person: Citizen, her_id: int) -> Contact | None:
+    return next((c for c in contacts_for(person) if c.service.her_id == her_id), None)
+
+
+def other_municipalities(person: Citizen) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).exclude(pk=person.municipality_id)
+
+
+def other_municipality_contacts(municipality: Organisation) -> list[Contact]:
+    """«Bestill koronatest i annen kommune»: only that municipality's Smittevern services (source 002)."""
+    services = services_with_processes().filter(organisation=municipality, service_type=Service.Type.SMITTEVERN)
+    contacts = []
+    for service in services:
+        diagnosis = diagnose_service(service)
+        if diagnosis.portal.in_other_municipality:
+            contacts.append(Contact(service=service, diagnosis=diagnosis))
+    return contacts
+
+
+def may_book(person: Citizen, timebook: Timebook, *, other_municipality: bool = False) -> bool:
+    """The timebook's who-may-book rule (source 004)."""
+    org = timebook.service.organisation
+    rule = timebook.who_may_book
+    if rule == Timebook.WhoMayBook.NAMED_LIST:
+        return TimebookListEntry.objects.filter(timebook=timebook, national_id=person.national_id).exists()
+    if rule == Timebook.WhoMayBook.GP_LIST:
+        return person.gp_office_id == org.pk
+    if org.kind == Organisation.Kind.MUNICIPALITY:
+        return other_municipality or person.municipality_id == org.pk
+    return person.gp_office_id == org.pk
+
+
+def timebooks_for(person: Citizen, contact: Contact, *, other_municipality: bool = False) -> list[Timebook]:
+    """«Hva trenger du?»: the timebooks the diagnosis lists (or, from another municipality, those it shows
+    there), that the person may book."""
+    portal = contact.diagnosis.portal
+    listed = portal.in_other_municipality if other_municipality else portal.listed_timebooks
+    ids = [tb.id for tb in listed if tb.id is not None]
+    timebooks = Timebook.objects.filter(pk__in=ids).select_related("service__organisation").order_by("name")
+    return [tb for tb in timebooks if may_book(person, tb, other_municipality=other_municipality)]
+
+
+def is_blocked(person: Citizen, organisation_id: int) -> bool:
+    return PatientBlock.objects.filter(organisation_id=organisation_id, national_id=person.national_id).exists()
+
+
+# --- Step 3 and 4: places, the calendar and the day's slots -------------------------------------------
+
+
+def free_slots(timebook: Timebook, location: Location | None = None) -> QuerySet[Slot]:
+    qs = Slot.objects.filter(timebook=timebook, state=Slot.State.FREE, start__gt=timezone.now())
+    return qs.filter(location=location) if location is not None else qs
+
+
+def locations_with_free_slots(timebook: Timebook) -> list[Location]:
+    ids = free_slots(timebook).values("location_id").distinct()
+    return list(Location.objects.filter(pk__in=ids).order_by("name"))
+
+
+def first_free_day(timebook: Timebook, location: Location | None) -> dt.date | None:
+    first = free_slots(timebook, location).order_by("start").values_list("start", flat=True).first()
+    return timezone.localtime(first).date() if first else None
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: dt.date
+    in_month: bool
+    has_free: bool
+    is_today: bool
+    selected: bool
+
+
+def month_calendar(
+    timebook: Timebook, location: Location | None, month: dt.date, selected: dt.date | None
+) -> list[list[CalendarDay | None]]:
+    """Weeks (Monday first) of the month; days with free slots are marked. One query."""
+    first = month.replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    start, end = local_day_bounds(first, last)
+    days_free = set(
+        free_slots(timebook, location)
+        .filter(start__gte=start, start__lt=end)
+        .annotate(day=TruncDate("start", tzinfo=ZoneInfo(settings.TIME_ZONE)))
+        .values_list("day", flat=True)
+        .distinct()
+    )
+    today = timezone.localdate()
+    weeks: list[list[CalendarDay | None]] = []
+    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
+        weeks.append(
+            [
+                CalendarDay(d, True, d in days_free, d == today, d == selected) if d.month == first.month else None
+                for d in week
+            ]
+        )
+    return weeks
+
+
+def free_slots_on(timebook: Timebook, location: Location | None, day: dt.date) -> list[Slot]:
+    start, end = local_day_bounds(day, day)
+    return list(
+        free_slots(timebook, location)
+        .filter(start__gte=start, start__lt=end)
+        .select_related("location")
+        .order_by("start")
+    )
+
+
+def nearest_free_slots(
+    timebook: Timebook, around: dt.datetime, *, location: Location | None, count: int = 4
+) -> list[Slot]:
+    """The free slots nearest in time to ``around`` (before or after), for «the time is no longer free»."""
+    qs = free_slots(timebook, location).select_related("location")
+    after = list(qs.filter(start__gte=around).order_by("start")[:count])
+    before = list(qs.filter(start__lt=around).order_by("-start")[:count])
+    nearest = sorted(after + before, key=lambda s: abs((s.start - around).total_seconds()))[:count]
+    return sorted(nearest, key=lambda s: s.start)
+
+
+# --- Timeavtaler and Innboks --------------------------------------------------------------------------
+
+
+def appointments_visible(person: Citizen, viewer: Citizen) -> QuerySet[Appointment]:
+    """The person's appointments as ``viewer`` may see them: hidden ones only to the person."""
+    qs = Appointment.objects.filter(citizen=person).select_related(
+        "slot__timebook__service__organisation", "slot__location", "booked_by"
+    )
+    if viewer.pk != person.pk:
+        qs = qs.exclude(hidden=True)
+    return qs
+
+
+def upcoming_and_past(person: Citizen, viewer: Citizen) -> tuple[list[Appointment], list[Appointment]]:
+    now = timezone.now()
+    shown = appointments_visible(person, viewer).exclude(status=Appointment.Status.MOVED)
+    upcoming = list(shown.filter(slot__end__gte=now).order_by("slot__start"))
+    past = list(shown.filter(slot__end__lt=now).order_by("-slot__start")[:50])
+    return upcoming, past
+
+
+def active_count(person: Citizen, timebook: Timebook) -> int:
+    return Appointment.objects.filter(
+        citizen=person, slot__timebook=timebook, status__in=Appointment.ACTIVE, slot__start__gt=timezone.now()
+    ).count()
+
+
+def inbox_visible(person: Citizen, viewer: Citizen) -> QuerySet[InboxMessage]:
+    qs = InboxMessage.objects.filter(citizen=person).select_related("appointment")
+    if viewer.pk != person.pk:
+        qs = qs.exclude(Q(appointment__hidden=True))
+    return qs
+
+
+def unread_count(person: Citizen) -> int:
+    return InboxMessage.objects.filter(citizen=person, read_at__isnull=True).count()
+
+
+def slot_occupants(slots: list[Slot]) -> dict[int, str]:
+    """For the clinic's day view: who holds each slot (the person, and who booked for them)."""
+    active = Appointment.objects.filter(slot__in=slots, status__in=Appointment.ACTIVE).select_related(
+        "citizen", "booked_by"
+    )
+    result = {}
+    for a in active:
+        text = f"{a.citizen.full_name} ({a.citizen.masked_national_id})"
+        if a.booked_by_id != a.citizen_id:
+            text += f", bestilt av {a.booked_by.full_name}"
+        result[a.slot_id] = text
+    return result

@@ -1,0 +1,371 @@
+"""Writes of the citizen's side. Each service owns its transaction and says what it locks.
+
+Claiming a slot is one conditional ``UPDATE … SET state='held' WHERE state='free'``: of two citizens on
+the same slot exactly one gets a row back; the partial unique index on active appointments makes a
+double booking impossible even if this code had a bug.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from addressregistry.models import Service
+from resourcebooks.models import Slot, Timebook
+
+from . import formatting as fmt
+from .models import REASON_MAX, Appointment, Citizen, InboxMessage, TimeRequest
+from .selectors import actor_name, description_owner, is_blocked, may_book, nearest_free_slots
+
+CONFIRMED_TEXT = "Din timereservasjon er bekreftet."
+BLOCKED_REPLY = (
+    "Legekontoret har ikke gitt deg tilgang til denne tjenesten.\nKontakt fastlegekontoret ved eventuelle spørsmål."
+)
+
+
+class BookingError(Exception):
+    """A booking the citizen cannot make; ``message`` is Norwegian and shown as it is."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class SlotTaken(BookingError):
+    def __init__(self, alternatives: list[Slot]) -> None:
+        super().__init__(
+            "Timen er ikke lenger ledig. Velg en av de nærmeste ledige timene, eller gå tilbake til kalenderen."
+        )
+        self.alternatives = alternatives
+
+
+def reason_clean(raw: str) -> str:
+    reason = " ".join(raw.split())
+    if not reason:
+        raise BookingError("Du må skrive hva timen gjelder", field="reason")
+    if len(reason) > REASON_MAX:
+        raise BookingError(f"Du kan skrive maks {REASON_MAX} tegn. Teksten din har {len(reason)} tegn.", field="reason")
+    return reason
+
+
+@dataclass(frozen=True)
+class RequestOutcome:
+    appointment: Appointment
+    created: bool
+
+
+def appointment_request(
+    *,
+    person: Citizen,
+    booked_by: Citizen,
+    timebook: Timebook,
+    slot_id: int,
+    reason: str,
+    idempotency_key: uuid.UUID,
+    can_reserve: bool = True,
+    other_municipality: bool = False,
+) -> RequestOutcome:
+    """Send a booking: claim the slot (free → held) and create the requested appointment.
+
+    A repeated submit with the same idempotency key returns the first appointment. Locks the booking
+    person's citizen row first (so one person's concurrent bookings cannot exceed the timebook's limit),
+    then claims the slot with a conditional update. The EPJ's confirmation is queued after commit.
+    """
+    existing = Appointment.objects.filter(idempotency_key=idempotency_key, booked_by=booked_by).first()
+    if existing is not None:
+        return RequestOutcome(existing, created=False)
+    reason = reason_clean(reason)
+    if is_blocked(person, timebook.service.organisation_id):
+        raise BookingError("Tjenesten kunne ikke hente ledige timer. Prøv igjen senere.")
+    if not timebook.online or not may_book(person, timebook, other_municipality=other_municipality):
+        raise BookingError("Du har ikke tilgang til å bestille time i denne timeboken.")
+    if not can_reserve:
+        # AR lacks Timereservasjon: Helsenorge cannot reserve the time in the EPJ.
+        raise BookingError("Timebestillingen kunne ikke sendes. Prøv igjen senere.")
+
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            Citizen.objects.select_for_update().filter(pk=person.pk).get()
+            active = Appointment.objects.filter(
+                citizen=person, slot__timebook=timebook, status__in=Appointment.ACTIVE, slot__start__gt=now
+            ).count()
+            if active >= timebook.max_active_bookings:
+                raise BookingError(
+                    f"Du har allerede {active} aktiv{'e' if active != 1 else ''} bestilling"
+                    f"{'er' if active != 1 else ''} i denne timeboken, som er det høyeste antallet som er tillatt. "
+                    "Avbestill en time før du bestiller en ny."
+                )
+            claimed = Slot.objects.filter(pk=slot_id, timebook=timebook, state=Slot.State.FREE, start__gt=now).update(
+                state=Slot.State.HELD
+            )
+            if claimed != 1:
+                raise _NotClaimed
+            appointment = Appointment.objects.create(
+                slot_id=slot_id,
+                citizen=person,
+                booked_by=booked_by,
+                reason=reason,
+                idempotency_key=idempotency_key,
+                created_at=now,
+            )
+            if timebook.confirmation == Timebook.Confirmation.AUTOMATIC:
+                from .tasks import appointment_confirm_task
+
+                appointment_confirm_task.delay_on_commit(appointment.pk)
+    except IntegrityError:
+        # The same idempotency key committed by a concurrent submit of the same form: one request.
+        existing = Appointment.objects.filter(idempotency_key=idempotency_key, booked_by=booked_by).first()
+        if existing is not None:
+            return RequestOutcome(existing, created=False)
+        raise
+    except _NotClaimed:
+        existing = Appointment.objects.filter(idempotency_key=idempotency_key, booked_by=booked_by).first()
+        if existing is not None:  # our own first submit took it
+            return RequestOutcome(existing, created=False)
+        # Outside the transaction: say why, and find the nearest free times, without holding the lock.
+        raise _why_not_claimed(timebook, slot_id, now) from None
+    return RequestOutcome(appointment, created=True)
+
+
+class _NotClaimed(Exception):
+    """The conditional update claimed no slot (rolls the transaction back)."""
+
+
+def _why_not_claimed(timebook: Timebook, slot_id: int, now: dt.datetime) -> BookingError:
+    slot = Slot.objects.filter(pk=slot_id, timebook=timebook).first()
+    if slot is None:
+        return BookingError("Timen finnes ikke i denne timeboken. Velg en time i kalenderen.")
+    if slot.start <= now:
+        return BookingError("Tidspunktet har passert. Velg en annen time.")
+    return SlotTaken(nearest_free_slots(timebook, slot.start, location=slot.location))
+
+
+def _assigned_body(appointment: Appointment) -> str:
+    slot = appointment.slot
+    return (
+        f"Du har fått tildelt en timeavtale {fmt.long_date(fmt.local(slot.start).date())} kl. "
+        f"{fmt.time_range(slot.start, slot.end)} hos {actor_name(slot.timebook)}.\n\n"
+        f"{CONFIRMED_TEXT} {description_owner(slot.timebook)}."
+    )
+
+
+def appointment_confirm(*, appointment_id: int) -> bool:
+    """The EPJ confirms a requested appointment: requested → assigned, slot held → booked, and a message
+    «Du har fått en ny timeavtale» in the person's Innboks.
+
+    Conditional updates make it idempotent: a second call (a redelivered task) changes nothing and
+    returns False. Locks nothing beyond the rows it updates.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        if (
+            Appointment.objects.filter(pk=appointment_id, status=Appointment.Status.REQUESTED).update(
+                status=Appointment.Status.ASSIGNED, decided_at=now
+            )
+            != 1
+        ):
+            return False
+        appointment = Appointment.objects.select_related("slot__timebook__service__organisation", "citizen").get(
+            pk=appointment_id
+        )
+        Slot.objects.filter(pk=appointment.slot_id, state=Slot.State.HELD).update(state=Slot.State.BOOKED)
+        InboxMessage.objects.create(
+            citizen=appointment.citizen,
+            appointment=appointment,
+            kind=InboxMessage.Kind.NEW_APPOINTMENT,
+            sender=actor_name(appointment.slot.timebook),
+            subject="Du har fått en ny timeavtale",
+            body=_assigned_body(appointment),
+            sent_at=now,
+        )
+    return True
+
+
+def appointment_reject(*, appointment: Appointment, note: str = "") -> bool:
+    """Staff reject a requested appointment: the slot is free again and the person is told in Innboks."""
+    now = timezone.now()
+    with transaction.atomic():
+        if (
+            Appointment.objects.filter(pk=appointment.pk, status=Appointment.Status.REQUESTED).update(
+                status=Appointment.Status.REJECTED, decided_at=now
+            )
+            != 1
+        ):
+            return False
+        Slot.objects.filter(pk=appointment.slot_id, state=Slot.State.HELD).update(state=Slot.State.FREE)
+        slot = appointment.slot
+        InboxMessage.objects.create(
+            citizen=appointment.citizen,
+            appointment=appointment,
+            kind=InboxMessage.Kind.REJECTED,
+            sender=actor_name(slot.timebook),
+            subject="Timebestillingen ble ikke godkjent",
+            body=(
+                f"Timebestillingen din {fmt.appointment_moment(slot.start)} hos {actor_name(slot.timebook)} ble ikke "
+                "godkjent, og timen er ikke tildelt deg." + (f"\n\n{note}" if note else "")
+            ),
+            sent_at=now,
+        )
+    return True
+
+
+def cancellation_deadline(appointment: Appointment) -> dt.datetime:
+    return appointment.slot.start - dt.timedelta(hours=appointment.slot.timebook.cancellation_deadline_hours)
+
+
+def appointment_cancel(*, appointment: Appointment, by: Citizen) -> Appointment:
+    """The citizen cancels (Avbestill time) before the timebook's deadline: the slot is free again and a
+    receipt lands in Innboks. Conditional update: a double click cancels once."""
+    now = timezone.now()
+    if not appointment.is_active:
+        raise BookingError("Timen er allerede avbestilt eller ikke lenger aktiv.")
+    deadline = cancellation_deadline(appointment)
+    if now > deadline:
+        hours = appointment.slot.timebook.cancellation_deadline_hours
+        raise BookingError(
+            f"Timen kan ikke avbestilles på nett senere enn {hours} timer før. "
+            f"Ta kontakt med {appointment.slot.timebook.service.organisation.name} for å avbestille."
+        )
+    with transaction.atomic():
+        if (
+            Appointment.objects.filter(pk=appointment.pk, status__in=Appointment.ACTIVE).update(
+                status=Appointment.Status.CANCELLED_BY_CITIZEN, cancelled_at=now
+            )
+            != 1
+        ):
+            raise BookingError("Timen er allerede avbestilt eller ikke lenger aktiv.")
+        Slot.objects.filter(pk=appointment.slot_id, state__in=[Slot.State.HELD, Slot.State.BOOKED]).update(
+            state=Slot.State.FREE
+        )
+        slot = appointment.slot
+        InboxMessage.objects.create(
+            citizen=appointment.citizen,
+            appointment=appointment,
+            kind=InboxMessage.Kind.CANCELLATION_RECEIPT,
+            sender=actor_name(slot.timebook),
+            subject="Kvittering for avbestilt time",
+            body=(
+                f"Du har avbestilt timen {fmt.appointment_moment(slot.start)} hos {actor_name(slot.timebook)}."
+                + (
+                    f"\n\nAvbestilt av {by.full_name} på vegne av {appointment.citizen.full_name}."
+                    if by != appointment.citizen
+                    else ""
+                )
+            ),
+            sent_at=now,
+        )
+    appointment.refresh_from_db()
+    return appointment
+
+
+def appointment_cancel_by_clinic(*, appointment: Appointment, note: str = "") -> bool:
+    """The clinic cancels (Avlyst): the slot is withdrawn (the clinic cannot keep it) and the person told."""
+    now = timezone.now()
+    with transaction.atomic():
+        if (
+            Appointment.objects.filter(pk=appointment.pk, status__in=Appointment.ACTIVE).update(
+                status=Appointment.Status.CANCELLED_BY_CLINIC, cancelled_at=now
+            )
+            != 1
+        ):
+            return False
+        Slot.objects.filter(pk=appointment.slot_id).update(state=Slot.State.WITHDRAWN)
+        slot = appointment.slot
+        InboxMessage.objects.create(
+            citizen=appointment.citizen,
+            appointment=appointment,
+            kind=InboxMessage.Kind.CANCELLED_BY_CLINIC,
+            sender=actor_name(slot.timebook),
+            subject="Timen din er avlyst",
+            body=(
+                f"Timen {fmt.appointment_moment(slot.start)} hos {actor_name(slot.timebook)} er avlyst."
+                + (f"\n\n{note}" if note else "")
+            ),
+            sent_at=now,
+        )
+    return True
+
+
+def time_request_send(
+    *,
+    person: Citizen,
+    booked_by: Citizen,
+    service: Service,
+    timebook: Timebook | None,
+    subject: str,
+    suggested_times: str,
+) -> TimeRequest:
+    """«Send timeforespørsel». A blocked person's request is sent but answered automatically (source 001)."""
+    subject = " ".join(subject.split())
+    suggested = suggested_times.strip()
+    if not subject:
+        raise BookingError("Du må skrive et emne", field="subject")
+    if len(subject) > REASON_MAX:
+        raise BookingError(f"Emnet kan ha maks {REASON_MAX} tegn.", field="subject")
+    if not suggested:
+        raise BookingError("Du må foreslå ett eller flere tidspunkt som passer", field="suggested_times")
+    if len(suggested) > 250:
+        raise BookingError("Du kan skrive maks 250 tegn.", field="suggested_times")
+    blocked = is_blocked(person, service.organisation_id)
+    now = timezone.now()
+    with transaction.atomic():
+        request = TimeRequest.objects.create(
+            service=service,
+            timebook=timebook,
+            citizen=person,
+            booked_by=booked_by,
+            subject=subject,
+            suggested_times=suggested,
+            status=TimeRequest.Status.REFUSED_BLOCKED if blocked else TimeRequest.Status.NEW,
+            created_at=now,
+        )
+        if blocked:
+            InboxMessage.objects.create(
+                citizen=person,
+                kind=InboxMessage.Kind.AUTOMATIC_REPLY,
+                sender=service.organisation.name,
+                subject=subject,
+                body=BLOCKED_REPLY,
+                sent_at=now,
+            )
+    return request
+
+
+def appointment_book_by_clinic(*, person: Citizen, slot: Slot, reason: str, hidden: bool = False) -> Appointment:
+    """The clinic sets a patient up on a time (source 004, «Sette opp pasient på time»): assigned at once.
+
+    ``hidden`` is «Skjult time»: a 12–16-year-old's appointment the parents do not see. Claims the slot
+    with the same conditional update as a citizen's request.
+    """
+    reason = reason_clean(reason)
+    now = timezone.now()
+    with transaction.atomic():
+        if Slot.objects.filter(pk=slot.pk, state=Slot.State.FREE).update(state=Slot.State.BOOKED) != 1:
+            raise BookingError("Timen er ikke ledig.")
+        appointment = Appointment.objects.create(
+            slot=slot,
+            citizen=person,
+            booked_by=person,
+            reason=reason,
+            status=Appointment.Status.ASSIGNED,
+            hidden=hidden,
+            created_at=now,
+            decided_at=now,
+        )
+        appointment.slot = slot
+        InboxMessage.objects.create(
+            citizen=person,
+            appointment=appointment,
+            kind=InboxMessage.Kind.NEW_APPOINTMENT,
+            sender=actor_name(slot.timebook),
+            subject="Du har fått en ny timeavtale",
+            body=_assigned_body(appointment),
+            sent_at=now,
+        )
+    return appointment

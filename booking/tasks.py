@@ -1,0 +1,16 @@
+"""Celery adapters of the booking app: take ids, call a service. Queued only after commit."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services import appointment_confirm
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=5)
+def appointment_confirm_task(self, appointment_id: int) -> bool:  # type: ignore[no-untyped-def]
+    """The EPJ's automatic confirmation of a reservation. Idempotent: a redelivery changes nothing."""
+    try:
+        return appointment_confirm(appointment_id=appointment_id)
+    except Exception as exc:  # a database hiccup: try again later, the appointment waits as requested
+        raise self.retry(exc=exc) from exc
