@@ -89,6 +89,7 @@ class TimebookFacts:
     time_type_count: int = 1
     # None when nothing is known about slots (no source has said).
     has_future_free_slot: bool | None = None
+    description: str = ""
 
     @property
     def type_label(self) -> str:

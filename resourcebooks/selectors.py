@@ -45,6 +45,7 @@ def timebook_facts_for_service(service: Service) -> Iterable[TimebookFacts]:
             is_practitioner_timebook=False,
             time_type_count=max(tb.time_type_count, 1),
             has_future_free_slot=tb.has_future_free,
+            description=tb.description,
         )
         for tb in timebooks
     ]

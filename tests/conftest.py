@@ -64,3 +64,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "Test"
     last_name = factory.Sequence(lambda n: f"Bruker {n}")
     password = factory.django.Password("pw-test-123")
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process(request):
+    """Celery tasks run in-process (eagerly, still after commit) as in `make run`, even when CI sets
+    REDIS_URL; tests about delivery through a real worker use the ``celery_worker`` fixture instead."""
+    from helsenorge_sim.celery import app
+
+    if "celery_worker" in request.fixturenames:
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

@@ -201,3 +201,19 @@ def test_a_process_change_without_a_csrf_token_is_refused_and_changes_nothing(su
     assert response.status_code == 403
     assert "Skjemaet manglet en gyldig sikkerhetsnøkkel" in response.content.decode()
     assert is_active(service, "timebestilling")
+
+
+def test_the_service_page_previews_steps_1_and_2_as_the_portal_shows_them(support_client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=StringIO())
+    html = support_client.get(reverse("addressregistry:service", args=[8100011])).content.decode()
+    assert "Steg 1: Hvem vil du bestille time hos?" in html
+    assert "Helsenorge kommune Smittevern (Feberpoliklinikk Test) ›" in html
+    assert "○ Influensavaksine" in html
+    assert "Dette er en tekst som kan egendefines i journalsystemet på maks 200 tegn" in html
+    mellom = support_client.get(reverse("addressregistry:service", args=[8100202])).content.decode()
+    assert "○ Helsefaglig kontakt Smittevern (Test COVID-19)" in mellom
+    assert "○ Koronatest alle tjenester hn" not in mellom

@@ -1,0 +1,66 @@
+"""The patient portal shows exactly what the AR diagnosis says, for every demo service: the support page's
+«Hva innbyggeren ser» and the citizen's steps 1–2 cannot disagree."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from addressregistry.diagnosis import Offer, diagnose_service
+from addressregistry.models import Service
+from booking.models import Citizen
+from booking.selectors import contacts_for, timebooks_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def viktig():
+    call_command("seed_demo", stdout=StringIO())
+    return Citizen.objects.get(first_name="Viktig")  # Helsenorge kommune, GP at Helsenorge testlegekontor
+
+
+def test_step_1_lists_exactly_the_services_the_diagnosis_gives_a_bestill_time(viktig):
+    mine = Service.objects.filter(organisation_id__in=[viktig.municipality_id, viktig.gp_office_id])
+    expected = {s.her_id for s in mine if diagnose_service(s).portal.has_bestill_time}
+    assert {c.service.her_id for c in contacts_for(viktig)} == expected
+    assert 8100013 not in expected  # Helsestasjon Test has no Timebestilling
+
+
+def test_step_2_lists_exactly_the_timebooks_the_diagnosis_lists(viktig, client):
+    client.force_login(viktig.user)
+    for contact in contacts_for(viktig):
+        listed = {tb.id for tb in contact.diagnosis.portal.listed_timebooks}
+        assert {tb.pk for tb in timebooks_for(viktig, contact)} <= listed
+        html = client.get(reverse("booking:choose_timebook", args=[contact.service.her_id])).content.decode()
+        for tb in contact.diagnosis.portal.listed_timebooks:
+            if any(t.pk == tb.id for t in timebooks_for(viktig, contact)):
+                assert f">{tb.name}</label>" in html
+
+
+def test_changing_a_process_on_the_support_page_changes_what_the_citizen_sees(viktig, support_client):
+    client = Client()
+    client.force_login(viktig.user)
+    step2 = reverse("booking:choose_timebook", args=[8100011])
+    assert ">Influensavaksine</label>" in client.get(step2).content.decode()
+    support_client.post(
+        reverse("addressregistry:service_process_toggle", args=[8100011]),
+        {"process": "behandleroversikt", "active": "on"},
+    )
+    assert diagnose_service(Service.objects.get(her_id=8100011)).portal.offer is Offer.PRACTITIONER_ROLE
+    html = client.get(step2).content.decode()
+    assert "Helsefaglig kontakt Smittevern (Feberpoliklinikk Test)" in html
+    assert ">Influensavaksine</label>" not in html
+    support_client.post(
+        reverse("addressregistry:service_process_toggle", args=[8100011]),
+        {"process": "timebestilling", "active": "off"},
+    )
+    assert (
+        "Helsenorge kommune Smittevern (Feberpoliklinikk Test)"
+        not in client.get(reverse("booking:choose_contact")).content.decode()
+    )
+    assert client.get(step2).status_code == 404
