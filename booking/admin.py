@@ -10,7 +10,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from notifications.models import Notification
+from notifications.services import notifications_retry
 from resourcebooks.admin import OrganisationScopedAdmin
+from resourcebooks.selectors import organisations_for_staff
 
 from .models import Appointment, Citizen, InboxMessage, Representation, TimeRequest
 from .services import appointment_cancel_by_clinic, appointment_confirm, appointment_reject
@@ -130,3 +133,45 @@ class RepresentationAdmin(SuperuserOnlyAdmin):
 class InboxMessageAdmin(SuperuserOnlyAdmin):
     list_display = ["sent_at", "citizen", "subject", "kind", "read_at"]
     list_filter = ["kind"]
+
+
+@admin.register(Notification)
+class OutboxAdmin(admin.ModelAdmin):
+    """The outbox, for staff of the organisation that sent it: state, attempts, last error, and retry."""
+
+    list_display = ["created_at", "recipient_name", "channel", "event", "state", "attempts", "short_error", "sent_at"]
+    list_filter = ["state", "channel", "event"]
+    search_fields = ["recipient_name", "text", "address"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+    actions = ["retry"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Notification]:
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        her_ids = organisations_for_staff(request.user).values("her_id")
+        return qs.filter(owner_her_id__in=her_ids)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser or organisations_for_staff(request.user).exists()
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("Siste feil"))
+    def short_error(self, obj: Notification) -> str:
+        return obj.last_error[:80]
+
+    @admin.action(description=_("Prøv å sende på nytt"), permissions=["view"])
+    def retry(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
+        count = notifications_retry(ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"{count} feilede varsler sendes på nytt.", messages.SUCCESS)

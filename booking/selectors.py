@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -267,3 +268,14 @@ def slot_occupants(slots: list[Slot]) -> dict[int, str]:
             text += f", bestilt av {a.booked_by.full_name}"
         result[a.slot_id] = text
     return result
+
+
+def received(citizen: Citizen, channel: str, limit: int = 100) -> list[Any]:
+    """The notifications a citizen has received on one channel, newest first."""
+    from notifications.models import Notification
+
+    return list(
+        Notification.objects.filter(
+            recipient_key=f"citizen:{citizen.pk}", channel=channel, state=Notification.State.SENT
+        ).order_by("-sent_at")[:limit]
+    )

@@ -15,10 +15,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from addressregistry.models import Service
+from notifications.models import Notification
 from resourcebooks.models import Slot, Timebook
 
 from . import formatting as fmt
 from .models import REASON_MAX, Appointment, Citizen, InboxMessage, TimeRequest
+from .notify import appointment_notify
 from .selectors import actor_name, description_owner, is_blocked, may_book, nearest_free_slots
 
 CONFIRMED_TEXT = "Din timereservasjon er bekreftet."
@@ -184,6 +186,7 @@ def appointment_confirm(*, appointment_id: int) -> bool:
             body=_assigned_body(appointment),
             sent_at=now,
         )
+        appointment_notify(appointment, Notification.Event.CONFIRMED)
     return True
 
 
@@ -260,6 +263,7 @@ def appointment_cancel(*, appointment: Appointment, by: Citizen) -> Appointment:
             ),
             sent_at=now,
         )
+        appointment_notify(appointment, Notification.Event.CANCELLATION_RECEIPT)
     appointment.refresh_from_db()
     return appointment
 
@@ -289,6 +293,7 @@ def appointment_cancel_by_clinic(*, appointment: Appointment, note: str = "") ->
             ),
             sent_at=now,
         )
+        appointment_notify(appointment, Notification.Event.CANCELLED)
     return True
 
 
@@ -368,4 +373,5 @@ def appointment_book_by_clinic(*, person: Citizen, slot: Slot, reason: str, hidd
             body=_assigned_body(appointment),
             sent_at=now,
         )
+        appointment_notify(appointment, Notification.Event.CONFIRMED)
     return appointment

@@ -22,6 +22,9 @@ urlpatterns = [
     path("bestill/<int:her_id>/<int:timebook_id>/sted/", views.choose_place, name="place"),
     path("bestill/<int:her_id>/<int:timebook_id>/tid/", views.choose_time, name="time"),
     path("bestill/<int:her_id>/<int:timebook_id>/se-gjennom/<int:slot_id>/", views.review, name="review"),
+    path("telefon/", views.phone, name="phone"),
+    path("app/", views.app_feed, name="app_feed"),
+    path("innstillinger/", views.contact_settings, name="settings"),
     path("innboks/", views.inbox, name="inbox"),
     path("innboks/<int:pk>/", views.message_detail, name="message"),
 ]

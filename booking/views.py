@@ -643,3 +643,37 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A missing or stale CSRF token: say so in Norwegian, in the portal's layout; nothing was changed."""
     return render(request, "403_csrf.html", status=403)
+
+
+# --- Notifications the citizen has received, and how they want them -----------------------------------
+
+
+@require_GET
+@citizen_required
+def phone(request: HttpRequest) -> HttpResponse:
+    """The simulated phone: the SMS the logged-in citizen has received."""
+    return render(request, "booking/phone.html", {"items": sel.received(_me(request), "sms")})
+
+
+@require_GET
+@citizen_required
+def app_feed(request: HttpRequest) -> HttpResponse:
+    """The simulated Helsenorge app: push notifications the logged-in citizen has received."""
+    return render(request, "booking/app_feed.html", {"items": sel.received(_me(request), "push")})
+
+
+@require_http_methods(["GET", "POST"])
+@citizen_required
+def contact_settings(request: HttpRequest) -> HttpResponse:
+    """«Kontaktinformasjon og varseloppsett»: mobile number, e-mail and which channels to use."""
+    from .forms import ContactSettingsForm
+
+    me = _me(request)
+    form = ContactSettingsForm(request.POST or None, instance=me)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Kontaktinformasjon og varseloppsett er lagret.")
+            return redirect("booking:settings")
+        return render(request, "booking/settings.html", {"form": form}, status=400)
+    return render(request, "booking/settings.html", {"form": form})

@@ -132,6 +132,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = "Europe/Oslo"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Synced into django-celery-beat's tables by the DatabaseScheduler; staff can see and pause them in the admin.
+CELERY_BEAT_SCHEDULE = {
+    "notifications-sweep": {"task": "notifications.tasks.notifications_sweep_task", "schedule": 60.0},
+}
 
 # --- Auth -----------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -274,3 +274,22 @@ class StaffMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation}"
+
+
+class ClinicSettings(models.Model):
+    """An organisation's own settings in its journal system (source 004: notifications "activated for the
+    clinic in the platform")."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="clinic_settings")
+    fallback_notifications = models.BooleanField(
+        _("varsler fra journalsystemet"),
+        default=False,
+        help_text=_("Send egne varsler (SMS/e-post) til pasienter som ikke er aktive på Helsenorge."),
+    )
+
+    class Meta:
+        verbose_name = _("innstillinger for virksomheten")
+        verbose_name_plural = _("innstillinger for virksomheten")
+
+    def __str__(self) -> str:
+        return f"Innstillinger for {self.organisation}"

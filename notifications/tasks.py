@@ -1,0 +1,21 @@
+"""Celery adapters: take ids, call a service. Idempotent: a redelivered task sends nothing twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from .services import notification_deliver, notifications_due
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def notification_deliver_task(notification_id: int) -> str:
+    return notification_deliver(notification_id=notification_id)
+
+
+@shared_task(ignore_result=True)
+def notifications_sweep_task() -> int:
+    """Periodic: deliver what is pending (a broker down at commit time, a retry that is due)."""
+    due = notifications_due()
+    for pk in due:
+        notification_deliver(notification_id=pk)
+    return len(due)
