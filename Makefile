@@ -25,7 +25,7 @@ seed: migrate
 
 run: seed
 	@echo "Helsenorge-simulator: http://$(HOST):$(PORT)/  (NHN kundesenter: /ar/, klinikkadmin: /admin/)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py serve $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Notification
@@ -15,8 +17,15 @@ from notifications.services import notifications_retry
 from resourcebooks.admin import OrganisationScopedAdmin
 from resourcebooks.selectors import organisations_for_staff
 
-from .models import Appointment, Citizen, InboxMessage, Representation, TimeRequest
-from .services import appointment_cancel_by_clinic, appointment_confirm, appointment_reject
+from .models import Appointment, Citizen, InboxMessage, InvitationCampaign, Representation, TimeRequest
+from .services import (
+    appointment_cancel_by_clinic,
+    appointment_confirm,
+    appointment_reject,
+    campaign_create,
+    campaign_pause,
+    campaign_resume,
+)
 
 
 @admin.register(Appointment)
@@ -175,3 +184,74 @@ class OutboxAdmin(admin.ModelAdmin):
     def retry(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
         count = notifications_retry(ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"{count} feilede varsler sendes på nytt.", messages.SUCCESS)
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = InvitationCampaign
+        fields = ["timebook", "born_from", "born_to", "batch_size", "pause_seconds", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3, "maxlength": 320})}
+        help_texts = {"text": "La stå tomt for standardteksten «Nå kan du bestille time til …»."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("born_from") and data.get("born_to") and data["born_to"] < data["born_from"]:
+            self.add_error("born_to", "«Født til og med» kan ikke være før «født fra og med».")
+        return data
+
+
+@admin.register(InvitationCampaign)
+class InvitationCampaignAdmin(OrganisationScopedAdmin):
+    """Source 002: send «time booking is open» SMS in batches with pauses, and watch the progress."""
+
+    organisation_path = "timebook__service__organisation"
+    form = CampaignForm
+    list_display = ["__str__", "state", "progress", "batch_size", "pause_seconds", "next_batch_at", "created_at"]
+    list_filter = ["state", ("timebook", admin.RelatedOnlyFieldListFilter)]
+    actions = ["pause", "resume"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return []
+        return [*CampaignForm.Meta.fields, "state", "total", "sent_count", "next_batch_at", "progress"]
+
+    @admin.display(description=_("Fremdrift"))
+    def progress(self, obj: InvitationCampaign) -> str:
+        return format_html(
+            '<progress max="{}" value="{}" aria-label="{} av {} sendt"></progress> {} / {}',
+            obj.total or 1,
+            obj.sent_count,
+            obj.sent_count,
+            obj.total,
+            obj.sent_count,
+            obj.total,
+        )
+
+    def save_model(self, request: HttpRequest, obj: InvitationCampaign, form: Any, change: bool) -> None:
+        if change:
+            return  # a started campaign is changed only by pausing and resuming
+        created = campaign_create(
+            timebook=form.cleaned_data["timebook"],
+            born_from=form.cleaned_data["born_from"],
+            born_to=form.cleaned_data["born_to"],
+            batch_size=form.cleaned_data["batch_size"],
+            pause_seconds=form.cleaned_data["pause_seconds"],
+            text=form.cleaned_data.get("text") or "",
+            created_by=request.user,
+        )
+        obj.pk = created.pk
+        obj.refresh_from_db()
+
+    @admin.action(description=_("Sett på pause"), permissions=["change"])
+    def pause(self, request: HttpRequest, queryset: QuerySet[InvitationCampaign]) -> None:
+        count = sum(campaign_pause(campaign=c) for c in queryset)
+        self.message_user(request, f"{count} utsendelser satt på pause.", messages.SUCCESS)
+
+    @admin.action(description=_("Fortsett utsendelsen"), permissions=["change"])
+    def resume(self, request: HttpRequest, queryset: QuerySet[InvitationCampaign]) -> None:
+        count = sum(campaign_resume(campaign=c) for c in queryset)
+        self.message_user(request, f"{count} utsendelser fortsetter.", messages.SUCCESS)

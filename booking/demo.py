@@ -56,7 +56,15 @@ REPRESENTATIONS = (
     ("viktig", "astrid", Representation.Kind.POWER_OF_ATTORNEY),
 )
 
-STAFF_BOOKING_PERMISSIONS = ("view_appointment", "change_appointment", "view_timerequest", "change_timerequest")
+STAFF_BOOKING_PERMISSIONS = (
+    "view_appointment",
+    "change_appointment",
+    "view_timerequest",
+    "change_timerequest",
+    "view_invitationcampaign",
+    "add_invitationcampaign",
+    "change_invitationcampaign",
+)
 
 
 def synthetic_number(birth_date: dt.date, seed: int) -> str:

@@ -130,6 +130,7 @@ class Appointment(models.Model):
     created_at = models.DateTimeField(_("bestilt"), default=timezone.now)
     decided_at = models.DateTimeField(_("besvart"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("avbestilt/avlyst"), null=True, blank=True)
+    reminder_claimed_at = models.DateTimeField(_("påminnelse sendt"), null=True, blank=True)
 
     class Meta:
         ordering = ["slot__start"]
@@ -221,3 +222,58 @@ class TimeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} ({self.citizen})"
+
+
+class InvitationCampaign(models.Model):
+    """«Nå kan du bestille time»: an SMS to a group of citizens, sent in batches with a pause between them
+    (source 002: avoid many people trying to book at the same moment)."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("Sendes")
+        PAUSED = "paused", _("Pause")
+        DONE = "done", _("Ferdig")
+
+    timebook = models.ForeignKey(
+        Timebook, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("timebok")
+    )
+    born_from = models.PositiveSmallIntegerField(_("født fra og med år"))
+    born_to = models.PositiveSmallIntegerField(_("født til og med år"))
+    batch_size = models.PositiveIntegerField(_("antall per bolk"), default=100)
+    pause_seconds = models.PositiveIntegerField(_("pause mellom bolker (sekunder)"), default=300)
+    text = models.CharField(_("SMS-tekst"), max_length=320)
+    state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.RUNNING)
+    total = models.PositiveIntegerField(_("mottakere"), default=0)
+    sent_count = models.PositiveIntegerField(_("sendt"), default=0)
+    next_batch_at = models.DateTimeField(_("neste bolk"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitasjon på SMS")
+        verbose_name_plural = _("invitasjoner på SMS")
+        constraints = [
+            models.CheckConstraint(condition=Q(born_to__gte=F("born_from")), name="campaign_birth_years"),
+            models.CheckConstraint(condition=Q(batch_size__gte=1), name="campaign_batch_size_positive"),
+            models.CheckConstraint(condition=Q(sent_count__lte=F("total")), name="campaign_sent_within_total"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.timebook.name}: født {self.born_from}–{self.born_to}"
+
+
+class CampaignRecipient(models.Model):
+    campaign = models.ForeignKey(InvitationCampaign, on_delete=models.CASCADE, related_name="recipients")
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "citizen"], name="campaign_recipient_unique"),
+        ]
+        indexes = [models.Index(fields=["campaign", "sent_at"], name="campaign_recipient_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.citizen} ({self.campaign})"

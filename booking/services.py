@@ -10,16 +10,27 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from addressregistry.models import Service
 from notifications.models import Notification
+from notifications.services import Outgoing, notifications_enqueue
 from resourcebooks.models import Slot, Timebook
 
 from . import formatting as fmt
-from .models import REASON_MAX, Appointment, Citizen, InboxMessage, TimeRequest
+from .models import (
+    REASON_MAX,
+    Appointment,
+    CampaignRecipient,
+    Citizen,
+    InboxMessage,
+    InvitationCampaign,
+    TimeRequest,
+)
 from .notify import appointment_notify
 from .selectors import actor_name, description_owner, is_blocked, may_book, nearest_free_slots
 
@@ -375,3 +386,155 @@ def appointment_book_by_clinic(*, person: Citizen, slot: Slot, reason: str, hidd
         )
         appointment_notify(appointment, Notification.Event.CONFIRMED)
     return appointment
+
+
+REMINDER_WINDOW = (dt.timedelta(hours=24), dt.timedelta(hours=48))
+
+
+def reminders_send(*, now: dt.datetime | None = None) -> int:
+    """The reminder 48–24 hours before (source 004): claim each assigned appointment that has entered the
+    window with a conditional update, and write its reminders in the same transaction.
+
+    Two runs at the same moment cannot both claim an appointment, and the dedupe keys would stop a second
+    reminder anyway. The window is absolute time, so it is right across a DST change. An appointment
+    confirmed when it was already inside the window gets no reminder: its confirmation came just now.
+    Long ETA tasks are never used (Redis redelivers them); a beat task calls this every few minutes.
+    """
+    now = now or timezone.now()
+    nearest, farthest = REMINDER_WINDOW
+    due = list(
+        Appointment.objects.filter(
+            status=Appointment.Status.ASSIGNED,
+            reminder_claimed_at__isnull=True,
+            slot__start__gt=now + nearest,
+            slot__start__lte=now + farthest,
+            decided_at__lt=F("slot__start") - farthest,
+        ).values_list("pk", flat=True)
+    )
+    sent = 0
+    for pk in due:
+        with transaction.atomic():
+            claimed = Appointment.objects.filter(
+                pk=pk, reminder_claimed_at__isnull=True, status=Appointment.Status.ASSIGNED
+            ).update(reminder_claimed_at=now)
+            if claimed != 1:
+                continue  # another run got there first
+            appointment = Appointment.objects.select_related(
+                "slot__timebook__service__organisation", "slot__location", "citizen", "booked_by"
+            ).get(pk=pk)
+            appointment_notify(appointment, Notification.Event.REMINDER)
+            sent += 1
+    return sent
+
+
+def campaign_default_text(timebook: Timebook) -> str:
+    from addressregistry.timebook_types import TIMEBOOK_TYPE_IN_TEXT
+
+    what = TIMEBOOK_TYPE_IN_TEXT.get(timebook.type, "time")
+    return (
+        f"Nå kan du bestille time til {what} hos {actor_name(timebook)}. "
+        "Logg inn på Helsenorge, velg Timeavtaler og Bestill time."
+    )
+
+
+def campaign_create(
+    *,
+    timebook: Timebook,
+    born_from: int,
+    born_to: int,
+    batch_size: int,
+    pause_seconds: int,
+    text: str,
+    created_by: Any = None,
+) -> InvitationCampaign:
+    """Pick the recipients (citizens of the timebook's municipality or GP list, born in the years, with a
+    mobile number) and start sending at once, one batch at a time."""
+    if born_to < born_from:
+        raise BookingError("«Født til og med» kan ikke være før «født fra og med».")
+    if batch_size < 1:
+        raise BookingError("Antall per bolk må være minst 1.")
+    org = timebook.service.organisation
+    people = Citizen.objects.filter(Q(municipality=org) | Q(gp_office=org)).exclude(phone="")
+    chosen = [c.pk for c in people.only("pk", "national_id") if born_from <= c.birth_date.year <= born_to]
+    with transaction.atomic():
+        campaign = InvitationCampaign.objects.create(
+            timebook=timebook,
+            born_from=born_from,
+            born_to=born_to,
+            batch_size=batch_size,
+            pause_seconds=pause_seconds,
+            text=text.strip() or campaign_default_text(timebook),
+            total=len(chosen),
+            created_by=created_by,
+            state=InvitationCampaign.State.RUNNING if chosen else InvitationCampaign.State.DONE,
+        )
+        CampaignRecipient.objects.bulk_create(
+            [CampaignRecipient(campaign=campaign, citizen_id=pk) for pk in chosen], batch_size=2000
+        )
+    return campaign
+
+
+def campaign_pause(*, campaign: InvitationCampaign) -> bool:
+    return (
+        InvitationCampaign.objects.filter(pk=campaign.pk, state=InvitationCampaign.State.RUNNING).update(
+            state=InvitationCampaign.State.PAUSED
+        )
+        == 1
+    )
+
+
+def campaign_resume(*, campaign: InvitationCampaign) -> bool:
+    return (
+        InvitationCampaign.objects.filter(pk=campaign.pk, state=InvitationCampaign.State.PAUSED).update(
+            state=InvitationCampaign.State.RUNNING, next_batch_at=timezone.now()
+        )
+        == 1
+    )
+
+
+def campaigns_tick(*, now: dt.datetime | None = None) -> int:
+    """Send the next batch of every running campaign whose pause is over; returns how many SMS were written.
+
+    A campaign is claimed for a batch by moving its ``next_batch_at`` forward in one conditional update,
+    so two ticks at once never send the same batch; each SMS also has its own dedupe key.
+    """
+    now = now or timezone.now()
+    written = 0
+    due = InvitationCampaign.objects.filter(state=InvitationCampaign.State.RUNNING, next_batch_at__lte=now)
+    for campaign in due.select_related("timebook__service__organisation"):
+        with transaction.atomic():
+            claimed = InvitationCampaign.objects.filter(
+                pk=campaign.pk, state=InvitationCampaign.State.RUNNING, next_batch_at=campaign.next_batch_at
+            ).update(next_batch_at=now + dt.timedelta(seconds=campaign.pause_seconds))
+            if claimed != 1:
+                continue
+            batch = list(
+                CampaignRecipient.objects.filter(campaign=campaign, sent_at__isnull=True)
+                .select_related("citizen")
+                .order_by("pk")[: campaign.batch_size]
+            )
+            org = campaign.timebook.service.organisation
+            notifications_enqueue(
+                [
+                    Outgoing(
+                        dedupe_key=f"campaign:{campaign.pk}:citizen:{r.citizen_id}:sms",
+                        recipient_key=f"citizen:{r.citizen_id}",
+                        recipient_name=r.citizen.full_name,
+                        channel=Notification.Channel.SMS,
+                        address=r.citizen.phone,
+                        event=Notification.Event.INVITATION,
+                        text=campaign.text,
+                        owner_her_id=org.her_id,
+                        sender_name=org.name,
+                    )
+                    for r in batch
+                ]
+            )
+            CampaignRecipient.objects.filter(pk__in=[r.pk for r in batch]).update(sent_at=now)
+            remaining = CampaignRecipient.objects.filter(campaign=campaign, sent_at__isnull=True).exists()
+            InvitationCampaign.objects.filter(pk=campaign.pk).update(
+                sent_count=F("sent_count") + len(batch),
+                state=InvitationCampaign.State.RUNNING if remaining else InvitationCampaign.State.DONE,
+            )
+            written += len(batch)
+    return written

@@ -14,3 +14,19 @@ def appointment_confirm_task(self, appointment_id: int) -> bool:  # type: ignore
         return appointment_confirm(appointment_id=appointment_id)
     except Exception as exc:  # a database hiccup: try again later, the appointment waits as requested
         raise self.retry(exc=exc) from exc
+
+
+@shared_task(ignore_result=True)
+def reminders_task() -> int:
+    """Periodic (beat): write the 48–24 h reminders that are due."""
+    from .services import reminders_send
+
+    return reminders_send()
+
+
+@shared_task(ignore_result=True)
+def campaigns_tick_task() -> int:
+    """Periodic (beat): send the next batch of invitation campaigns whose pause is over."""
+    from .services import campaigns_tick
+
+    return campaigns_tick()

@@ -135,6 +135,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Synced into django-celery-beat's tables by the DatabaseScheduler; staff can see and pause them in the admin.
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "notifications.tasks.notifications_sweep_task", "schedule": 60.0},
+    "booking-reminders": {"task": "booking.tasks.reminders_task", "schedule": 300.0},
+    "booking-campaigns": {"task": "booking.tasks.campaigns_tick_task", "schedule": 10.0},
 }
 
 # --- Auth -----------------------------------------------------------------------------------------
