@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Notification
 from notifications.services import notifications_retry
-from resourcebooks.admin import OrganisationScopedAdmin
+from resourcebooks.admin import OrganisationScopedAdmin, SuperuserOnlyAdmin
 from resourcebooks.selectors import organisations_for_staff
 
 from .models import Appointment, Citizen, InboxMessage, InvitationCampaign, Representation, TimeRequest
@@ -106,25 +106,6 @@ class TimeRequestAdmin(OrganisationScopedAdmin):
     def mark_handled(self, request: HttpRequest, queryset: QuerySet[TimeRequest]) -> None:
         count = queryset.filter(status=TimeRequest.Status.NEW).update(status=TimeRequest.Status.HANDLED)
         self.message_user(request, f"{count} timeforespørsler merket som behandlet.", messages.SUCCESS)
-
-
-class SuperuserOnlyAdmin(admin.ModelAdmin):
-    """Citizens' own data is not the clinics' to browse; only superusers see it here."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return request.user.is_superuser
 
 
 @admin.register(Citizen)

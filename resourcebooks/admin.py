@@ -532,11 +532,8 @@ class PatientBlockAdmin(OrganisationScopedAdmin):
 # --- Staff memberships (superusers only) --------------------------------------------------------------
 
 
-@admin.register(StaffMembership)
-class StaffMembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "organisation"]
-    list_filter = ["organisation"]
-    search_fields = ["user__username", "organisation__name"]
+class SuperuserOnlyAdmin(admin.ModelAdmin):
+    """Data that is not the clinics' to browse (memberships, citizens' own data): superusers only."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
@@ -552,3 +549,10 @@ class StaffMembershipAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser
+
+
+@admin.register(StaffMembership)
+class StaffMembershipAdmin(SuperuserOnlyAdmin):
+    list_display = ["user", "organisation"]
+    list_filter = ["organisation"]
+    search_fields = ["user__username", "organisation__name"]
