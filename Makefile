@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrate seed check-migrations pytest bench-publish clean
+.PHONY: install run test lint format migrate seed check-migrations pytest stack bench bench-publish clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,17 @@ pytest: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint check-migrations pytest
+
+# The full stack on this machine without Docker: gunicorn, a Celery worker and beat, logs in one place.
+stack: install
+	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || { echo "make stack needs DATABASE_URL (postgres://…) and REDIS_URL (redis://…)"; exit 2; }
+	$(PY) manage.py migrate --no-input
+	mkdir -p var
+	DEBUG=false PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(BIN)/honcho -f Procfile start 2>&1 | tee var/stack.log
+
+# The rush after an invitation SMS, against the full stack on PostgreSQL and Redis (see bench/rush.py).
+bench: install
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) bench/rush.py $(BENCH_ARGS)
 
 bench-publish: install
 	$(PY) bench/publish_year.py

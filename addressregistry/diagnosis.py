@@ -468,3 +468,37 @@ def setup_for_service(service: Service) -> ServiceSetup:
 
 def diagnose_service(service: Service) -> Diagnosis:
     return diagnose(setup_for_service(service))
+
+
+# --- Cached for the patient portal --------------------------------------------------------------------
+
+SETUP_VERSION_KEY = "ar:setup-version"
+PORTAL_CACHE_SECONDS = 60
+
+
+def setup_changed() -> None:
+    """Call after anything the diagnosis reads changes (a process, a timebook): cached diagnoses are dropped."""
+    from django.core.cache import cache
+
+    try:
+        cache.incr(SETUP_VERSION_KEY)
+    except ValueError:
+        cache.set(SETUP_VERSION_KEY, 2, None)
+
+
+def portal_diagnosis(service: Service) -> Diagnosis:
+    """The diagnosis for the patient portal, cached until the setup changes (and at most a minute, so that
+    "has a future free slot", which only the support page's findings use, is never far behind).
+
+    Every booking step needs it; computing it costs a query per timebook source. The version key makes a
+    support user's change visible to citizens at once.
+    """
+    from django.core.cache import cache
+
+    version = cache.get_or_set(SETUP_VERSION_KEY, 1, None)
+    key = f"ar:diagnosis:{service.pk}:{service.her_id}:{version}"
+    diagnosis = cache.get(key)
+    if diagnosis is None:
+        diagnosis = diagnose_service(service)
+        cache.set(key, diagnosis, PORTAL_CACHE_SECONDS)
+    return diagnosis

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from .diagnosis import setup_changed
 from .models import ProcessChange, Service, ServiceProcess
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ def service_process_set(
             return None
         row.active = active
         row.save(update_fields=["active"])
+        transaction.on_commit(setup_changed)
         return ProcessChange.objects.create(
             service=service,
             process=process,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -39,3 +39,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _database_state(), "broker": _broker_state()}
     healthy = all(not state.startswith("error") for state in checks.values())
     return JsonResponse({"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503)
+
+
+@never_cache
+@require_GET
+def ping(request: HttpRequest) -> HttpResponse:
+    """The cheapest Django view there is: the benchmark's ceiling for "a trivial view under the same server"."""
+    return HttpResponse("pong", content_type="text/plain")

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from addressregistry.diagnosis import Diagnosis, Offer, diagnose_service
+from addressregistry.diagnosis import Diagnosis, Offer, portal_diagnosis
 from addressregistry.models import Organisation, Service
 from addressregistry.selectors import services_with_processes
 from resourcebooks.models import Location, PatientBlock, Slot, Timebook, TimebookListEntry
@@ -90,7 +90,7 @@ def contacts_for(person: Citizen) -> list[Contact]:
     services = services_with_processes().filter(organisation_id__in=orgs).order_by("organisation__name", "name")
     contacts = []
     for service in services:
-        diagnosis = diagnose_service(service)
+        diagnosis = portal_diagnosis(service)
         if diagnosis.portal.has_bestill_time:
             contacts.append(Contact(service=service, diagnosis=diagnosis))
     # The GP office comes first, as «Ditt fastlegekontor» does on Helsenorge.
@@ -99,7 +99,13 @@ def contacts_for(person: Citizen) -> list[Contact]:
 
 
 def contact_for(person: Citizen, her_id: int) -> Contact | None:
-    return next((c for c in contacts_for(person) if c.service.her_id == her_id), None)
+    """One of the person's contacts (steps 2 and on): only that service is diagnosed."""
+    orgs = [person.municipality_id] + ([person.gp_office_id] if person.gp_office_id else [])
+    service = services_with_processes().filter(her_id=her_id, organisation_id__in=orgs).first()
+    if service is None:
+        return None
+    diagnosis = portal_diagnosis(service)
+    return Contact(service=service, diagnosis=diagnosis) if diagnosis.portal.has_bestill_time else None
 
 
 def other_municipalities(person: Citizen) -> QuerySet[Organisation]:
@@ -111,7 +117,7 @@ def other_municipality_contacts(municipality: Organisation) -> list[Contact]:
     services = services_with_processes().filter(organisation=municipality, service_type=Service.Type.SMITTEVERN)
     contacts = []
     for service in services:
-        diagnosis = diagnose_service(service)
+        diagnosis = portal_diagnosis(service)
         if diagnosis.portal.in_other_municipality:
             contacts.append(Contact(service=service, diagnosis=diagnosis))
     return contacts
@@ -153,7 +159,7 @@ def free_slots(timebook: Timebook, location: Location | None = None) -> QuerySet
 
 
 def locations_with_free_slots(timebook: Timebook) -> list[Location]:
-    ids = free_slots(timebook).values("location_id").distinct()
+    ids = free_slots(timebook).order_by().values("location_id").distinct()
     return list(Location.objects.filter(pk__in=ids).order_by("name"))
 
 
@@ -182,6 +188,7 @@ def month_calendar(
         free_slots(timebook, location)
         .filter(start__gte=start, start__lt=end)
         .annotate(day=TruncDate("start", tzinfo=ZoneInfo(settings.TIME_ZONE)))
+        .order_by()  # without this, Slot's default ordering joins the DISTINCT and every slot comes back
         .values_list("day", flat=True)
         .distinct()
     )
@@ -252,8 +259,9 @@ def inbox_visible(person: Citizen, viewer: Citizen) -> QuerySet[InboxMessage]:
     return qs
 
 
-def unread_count(person: Citizen) -> int:
-    return InboxMessage.objects.filter(citizen=person, read_at__isnull=True).count()
+def unread_count(person: Citizen, viewer: Citizen) -> int:
+    """Unread messages the viewer may see (a parent is not told of a hidden appointment's message)."""
+    return inbox_visible(person, viewer).filter(read_at__isnull=True).count()
 
 
 def slot_occupants(slots: list[Slot]) -> dict[int, str]:

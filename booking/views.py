@@ -90,7 +90,7 @@ def portal_context(request: HttpRequest) -> dict[str, Any]:
         "person": person,
         "acting_for_other": person.pk != me.pk,
         "represented": sel.represented_people(me, timezone.localdate()),
-        "unread": sel.unread_count(person),
+        "unread": sel.unread_count(person, me),
     }
 
 

@@ -118,6 +118,8 @@ if REDIS_URL:
             "KEY_PREFIX": "hsim",
         }
     }
+    # Sessions live in Redis with the database behind them: no session query on every request.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from booking.health import healthz
+from booking.health import healthz, ping
 
 admin.site.site_header = "Helsenorge-simulator: klinikkens administrasjon"
 admin.site.site_title = "Klinikkadmin"
@@ -10,6 +10,7 @@ admin.site.index_title = "Timebøker, timer og forespørsler"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("ping", ping, name="ping"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "ansatt/logg-inn/",

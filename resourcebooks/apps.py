@@ -12,3 +12,17 @@ class ResourceBooksConfig(AppConfig):
         from .selectors import timebook_facts_for_service
 
         register_timebook_source(timebook_facts_for_service)
+
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from addressregistry.diagnosis import setup_changed
+
+        from .models import Timebook
+
+        def changed(**kwargs: object) -> None:
+            setup_changed()
+
+        # A timebook's name, type, online flag or time types change what the portal lists.
+        post_save.connect(changed, sender=Timebook, weak=False, dispatch_uid="timebook-saved")
+        post_delete.connect(changed, sender=Timebook, weak=False, dispatch_uid="timebook-deleted")
+        m2m_changed.connect(changed, sender=Timebook.time_types.through, weak=False, dispatch_uid="timebook-types")

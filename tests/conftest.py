@@ -79,3 +79,12 @@ def _tasks_run_in_process(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (cached diagnoses are keyed by ids a rolled-back test may reuse)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -105,3 +105,42 @@ def assert_no_serious_axe_violations(page: Page) -> None:
     if blocking:
         report = "\n".join(_format_violation(v) for v in blocking)
         pytest.fail(f"axe-core found serious/critical violations on {page.url}:\n{report}", pytrace=False)
+
+
+# --- Citizens (appended for the citizen booking tests) -------------------------------------------------
+
+
+def log_in_citizen(page: Page, full_name: str, next_path: str = "") -> None:
+    """Log in at the test login («Velg en testperson») by pressing the button with the citizen's name."""
+    page.goto("/innlogging/" + (f"?next={next_path}" if next_path else ""))
+    page.get_by_role("button", name=full_name).click()
+    page.wait_for_url(lambda url: "/innlogging/" not in url)
+
+
+def serious_axe_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on the current page, formatted (empty when none)."""
+    page.add_script_tag(path=str(AXE_JS))
+    results = page.evaluate("async () => await axe.run(document, { resultTypes: ['violations'] })")
+    return [_format_violation(v) for v in results["violations"] if v["impact"] in AXE_BLOCKING_IMPACTS]
+
+
+def focus_indicator(page: Page) -> dict[str, str]:
+    """The focused element (a short description) and the outline and box-shadow it is drawn with."""
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            const style = getComputedStyle(el);
+            const text = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 60);
+            return {
+                element: `<${el.tagName.toLowerCase()}${el.id ? ' id=' + el.id : ''}> ${text}`,
+                outlineStyle: style.outlineStyle,
+                outlineWidth: style.outlineWidth,
+                boxShadow: style.boxShadow,
+            };
+        }"""
+    )
+
+
+def has_visible_focus(indicator: dict[str, str]) -> bool:
+    outline = indicator["outlineStyle"] != "none" and indicator["outlineWidth"] not in {"0px", ""}
+    return outline or indicator["boxShadow"] != "none"
