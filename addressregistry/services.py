@@ -48,7 +48,8 @@ def service_process_set(
             return None
         row.active = active
         row.save(update_fields=["active"])
-        transaction.on_commit(setup_changed)
+        # Now, not on commit: a rolled-back change only costs the portal one recomputed diagnosis.
+        setup_changed()
         return ProcessChange.objects.create(
             service=service,
             process=process,

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 
 CITIZEN_IDLE_SECONDS = 30 * 60
 # The session is written at most this often just to note activity (not on every request).
@@ -45,7 +44,9 @@ class CitizenIdleTimeoutMiddleware:
             if now - last_seen > CITIZEN_IDLE_SECONDS:
                 logout(request)
                 messages.info(request, "Du er logget ut fordi du ikke har vært aktiv på 30 minutter.")
-                return redirect(f"{reverse('booking:login')}?next={request.get_full_path()}")
+                from .views import login_url
+
+                return redirect(login_url(request))
             if now - last_seen >= TOUCH_EVERY_SECONDS or "last_seen" not in session:
                 session["last_seen"] = now
         return self.get_response(request)

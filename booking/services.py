@@ -8,8 +8,10 @@ double booking impossible even if this code had a bug.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -33,6 +35,8 @@ from .models import (
 )
 from .notify import appointment_notify
 from .selectors import actor_name, description_owner, is_blocked, may_book, nearest_free_slots
+
+log = logging.getLogger(__name__)
 
 CONFIRMED_TEXT = "Din timereservasjon er bekreftet."
 BLOCKED_REPLY = (
@@ -66,6 +70,9 @@ def reason_clean(raw: str) -> str:
     return reason
 
 
+_FORM_EXPIRED = BookingError("Skjemaet er ugyldig eller utløpt. Gå tilbake til kalenderen og velg timen på nytt.")
+
+
 @dataclass(frozen=True)
 class RequestOutcome:
     appointment: Appointment
@@ -89,9 +96,11 @@ def appointment_request(
     person's citizen row first (so one person's concurrent bookings cannot exceed the timebook's limit),
     then claims the slot with a conditional update. The EPJ's confirmation is queued after commit.
     """
-    existing = Appointment.objects.filter(idempotency_key=idempotency_key, booked_by=booked_by).first()
+    existing = Appointment.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
-        return RequestOutcome(existing, created=False)
+        if existing.booked_by_id == booked_by.pk:
+            return RequestOutcome(existing, created=False)
+        raise _FORM_EXPIRED  # another person's form: never theirs to repeat
     reason = reason_clean(reason)
     if is_blocked(person, timebook.service.organisation_id):
         raise BookingError("Tjenesten kunne ikke hente ledige timer. Prøv igjen senere.")
@@ -128,14 +137,14 @@ def appointment_request(
                 created_at=now,
             )
             if timebook.confirmation == Timebook.Confirmation.AUTOMATIC:
-                from .tasks import appointment_confirm_task
-
-                appointment_confirm_task.delay_on_commit(appointment.pk)
+                transaction.on_commit(partial(_queue_confirmation, appointment.pk))
     except IntegrityError:
         # The same idempotency key committed by a concurrent submit of the same form: one request.
-        existing = Appointment.objects.filter(idempotency_key=idempotency_key, booked_by=booked_by).first()
-        if existing is not None:
+        existing = Appointment.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None and existing.booked_by_id == booked_by.pk:
             return RequestOutcome(existing, created=False)
+        if existing is not None:
+            raise _FORM_EXPIRED from None
         raise
     except _NotClaimed:
         existing = Appointment.objects.filter(idempotency_key=idempotency_key, booked_by=booked_by).first()
@@ -148,6 +157,32 @@ def appointment_request(
 
 class _NotClaimed(Exception):
     """The conditional update claimed no slot (rolls the transaction back)."""
+
+
+def _queue_confirmation(appointment_id: int) -> None:
+    """Hand the EPJ's confirmation to Celery. A broker that is down must not fail the citizen's request:
+    the booking is committed, and ``confirmations_sweep`` confirms it once the worker can."""
+    from .tasks import appointment_confirm_task
+
+    try:
+        appointment_confirm_task.delay(appointment_id)
+    except Exception:
+        log.warning("Kunne ikke legge bekreftelsen av timeavtale %s i køen; sveipen tar den.", appointment_id)
+
+
+def confirmations_sweep(*, older_than: dt.timedelta = dt.timedelta(0)) -> int:
+    """Confirm requested appointments of automatic timebooks whose task never ran (a broker that was down).
+
+    No grace period is needed: ``appointment_confirm`` is a conditional update, so a sweep that races a
+    task still in flight confirms the appointment once, and the loser changes nothing.
+    """
+    cutoff = timezone.now() - older_than
+    waiting = Appointment.objects.filter(
+        status=Appointment.Status.REQUESTED,
+        slot__timebook__confirmation=Timebook.Confirmation.AUTOMATIC,
+        created_at__lt=cutoff,
+    ).values_list("pk", flat=True)
+    return sum(appointment_confirm(appointment_id=pk) for pk in list(waiting))
 
 
 def _why_not_claimed(timebook: Timebook, slot_id: int, now: dt.datetime) -> BookingError:

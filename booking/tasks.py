@@ -30,3 +30,11 @@ def campaigns_tick_task() -> int:
     from .services import campaigns_tick
 
     return campaigns_tick()
+
+
+@shared_task(ignore_result=True)
+def confirmations_sweep_task() -> int:
+    """Periodic (beat): confirm automatic reservations whose task was lost while the broker was down."""
+    from .services import confirmations_sweep
+
+    return confirmations_sweep()

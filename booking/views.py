@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
@@ -44,10 +45,16 @@ from .services import (
 )
 
 ACTING_FOR = "acting_for"
+BLOCKED_TEXT = "Tjenesten kunne ikke hente ledige timer. Prøv igjen senere."
 View = Callable[..., HttpResponse]
 
 
 # --- Who is asking ----------------------------------------------------------------------------------
+
+
+def login_url(request: HttpRequest) -> str:
+    """The test login, with the way back (its query string encoded, its slashes kept readable)."""
+    return f"{reverse('booking:login')}?{urlencode({'next': request.get_full_path()}, safe='/')}"
 
 
 def citizen_required(view: View) -> View:
@@ -56,7 +63,7 @@ def citizen_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated or not hasattr(request.user, "citizen"):
-            return redirect(f"{reverse('booking:login')}?next={request.get_full_path()}")
+            return redirect(login_url(request))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -531,6 +538,14 @@ def review(request: HttpRequest, her_id: int, timebook_id: int, slot_id: int) ->
                 "timebook": timebook,
                 "problem": "Timen finnes ikke i denne timeboken. Velg en time i kalenderen.",
             },
+            status=400,
+        )
+    if sel.is_blocked(flow.person, timebook.service.organisation_id):
+        # Source 001: a blocked patient sees no free times, also not by opening a slot's address.
+        return render(
+            request,
+            "booking/review_problem.html",
+            {"flow": flow, "timebook": timebook, "problem": BLOCKED_TEXT},
             status=400,
         )
     context = _review_context(flow, timebook, slot)

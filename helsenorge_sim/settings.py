@@ -138,6 +138,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "notifications.tasks.notifications_sweep_task", "schedule": 60.0},
     "booking-reminders": {"task": "booking.tasks.reminders_task", "schedule": 300.0},
+    "booking-confirmations-sweep": {"task": "booking.tasks.confirmations_sweep_task", "schedule": 60.0},
     "booking-campaigns": {"task": "booking.tasks.campaigns_tick_task", "schedule": 10.0},
 }
 

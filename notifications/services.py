@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .channels import CHANNELS, ChannelError
+from .channels import CHANNELS
 from .models import Notification
 
 MAX_ATTEMPTS = 5
@@ -103,13 +103,13 @@ def notification_deliver(*, notification_id: int) -> str:
     notification = Notification.objects.get(pk=notification_id)
     try:
         CHANNELS[notification.channel].send(notification)
-    except ChannelError as error:
+    except Exception as error:  # a ChannelError, or a channel that crashed: record it and try again later
         attempts = notification.attempts + 1
         failed = attempts >= MAX_ATTEMPTS
         Notification.objects.filter(pk=notification.pk, state=Notification.State.SENDING).update(
             state=Notification.State.FAILED if failed else Notification.State.PENDING,
             attempts=attempts,
-            last_error=str(error)[:2000],
+            last_error=(str(error) or type(error).__name__)[:2000],
             next_attempt_at=timezone.now() + backoff(attempts),
             claimed_at=None,
         )

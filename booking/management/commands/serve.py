@@ -21,13 +21,14 @@ EVERY_SECONDS = 10
 
 
 def _periodic_loop(stop: threading.Event) -> None:
-    from booking.services import campaigns_tick, reminders_send
+    from booking.services import campaigns_tick, confirmations_sweep, reminders_send
     from notifications.tasks import notifications_sweep_task
 
     while not stop.wait(EVERY_SECONDS):
         close_old_connections()
         try:
             campaigns_tick()
+            confirmations_sweep()
             reminders_send()
             notifications_sweep_task()
         except Exception:  # keep the loop alive; the next round tries again
