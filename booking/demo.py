@@ -15,6 +15,7 @@ from resourcebooks.demo import staff_group
 from resourcebooks.models import PatientBlock, Slot, Timebook
 from resourcebooks.national_id import make_synthetic_national_id
 
+from .forms import normalise_norwegian_mobile
 from .models import Appointment, Citizen, Representation
 from .services import appointment_book_by_clinic
 
@@ -98,7 +99,7 @@ def seed_citizens() -> dict[str, int]:
                 gp_office=Organisation.objects.filter(her_id=spec.gp_office_her_id).first()
                 if spec.gp_office_her_id
                 else None,
-                phone=spec.phone,
+                phone=normalise_norwegian_mobile(spec.phone) if spec.phone else "",
                 email=spec.email,
                 listed_on_test_login=spec.key not in {"emma"},
             )

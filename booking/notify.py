@@ -42,6 +42,11 @@ def recipients(appointment: Appointment) -> list[Citizen]:
     return [person]
 
 
+def genitive(name: str) -> str:
+    """«Emmas», «Hans'»: Norwegian genitive of a first name."""
+    return f"{name}'" if name[-1:].lower() in {"s", "x", "z"} else f"{name}s"
+
+
 def _text(event: str, appointment: Appointment, recipient: Citizen) -> str:
     slot = appointment.slot
     timebook = slot.timebook
@@ -51,11 +56,10 @@ def _text(event: str, appointment: Appointment, recipient: Citizen) -> str:
     place = slot.location.attendance_place
     person = appointment.citizen
     # «Kari, du har fått …» to the person; «Kurt, Emma har fått …» to someone acting for them.
-    who, has, your = (
-        ("du", "du har", "timen din")
-        if recipient.pk == person.pk
-        else (person.first_name, f"{person.first_name} har", f"timen til {person.first_name}")
-    )
+    if recipient.pk == person.pk:
+        who, has, your = "du", "du har", "timen din"
+    else:
+        who, has, your = person.first_name, f"{person.first_name} har", f"{genitive(person.first_name)} time"
     name = recipient.first_name
     if event == EVENT.CONFIRMED:
         return f"{name}, {has} fått time til {what} hos {actor} {when}. Oppmøtested: {place}. {LOGIN}"

@@ -15,7 +15,8 @@ from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from addressregistry.models import Service
@@ -114,6 +115,13 @@ def appointment_request(
     try:
         with transaction.atomic():
             Citizen.objects.select_for_update().filter(pk=person.pk).get()
+            # Under the lock, look again: the same form sent twice at once is one request, and the second
+            # click must get the first one's answer, not «you already have a booking».
+            again = Appointment.objects.filter(idempotency_key=idempotency_key).first()
+            if again is not None:
+                if again.booked_by_id != booked_by.pk:
+                    raise _FORM_EXPIRED
+                return RequestOutcome(again, created=False)
             active = Appointment.objects.filter(
                 citizen=person, slot__timebook=timebook, status__in=Appointment.ACTIVE, slot__start__gt=now
             ).count()
@@ -176,13 +184,20 @@ def confirmations_sweep(*, older_than: dt.timedelta = dt.timedelta(0)) -> int:
     No grace period is needed: ``appointment_confirm`` is a conditional update, so a sweep that races a
     task still in flight confirms the appointment once, and the loser changes nothing.
     """
-    cutoff = timezone.now() - older_than
+    now = timezone.now()
     waiting = Appointment.objects.filter(
         status=Appointment.Status.REQUESTED,
         slot__timebook__confirmation=Timebook.Confirmation.AUTOMATIC,
-        created_at__lt=cutoff,
-    ).values_list("pk", flat=True)
-    return sum(appointment_confirm(appointment_id=pk) for pk in list(waiting))
+        created_at__lt=now - older_than,
+    ).select_related("slot__timebook__service__organisation", "citizen")
+    confirmed = 0
+    for appointment in list(waiting):
+        if appointment.slot.start <= now:
+            # The time passed while the confirmation waited: never tell anyone «du har fått time» for it.
+            appointment_reject(appointment=appointment, note="Timen var passert før bestillingen kunne bekreftes.")
+        else:
+            confirmed += appointment_confirm(appointment_id=appointment.pk)
+    return confirmed
 
 
 def _why_not_claimed(timebook: Timebook, slot_id: int, now: dt.datetime) -> BookingError:
@@ -521,7 +536,9 @@ def campaign_pause(*, campaign: InvitationCampaign) -> bool:
 def campaign_resume(*, campaign: InvitationCampaign) -> bool:
     return (
         InvitationCampaign.objects.filter(pk=campaign.pk, state=InvitationCampaign.State.PAUSED).update(
-            state=InvitationCampaign.State.RUNNING, next_batch_at=timezone.now()
+            # What is left of the pause between batches is kept.
+            state=InvitationCampaign.State.RUNNING,
+            next_batch_at=Greatest(F("next_batch_at"), Value(timezone.now())),
         )
         == 1
     )

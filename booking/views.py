@@ -45,6 +45,7 @@ from .services import (
 )
 
 ACTING_FOR = "acting_for"
+CALENDAR_HORIZON_DAYS = 400
 BLOCKED_TEXT = "Tjenesten kunne ikke hente ledige timer. Prøv igjen senere."
 View = Callable[..., HttpResponse]
 
@@ -469,8 +470,15 @@ def choose_time(request: HttpRequest, her_id: int, timebook_id: int) -> HttpResp
 
     blocked = sel.is_blocked(flow.person, timebook.service.organisation_id)
     today = timezone.localdate()
+    # Slots are published at most about a year ahead; a hand-edited date outside that is ignored.
+    first_month, horizon = today.replace(day=1), today + dt.timedelta(days=CALENDAR_HORIZON_DAYS)
     day = _parse_day(request.GET.get("dag", ""))
-    month = _parse_month(request.GET.get("maned", "")) or (day.replace(day=1) if day else None)
+    if day is not None and not today <= day <= horizon:
+        day = None
+    month = _parse_month(request.GET.get("maned", ""))
+    if month is not None and not first_month <= month <= horizon:
+        month = None
+    month = month or (day.replace(day=1) if day else None)
     if month is None:
         first_free = None if blocked else sel.first_free_day(timebook, location)
         month = (first_free or today).replace(day=1)
@@ -498,7 +506,12 @@ def choose_time(request: HttpRequest, her_id: int, timebook_id: int) -> HttpResp
                 (slot, fmt.time_range(slot.start, slot.end)) for slot in sel.free_slots_on(timebook, location, day)
             ]
             context["day_title"] = fmt.short_date(day)
-            context["attendance_place"] = location.attendance_place if location else ""
+            slots_of_day = context["slots"]
+            context["attendance_place"] = (
+                location.attendance_place
+                if location
+                else (slots_of_day[0][0].location.attendance_place if slots_of_day else "")
+            )
     template = "booking/choose_time.html"
     if request.htmx:  # type: ignore[attr-defined]
         template += "#picker"
