@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrate seed check-migrations pytest stack bench bench-publish clean
+.PHONY: install run test lint format migrate seed check-migrations pytest stack bench bench-deliver bench-publish clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,9 @@ stack: install
 # The rush after an invitation SMS, against the full stack on PostgreSQL and Redis (see bench/rush.py).
 bench: install
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) bench/rush.py $(BENCH_ARGS)
+
+bench-deliver: install
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) bench/deliver.py
 
 bench-publish: install
 	$(PY) bench/publish_year.py

@@ -149,7 +149,10 @@ def seed_support_users() -> list[tuple[str, str, str]]:
     printed = []
     for username, full_name, password in SUPPORT_USERS:
         first, _, last = full_name.partition(" ")
-        user, created = User.objects.get_or_create(username=username, defaults={"first_name": first, "last_name": last})
+        # Staff status lets support open the outbox in the admin (it sees nothing else there).
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": first, "last_name": last, "is_staff": True}
+        )
         if created:
             # Set only on creation so that a second run changes nothing (a new hash would).
             user.set_password(password)

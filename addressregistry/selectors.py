@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
 from .diagnosis import Diagnosis, diagnose_service
@@ -10,6 +13,13 @@ from .models import Organisation, ProcessChange, Service, ServiceProcess
 
 class InvalidHerId(ValueError):
     """A HER-id that is not a positive whole number."""
+
+
+def is_nhn_support(user: Any) -> bool:
+    """Members of the «NHN support» group (and superusers) may use the support pages and see every outbox."""
+    return bool(
+        user.is_authenticated and (user.is_superuser or user.groups.filter(name=settings.NHN_SUPPORT_GROUP).exists())
+    )
 
 
 def parse_her_id(raw: str) -> int:

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +18,7 @@ from .models import Service, ServiceProcess
 from .selectors import (
     InvalidHerId,
     diagnoses_for,
+    is_nhn_support,
     organisations_with_services,
     parse_her_id,
     register_search,
@@ -28,12 +28,6 @@ from .selectors import (
 from .services import service_process_set
 
 View = Callable[..., HttpResponse]
-
-
-def is_nhn_support(user: Any) -> bool:
-    return bool(
-        user.is_authenticated and (user.is_superuser or user.groups.filter(name=settings.NHN_SUPPORT_GROUP).exists())
-    )
 
 
 def support_required(view: View) -> View:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from addressregistry.selectors import is_nhn_support
 from notifications.models import Notification
 from notifications.services import notifications_retry
 from resourcebooks.admin import OrganisationScopedAdmin, SuperuserOnlyAdmin
@@ -137,13 +138,14 @@ class OutboxAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Notification]:
         qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
+        if request.user.is_superuser or is_nhn_support(request.user):
+            return qs  # NHN support helps every organisation
         her_ids = organisations_for_staff(request.user).values("her_id")
         return qs.filter(owner_her_id__in=her_ids)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser or organisations_for_staff(request.user).exists()
+        user = request.user
+        return user.is_superuser or is_nhn_support(user) or organisations_for_staff(user).exists()
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)

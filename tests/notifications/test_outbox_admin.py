@@ -146,3 +146,16 @@ def test_staff_cannot_retry_another_organisations_failed_row(client, own, other,
     failed.refresh_from_db()
     assert failed.state == Notification.State.FAILED
     assert channel_log.calls == []
+
+
+def test_nhn_support_sees_every_organisations_outbox(client, support_user):
+    from tests.addressregistry.factories import OrganisationFactory
+
+    first, second = OrganisationFactory(), OrganisationFactory()
+    rows = [row(first, name="Kari A"), row(second, name="Ola B")]
+    support_user.is_staff = True
+    support_user.save(update_fields=["is_staff"])
+    client.force_login(support_user)
+    response = client.get(reverse("admin:notifications_notification_changelist"))
+    assert response.status_code == 200
+    assert {n.pk for n in response.context["cl"].result_list} >= {r.pk for r in rows}
