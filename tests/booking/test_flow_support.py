@@ -17,15 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
-from io import StringIO
 from zoneinfo import ZoneInfo
 
 import factory
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +30,7 @@ from addressregistry.models import Organisation, Service
 from booking.models import Appointment, Citizen, InboxMessage
 from resourcebooks.models import Location, Slot, Timebook
 from tests.booking.factories import CitizenFactory
+from tests.conftest import demo_db as conftest_demo_db
 from tests.resourcebooks.factories import LocationFactory, SlotFactory, TimebookFactory
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -154,23 +151,8 @@ def nothing_booked(*slots: Slot) -> bool:
 # --- The demo of the sources, once per module --------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_db(django_db_setup, django_db_blocker) -> Iterator[None]:
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("seed_demo", stdout=StringIO())
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    try:
-        yield
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+# Defined once for all tests in tests/conftest.py; re-exported so test modules can take it by assignment.
+demo_db = conftest_demo_db
 
 
 class Demo:

@@ -17,16 +17,14 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from io import StringIO
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import factory
 import pytest
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -38,6 +36,7 @@ from notifications.models import Notification
 from resourcebooks.models import ClinicSettings, Location, Slot, Timebook, TimeType
 from tests.addressregistry.factories import RESOURCE, OrganisationFactory, ServiceFactory
 from tests.booking.factories import CitizenFactory
+from tests.conftest import demo_db as conftest_demo_db
 from tests.resourcebooks.factories import LocationFactory, SlotFactory, TimebookFactory, TimeTypeFactory
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -244,23 +243,8 @@ def page_text(response: Any) -> str:
 # --- The demo of the sources, once per module ------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_db(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("seed_demo", stdout=StringIO())
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    try:
-        yield
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+# Defined once for all tests in tests/conftest.py; re-exported so test modules can take it by assignment.
+demo_db = conftest_demo_db
 
 
 class Demo:
