@@ -286,6 +286,7 @@ def citizen_journey(client: httpx.Client, national_id: str, her_id: int, timeboo
         key = KEY_INPUT.search(review.text)
         if review.status_code == 409 or key is None:
             slot_urls = SLOT_LINK.findall(review.text)
+            random.shuffle(slot_urls)
             continue
         form = {
             "csrfmiddlewaretoken": CSRF_INPUT.search(review.text).group(1),  # type: ignore[union-attr]
@@ -298,7 +299,9 @@ def citizen_journey(client: httpx.Client, national_id: str, her_id: int, timeboo
             return
         if sent.status_code == 409:
             stats.taken_answers += 1
-            slot_urls = SLOT_LINK.findall(sent.text)  # the nearest free times offered
+            # «Take one of the offered alternatives»: people pick different ones, so the crowd does too.
+            slot_urls = SLOT_LINK.findall(sent.text)
+            random.shuffle(slot_urls)
             continue
         stats.errors.append(f"send bestilling: {sent.status_code}")
         return
@@ -454,6 +457,9 @@ def machine() -> dict[str, object]:
 def run_size(name: str, database_url: str, redis_url: str, smoke: bool) -> dict[str, object]:
     size = SIZES[name]
     print(f"\n== {name}: {size['citizens']} citizens, {size['concurrency']} at once ==", flush=True)
+    from django.db import connections
+
+    connections.close_all()  # recreating the database ends every session, ours too
     recreate_database(database_url)
     flush_redis(redis_url)
     ids = prepare(size["citizens"])
