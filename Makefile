@@ -48,6 +48,7 @@ test: lint check-migrations pytest
 stack: install
 	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || { echo "make stack needs DATABASE_URL (postgres://…) and REDIS_URL (redis://…)"; exit 2; }
 	$(PY) manage.py migrate --no-input
+	DEBUG=false $(PY) manage.py collectstatic --no-input -v0
 	mkdir -p var
 	DEBUG=false PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(BIN)/honcho -f Procfile start 2>&1 | tee var/stack.log
 

@@ -172,6 +172,10 @@ def start_stack(database_url: str, redis_url: str) -> subprocess.Popen:
         "BIND": f"127.0.0.1:{PORT}",
         "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ.get('PATH', '')}",
     }
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "python"), "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT, env=env, check=True,
+    )  # fmt: skip
     log = open(ROOT / "var" / "bench-stack.log", "w")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "honcho"), "-f", str(ROOT / "Procfile"), "start"],

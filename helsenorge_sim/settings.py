@@ -164,20 +164,18 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
-# Outside production WhiteNoise serves straight from the finders; production serves the collected,
-# compressed and fingerprinted files from STATIC_ROOT.
-WHITENOISE_USE_FINDERS = not PRODUCTION
+# With DEBUG (make run, tests) WhiteNoise serves straight from the finders. Without it (make stack, the bench,
+# production) it serves the files collectstatic made: compressed, fingerprinted, cached for a year.
+STATIC_ROOT = None if DEBUG else BASE_DIR / "staticfiles"
+WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
-if not PRODUCTION:
-    STATIC_ROOT = None  # type: ignore[assignment]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
