@@ -152,3 +152,19 @@ def test_each_request_is_one_log_line_with_its_id_and_user_kind_and_no_national_
     assert f"id={response['X-Request-ID']}" in lines[0]
     assert "method=POST path=/innlogging/" in lines[0] and "status=302" in lines[0]
     assert kurt.national_id not in "\n".join(caplog.messages)
+
+
+def test_a_server_error_gets_the_portals_error_page(client, settings):
+    from django.urls import include, path
+
+    def boom(request):
+        raise RuntimeError("test")
+
+    settings.ROOT_URLCONF = type(
+        "urls", (), {"urlpatterns": [path("boom/", boom), path("", include("helsenorge_sim.urls"))]}
+    )
+    client.raise_request_exception = False
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Noe gikk galt" in html and "HELSE<span>NORGE</span>" in html
