@@ -6,8 +6,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -159,6 +160,18 @@ class OutboxAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def _own_or_404(self, request: HttpRequest, object_id: str) -> None:
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404("Finnes ikke, eller tilhører en annen virksomhet.")
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        self._own_or_404(request, object_id)  # another organisation's row: 404, like every other admin here
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
+        self._own_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     @admin.display(description=_("Siste feil"))
     def short_error(self, obj: Notification) -> str:
         return obj.last_error[:80]
@@ -178,7 +191,8 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["text"].required = False
+        if "text" in self.fields:  # read-only (absent) once the campaign has started
+            self.fields["text"].required = False
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

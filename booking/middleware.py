@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 CITIZEN_IDLE_SECONDS = 30 * 60
 # The session is written at most this often just to note activity (not on every request).
@@ -43,7 +44,7 @@ class CitizenIdleTimeoutMiddleware:
             last_seen = int(session.get("last_seen", now))
             if now - last_seen > CITIZEN_IDLE_SECONDS:
                 logout(request)
-                messages.info(request, "Du er logget ut fordi du ikke har vært aktiv på 30 minutter.")
+                messages.info(request, _("Du er logget ut fordi du ikke har vært aktiv på 30 minutter."))
                 from .views import login_url
 
                 return redirect(login_url(request))

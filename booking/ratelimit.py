@@ -16,6 +16,7 @@ from typing import Any
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -23,16 +24,18 @@ class Limit:
     name: str
     count: int
     seconds: int
-    message: str
+    message: Any
 
 
 FAILED_LOGINS = Limit(
-    "failed-login", 30, 600, "For mange mislykkede innlogginger fra denne adressen. Vent litt og prøv igjen."
+    "failed-login", 30, 600, _("For mange mislykkede innlogginger fra denne adressen. Vent litt og prøv igjen.")
 )
 SEND_BOOKING = Limit(
-    "send-booking", 20, 60, "Du har sendt mange bestillinger på kort tid. Vent et minutt og prøv igjen."
+    "send-booking", 20, 60, _("Du har sendt mange bestillinger på kort tid. Vent et minutt og prøv igjen.")
 )
-TIME_REQUESTS = Limit("time-request", 10, 3600, "Du har sendt mange timeforespørsler. Vent litt før du sender flere.")
+TIME_REQUESTS = Limit(
+    "time-request", 10, 3600, _("Du har sendt mange timeforespørsler. Vent litt før du sender flere.")
+)
 
 LIMITS = {limit.name: limit for limit in (FAILED_LOGINS, SEND_BOOKING, TIME_REQUESTS)}
 

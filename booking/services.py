@@ -12,12 +12,14 @@ import logging
 import uuid
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from addressregistry.models import Service
 from notifications.models import Notification
@@ -57,7 +59,7 @@ class BookingError(Exception):
 class SlotTaken(BookingError):
     def __init__(self, alternatives: list[Slot]) -> None:
         super().__init__(
-            "Timen er ikke lenger ledig. Velg en av de nærmeste ledige timene, eller gå tilbake til kalenderen."
+            _("Timen er ikke lenger ledig. Velg en av de nærmeste ledige timene, eller gå tilbake til kalenderen.")
         )
         self.alternatives = alternatives
 
@@ -65,13 +67,20 @@ class SlotTaken(BookingError):
 def reason_clean(raw: str) -> str:
     reason = " ".join(raw.split())
     if not reason:
-        raise BookingError("Du må skrive hva timen gjelder", field="reason")
+        raise BookingError(_("Du må skrive hva timen gjelder"), field="reason")
     if len(reason) > REASON_MAX:
-        raise BookingError(f"Du kan skrive maks {REASON_MAX} tegn. Teksten din har {len(reason)} tegn.", field="reason")
+        raise BookingError(
+            _("Du kan skrive maks %(max)d tegn. Teksten din har %(length)d tegn.")
+            % {"max": REASON_MAX, "length": len(reason)},
+            field="reason",
+        )
     return reason
 
 
-_FORM_EXPIRED = BookingError("Skjemaet er ugyldig eller utløpt. Gå tilbake til kalenderen og velg timen på nytt.")
+# Lazy: translated into the language of the request it is raised in.
+_FORM_EXPIRED = BookingError(
+    cast(str, gettext_lazy("Skjemaet er ugyldig eller utløpt. Gå tilbake til kalenderen og velg timen på nytt."))
+)
 
 
 @dataclass(frozen=True)
@@ -104,12 +113,12 @@ def appointment_request(
         raise _FORM_EXPIRED  # another person's form: never theirs to repeat
     reason = reason_clean(reason)
     if is_blocked(person, timebook.service.organisation_id):
-        raise BookingError("Tjenesten kunne ikke hente ledige timer. Prøv igjen senere.")
+        raise BookingError(_("Tjenesten kunne ikke hente ledige timer. Prøv igjen senere."))
     if not timebook.online or not may_book(person, timebook, other_municipality=other_municipality):
-        raise BookingError("Du har ikke tilgang til å bestille time i denne timeboken.")
+        raise BookingError(_("Du har ikke tilgang til å bestille time i denne timeboken."))
     if not can_reserve:
         # AR lacks Timereservasjon: Helsenorge cannot reserve the time in the EPJ.
-        raise BookingError("Timebestillingen kunne ikke sendes. Prøv igjen senere.")
+        raise BookingError(_("Timebestillingen kunne ikke sendes. Prøv igjen senere."))
 
     now = timezone.now()
     try:
@@ -127,9 +136,14 @@ def appointment_request(
             ).count()
             if active >= timebook.max_active_bookings:
                 raise BookingError(
-                    f"Du har allerede {active} aktiv{'e' if active != 1 else ''} bestilling"
-                    f"{'er' if active != 1 else ''} i denne timeboken, som er det høyeste antallet som er tillatt. "
-                    "Avbestill en time før du bestiller en ny."
+                    ngettext(
+                        "Du har allerede %(count)d aktiv bestilling i denne timeboken, som er det høyeste antallet "
+                        "som er tillatt. Avbestill en time før du bestiller en ny.",
+                        "Du har allerede %(count)d aktive bestillinger i denne timeboken, som er det høyeste antallet "
+                        "som er tillatt. Avbestill en time før du bestiller en ny.",
+                        active,
+                    )
+                    % {"count": active}
                 )
             claimed = Slot.objects.filter(pk=slot_id, timebook=timebook, state=Slot.State.FREE, start__gt=now).update(
                 state=Slot.State.HELD
@@ -203,16 +217,16 @@ def confirmations_sweep(*, older_than: dt.timedelta = dt.timedelta(0)) -> int:
 def _why_not_claimed(timebook: Timebook, slot_id: int, now: dt.datetime) -> BookingError:
     slot = Slot.objects.filter(pk=slot_id, timebook=timebook).first()
     if slot is None:
-        return BookingError("Timen finnes ikke i denne timeboken. Velg en time i kalenderen.")
+        return BookingError(_("Timen finnes ikke i denne timeboken. Velg en time i kalenderen."))
     if slot.start <= now:
-        return BookingError("Tidspunktet har passert. Velg en annen time.")
+        return BookingError(_("Tidspunktet har passert. Velg en annen time."))
     return SlotTaken(nearest_free_slots(timebook, slot.start, location=slot.location))
 
 
 def _assigned_body(appointment: Appointment) -> str:
     slot = appointment.slot
     return (
-        f"Du har fått tildelt en timeavtale {fmt.long_date(fmt.local(slot.start).date())} kl. "
+        f"Du har fått tildelt en timeavtale {fmt.long_date(fmt.local(slot.start).date(), lang='nb')} kl. "
         f"{fmt.time_range(slot.start, slot.end)} hos {actor_name(slot.timebook)}.\n\n"
         f"{CONFIRMED_TEXT} {description_owner(slot.timebook)}."
     )
@@ -271,7 +285,8 @@ def appointment_reject(*, appointment: Appointment, note: str = "") -> bool:
             sender=actor_name(slot.timebook),
             subject="Timebestillingen ble ikke godkjent",
             body=(
-                f"Timebestillingen din {fmt.appointment_moment(slot.start)} hos {actor_name(slot.timebook)} ble ikke "
+                f"Timebestillingen din {fmt.appointment_moment(slot.start, lang='nb')} "
+                f"hos {actor_name(slot.timebook)} ble ikke "
                 "godkjent, og timen er ikke tildelt deg." + (f"\n\n{note}" if note else "")
             ),
             sent_at=now,
@@ -288,13 +303,16 @@ def appointment_cancel(*, appointment: Appointment, by: Citizen) -> Appointment:
     receipt lands in Innboks. Conditional update: a double click cancels once."""
     now = timezone.now()
     if not appointment.is_active:
-        raise BookingError("Timen er allerede avbestilt eller ikke lenger aktiv.")
+        raise BookingError(_("Timen er allerede avbestilt eller ikke lenger aktiv."))
     deadline = cancellation_deadline(appointment)
     if now > deadline:
         hours = appointment.slot.timebook.cancellation_deadline_hours
         raise BookingError(
-            f"Timen kan ikke avbestilles på nett senere enn {hours} timer før. "
-            f"Ta kontakt med {appointment.slot.timebook.service.organisation.name} for å avbestille."
+            _(
+                "Timen kan ikke avbestilles på nett senere enn %(hours)d timer før. "
+                "Ta kontakt med %(organisation)s for å avbestille."
+            )
+            % {"hours": hours, "organisation": appointment.slot.timebook.service.organisation.name}
         )
     with transaction.atomic():
         if (
@@ -303,7 +321,7 @@ def appointment_cancel(*, appointment: Appointment, by: Citizen) -> Appointment:
             )
             != 1
         ):
-            raise BookingError("Timen er allerede avbestilt eller ikke lenger aktiv.")
+            raise BookingError(_("Timen er allerede avbestilt eller ikke lenger aktiv."))
         Slot.objects.filter(pk=appointment.slot_id, state__in=[Slot.State.HELD, Slot.State.BOOKED]).update(
             state=Slot.State.FREE
         )
@@ -315,7 +333,8 @@ def appointment_cancel(*, appointment: Appointment, by: Citizen) -> Appointment:
             sender=actor_name(slot.timebook),
             subject="Kvittering for avbestilt time",
             body=(
-                f"Du har avbestilt timen {fmt.appointment_moment(slot.start)} hos {actor_name(slot.timebook)}."
+                f"Du har avbestilt timen {fmt.appointment_moment(slot.start, lang='nb')} "
+                f"hos {actor_name(slot.timebook)}."
                 + (
                     f"\n\nAvbestilt av {by.full_name} på vegne av {appointment.citizen.full_name}."
                     if by != appointment.citizen
@@ -349,7 +368,7 @@ def appointment_cancel_by_clinic(*, appointment: Appointment, note: str = "") ->
             sender=actor_name(slot.timebook),
             subject="Timen din er avlyst",
             body=(
-                f"Timen {fmt.appointment_moment(slot.start)} hos {actor_name(slot.timebook)} er avlyst."
+                f"Timen {fmt.appointment_moment(slot.start, lang='nb')} hos {actor_name(slot.timebook)} er avlyst."
                 + (f"\n\n{note}" if note else "")
             ),
             sent_at=now,
@@ -371,13 +390,13 @@ def time_request_send(
     subject = " ".join(subject.split())
     suggested = suggested_times.strip()
     if not subject:
-        raise BookingError("Du må skrive et emne", field="subject")
+        raise BookingError(_("Du må skrive et emne"), field="subject")
     if len(subject) > REASON_MAX:
-        raise BookingError(f"Emnet kan ha maks {REASON_MAX} tegn.", field="subject")
+        raise BookingError(_("Emnet kan ha maks %(max)d tegn.") % {"max": REASON_MAX}, field="subject")
     if not suggested:
-        raise BookingError("Du må foreslå ett eller flere tidspunkt som passer", field="suggested_times")
+        raise BookingError(_("Du må foreslå ett eller flere tidspunkt som passer"), field="suggested_times")
     if len(suggested) > 250:
-        raise BookingError("Du kan skrive maks 250 tegn.", field="suggested_times")
+        raise BookingError(_("Du kan skrive maks 250 tegn."), field="suggested_times")
     blocked = is_blocked(person, service.organisation_id)
     now = timezone.now()
     with transaction.atomic():

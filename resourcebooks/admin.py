@@ -262,6 +262,8 @@ class TimebookAdmin(OrganisationScopedAdmin):
     def chart_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Free, held and booked slots per day for the coming weeks, as an SVG bar chart and a table."""
         timebook = self.get_scoped_object_or_404(request, object_id)
+        if not self.has_view_permission(request, timebook):
+            raise Http404
         try:
             weeks = min(max(int(request.GET.get("uker", "8")), 1), 26)
         except ValueError:

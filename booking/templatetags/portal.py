@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.utils.translation import gettext as _
 
 from .. import formatting as fmt
 
@@ -18,8 +19,15 @@ def moment(value: dt.datetime) -> str:
 
 
 @register.filter
+def month_in_text(value: dt.date) -> str:
+    """«februar 2025» inside a sentence (the calendar's labels for screen readers)."""
+    return fmt.month_in_text(value)
+
+
+@register.filter
 def sent_at(value: dt.datetime) -> str:
     """«I dag 16.12.2025 16:38» or «16.12.2025 16:38»."""
     when = fmt.local(value)
-    prefix = "I dag " if when.date() == fmt.local(dt.datetime.now(dt.UTC)).date() else ""
-    return f"{prefix}{when:%d.%m.%Y %H:%M}"
+    if when.date() == fmt.local(dt.datetime.now(dt.UTC)).date():
+        return _("I dag %(when)s") % {"when": f"{when:%d.%m.%Y %H:%M}"}
+    return f"{when:%d.%m.%Y %H:%M}"
