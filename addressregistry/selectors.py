@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +25,7 @@ def is_nhn_support(user: Any) -> bool:
 
 def parse_her_id(raw: str) -> int:
     raw = raw.strip()
-    if not raw.isdecimal() or int(raw) <= 0 or int(raw) > 2_147_483_647:
+    if not re.fullmatch(r"[0-9]{1,10}", raw) or int(raw) <= 0 or int(raw) > 2_147_483_647:
         raise InvalidHerId(f"«{raw[:40]}» er ikke en gyldig HER-id. En HER-id er et positivt heltall, f.eks. 8142519.")
     return int(raw)
 
@@ -41,10 +42,10 @@ def organisations_with_services() -> QuerySet[Organisation]:
 
 def register_search(query: str) -> tuple[list[Organisation], list[Service]]:
     """Organisations and services whose HER-id is ``query`` (when numeric) or whose name contains it."""
-    query = query.strip()
+    query = "".join(ch for ch in query if ch.isprintable()).strip()  # no NUL or other control characters
     if not query:
         return [], []
-    if query.isdecimal():
+    if re.fullmatch(r"[0-9]{1,10}", query):
         her_id = int(query)
         orgs = Organisation.objects.filter(her_id=her_id)
         services = services_with_processes().filter(her_id=her_id)

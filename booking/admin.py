@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from addressregistry.selectors import is_nhn_support
 from notifications.models import Notification
 from notifications.services import notifications_retry
-from resourcebooks.admin import OrganisationScopedAdmin, SuperuserOnlyAdmin
+from resourcebooks.admin import OrganisationScopedAdmin, SafeActionsMixin, SuperuserOnlyAdmin
 from resourcebooks.selectors import organisations_for_staff
 
 from .models import Appointment, Citizen, InboxMessage, InvitationCampaign, Representation, TimeRequest
@@ -128,7 +128,7 @@ class InboxMessageAdmin(SuperuserOnlyAdmin):
 
 
 @admin.register(Notification)
-class OutboxAdmin(admin.ModelAdmin):
+class OutboxAdmin(SafeActionsMixin, admin.ModelAdmin):
     """The outbox, for staff of the organisation that sent it: state, attempts, last error, and retry."""
 
     list_display = ["created_at", "recipient_name", "channel", "event", "state", "attempts", "short_error", "sent_at"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from functools import partial
@@ -64,7 +65,14 @@ class SlotTaken(BookingError):
         self.alternatives = alternatives
 
 
+def has_control_characters(text: str) -> bool:
+    """NUL and other control characters (line breaks and tabs are fine): PostgreSQL refuses NUL outright."""
+    return any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in text)
+
+
 def reason_clean(raw: str) -> str:
+    if has_control_characters(raw):
+        raise BookingError(_("Teksten inneholder tegn som ikke kan brukes."), field="reason")
     reason = " ".join(raw.split())
     if not reason:
         raise BookingError(_("Du må skrive hva timen gjelder"), field="reason")
@@ -387,6 +395,9 @@ def time_request_send(
     suggested_times: str,
 ) -> TimeRequest:
     """«Send timeforespørsel». A blocked person's request is sent but answered automatically (source 001)."""
+    for field, text in (("subject", subject), ("suggested_times", suggested_times)):
+        if has_control_characters(text):
+            raise BookingError(_("Teksten inneholder tegn som ikke kan brukes."), field=field)
     subject = " ".join(subject.split())
     suggested = suggested_times.strip()
     if not subject:

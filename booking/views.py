@@ -8,6 +8,7 @@ the day's slots in place. Another citizen's appointment, message or child answer
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -123,10 +124,22 @@ def portal_context(request: HttpRequest) -> dict[str, Any]:
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
+    """A way back within this site: a path starting with one «/», else the fallback."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
         return target
     return fallback
+
+
+def _id(raw: str) -> int | None:
+    """An id from the request, or None: ASCII digits only and bounded (a 5,000-digit number is not an id)."""
+    return int(raw) if re.fullmatch(r"[0-9]{1,18}", raw) else None
 
 
 def _citizen_from_number(number: str) -> Citizen:
@@ -159,8 +172,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
         chosen = request.POST.get("person", "")
         number = request.POST.get("national_id", "").strip()
         citizen: Citizen | None = None
-        if chosen.isdecimal():
-            citizen = Citizen.objects.filter(pk=int(chosen), listed_on_test_login=True).select_related("user").first()
+        if chosen:
+            chosen_id = _id(chosen)
+            citizen = (
+                Citizen.objects.filter(pk=chosen_id, listed_on_test_login=True).select_related("user").first()
+                if chosen_id is not None
+                else None
+            )
             if citizen is None:
                 error = _("Fant ikke testpersonen. Velg en person i listen.")
         elif not number:
@@ -174,7 +192,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             request.session.cycle_key()
             login(request, citizen.user, backend="django.contrib.auth.backends.ModelBackend")
             request.session["citizen"] = citizen.pk
-            return redirect(_safe_next(request, reverse("booking:appointments")))
+            return HttpResponseRedirect(_safe_next(request, reverse("booking:appointments")))
     identities = Citizen.objects.filter(listed_on_test_login=True).order_by("first_name", "last_name")
     return render(
         request,
@@ -189,7 +207,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def switch_person(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     raw = request.POST.get("person", "")
-    person = sel.may_act_for(me, int(raw), timezone.localdate()) if raw.isdecimal() else None
+    person_id = _id(raw)
+    person = sel.may_act_for(me, person_id, timezone.localdate()) if person_id is not None else None
     if person is None:
         raise Http404(_("Du kan ikke bruke Helsenorge på vegne av denne personen."))
     request.session[ACTING_FOR] = person.pk
@@ -197,7 +216,7 @@ def switch_person(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Du bruker nå Helsenorge for deg selv."))
     else:
         messages.info(request, _("Du bruker nå Helsenorge på vegne av %(name)s.") % {"name": person.full_name})
-    return redirect(_safe_next(request, reverse("booking:appointments")))
+    return HttpResponseRedirect(_safe_next(request, reverse("booking:appointments")))
 
 
 # --- Home, Timeavtaler, an appointment ----------------------------------------------------------------
@@ -346,7 +365,8 @@ def other_municipality(request: HttpRequest) -> HttpResponse:
     contacts: list[sel.Contact] = []
     raw = request.GET.get("kommune", "")
     if raw:
-        chosen = municipalities.filter(her_id=int(raw)).first() if raw.isdecimal() else None
+        her_id = _id(raw)
+        chosen = municipalities.filter(her_id=her_id).first() if her_id is not None and her_id < 2**31 else None
         if chosen is None:
             raise Http404
         contacts = sel.other_municipality_contacts(chosen)
@@ -417,8 +437,9 @@ def choose_timebook(request: HttpRequest, her_id: int) -> HttpResponse:
         choice = request.POST.get("timebook", "")
         if choice == "behandler" and offer in (Offer.PRACTITIONER, Offer.PRACTITIONER_ROLE):
             return redirect("booking:practitioner", her_id=her_id)
-        if choice.isdecimal() and any(tb.pk == int(choice) for tb in timebooks):
-            return redirect("booking:place", her_id=her_id, timebook_id=int(choice))
+        choice_id = _id(choice)
+        if choice_id is not None and any(tb.pk == choice_id for tb in timebooks):
+            return redirect("booking:place", her_id=her_id, timebook_id=choice_id)
         error = _("Du må velge hva du trenger")
     office_texts = list(dict.fromkeys(tb.office_information for tb in timebooks if tb.office_information))
     return render(
@@ -480,8 +501,8 @@ def choose_time(request: HttpRequest, her_id: int, timebook_id: int) -> HttpResp
         location = next((loc for loc in locations if str(loc.pk) == raw_place), None)
         if location is None:
             location = (
-                Location.objects.filter(pk=raw_place, organisation=timebook.service.organisation).first()
-                if raw_place.isdecimal()
+                Location.objects.filter(pk=place_id, organisation=timebook.service.organisation).first()
+                if (place_id := _id(raw_place)) is not None
                 else None
             )
             if location is None:
@@ -640,7 +661,8 @@ def time_request(request: HttpRequest, her_id: int) -> HttpResponse:
     timebook = None
     raw = request.GET.get("timebok") or request.POST.get("timebok") or ""
     if raw:
-        timebook = _timebook_in_flow(flow, int(raw)) if raw.isdecimal() else None
+        timebook_id = _id(raw)
+        timebook = _timebook_in_flow(flow, timebook_id) if timebook_id is not None else None
         if timebook is None:
             raise Http404
     context: dict[str, Any] = {"flow": flow, "timebook": timebook, "subject": "", "suggested": "", "errors": {}}

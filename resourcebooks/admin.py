@@ -7,15 +7,17 @@ and direct URLs only reach the user's own organisations' objects; anything else 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Min, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -60,13 +62,57 @@ def scope(queryset: QuerySet, user: Any, path: str | None = None) -> QuerySet:
     return queryset.filter(**{f"{path}__in": organisations_for_staff(user)})
 
 
-class OrganisationScopedAdmin(admin.ModelAdmin):
+class BoundedIdsField(forms.ModelMultipleChoiceField):
+    """Refuses ids that are not short whole numbers before they reach the database (SQLite overflows)."""
+
+    def _check_values(self, value: Any) -> Any:
+        if any(not re.fullmatch(r"[0-9]{1,18}", str(v)) for v in value or ()):
+            raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": "?"})
+        return super()._check_values(value)  # type: ignore[misc]
+
+
+class SafeActionsMixin:
+    """Django's own action handling turns a non-integer or huge selected id into a 500: answer 400 instead."""
+
+    def response_action(self, request: HttpRequest, queryset: QuerySet, *args: Any, **kwargs: Any) -> Any:
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if any(not re.fullmatch(r"[0-9]{1,18}", value) for value in selected):
+            return HttpResponseBadRequest("Ugyldig utvalg.")
+        return super().response_action(request, queryset, *args, **kwargs)  # type: ignore[misc]
+
+
+class OrganisationScopedAdmin(SafeActionsMixin, admin.ModelAdmin):
     """Shows and offers only the objects of the staff user's own organisations.
 
     Models of higher apps set ``organisation_path`` (the lookup from the model to its organisation).
     """
 
     organisation_path: str | None = None
+
+    # Date parts in a list's URL (?start__year=…) overflow for absurd values; the lists' own date filter
+    # uses its own parameter instead, so these are refused (Django answers with its «?e=1» list).
+    DATE_PARTS = frozenset(
+        {
+            "year",
+            "iso_year",
+            "month",
+            "day",
+            "week",
+            "week_day",
+            "iso_week_day",
+            "quarter",
+            "date",
+            "time",
+            "hour",
+            "minute",
+            "second",
+        }
+    )
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
+        if self.DATE_PARTS.intersection(lookup.split("__")[1:]):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return scope(super().get_queryset(request), request.user, self.organisation_path)
@@ -79,6 +125,7 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.related_model in ORGANISATION_PATH:
             kwargs["queryset"] = scope(db_field.related_model._default_manager.all(), request.user)
+        kwargs.setdefault("form_class", BoundedIdsField)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_scoped_object_or_404(self, request: HttpRequest, object_id: str) -> Any:
@@ -122,12 +169,24 @@ class LocationAdmin(OrganisationScopedAdmin):
 # --- Timebooks --------------------------------------------------------------------------------------
 
 
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(9998, 12, 31)
+
+
+def sane_date(day: dt.date | None) -> bool:
+    """Dates at the very ends of the calendar overflow when turned into instants; nobody means them."""
+    return day is not None and EARLIEST <= day <= LATEST
+
+
 class PeriodForm(forms.Form):
     date_from = forms.DateField(label=_("Fra og med dato"), widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("Til og med dato"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for field in ("date_from", "date_to"):
+            if field in data and not sane_date(data[field]):
+                self.add_error(field, "Ugyldig dato.")
+                data.pop(field, None)
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             raise ValidationError("Til-datoen kan ikke være før fra-datoen.")
         return data
@@ -232,11 +291,14 @@ class TimebookAdmin(OrganisationScopedAdmin):
         timebook = self.get_scoped_object_or_404(request, object_id)
         if not self.has_view_permission(request, timebook):
             raise Http404
+        day: dt.date | None
         try:
             day = (
                 dt.date.fromisoformat(request.GET.get("dato", "")) if request.GET.get("dato") else timezone.localdate()
             )
         except ValueError:
+            day = None
+        if day is None or not sane_date(day):
             messages.error(request, "Ugyldig dato. Bruk formatet ÅÅÅÅ-MM-DD.")
             day = timezone.localdate()
         if request.method == "POST":
@@ -482,7 +544,6 @@ class SlotAdmin(OrganisationScopedAdmin):
     list_display = ["local_start", "local_end", "timebook", "location", "state"]
     list_filter = ["state", LocalDateListFilter, ("timebook", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["timebook__name", "location__attendance_place"]
-    date_hierarchy = "start"
     actions = ["withdraw_selected"]
     list_select_related = ["timebook__service__organisation", "location"]
     readonly_fields = ["timebook", "location", "template", "start", "end", "state", "created_at"]

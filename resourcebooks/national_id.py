@@ -9,6 +9,7 @@ always computed on the number as given.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -33,7 +34,7 @@ class NationalId:
 def parse_national_id(raw: str, *, today: dt.date | None = None) -> NationalId:
     """Parse and validate; raises ``ValidationError`` with a Norwegian message the citizen can act on."""
     number = "".join(raw.split())
-    if not number.isdecimal() or len(number) != 11:
+    if not re.fullmatch(r"[0-9]{11}", number):  # ASCII digits: «１７…» would otherwise pass isdecimal()
         raise ValidationError("Fødselsnummeret må bestå av 11 siffer.", code="length")
     if number[9] != fodselsnummer.calc_check_digit1(number) or number[10] != fodselsnummer.calc_check_digit2(number):
         raise ValidationError(
