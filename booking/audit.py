@@ -104,7 +104,9 @@ class RequestLogMiddleware:
         request_id = incoming if incoming.isalnum() and len(incoming) <= 64 else uuid.uuid4().hex
         began = time.perf_counter()
         response = self.get_response(request)
-        kind = _current.get().kind if _current.get() is not SYSTEM else actor_for(request).kind
+        # The audit middleware (inside this one) has already worked out who is asking.
+        actor = getattr(request, "audit_actor", None)
+        kind = actor.kind if actor is not None else "anonymous"
         request_log.info(
             "request id=%s method=%s path=%s user=%s status=%s ms=%.1f",
             request_id,
@@ -123,7 +125,9 @@ class AuditMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = _current.set(actor_for(request))
+        actor = actor_for(request)
+        request.audit_actor = actor  # type: ignore[attr-defined]  # for the request log
+        token = _current.set(actor)
         try:
             response = self.get_response(request)
             match = request.resolver_match

@@ -231,6 +231,19 @@ def _why_not_claimed(timebook: Timebook, slot_id: int, now: dt.datetime) -> Book
     return SlotTaken(nearest_free_slots(timebook, slot.start, location=slot.location))
 
 
+def _tell(appointment: Appointment, kind: str, subject: str, body: str, now: dt.datetime) -> None:
+    """A message about the appointment in its person's Innboks, from whoever offers the timebook."""
+    InboxMessage.objects.create(
+        citizen=appointment.citizen,
+        appointment=appointment,
+        kind=kind,
+        sender=actor_name(appointment.slot.timebook),
+        subject=subject,
+        body=body,
+        sent_at=now,
+    )
+
+
 def _assigned_body(appointment: Appointment) -> str:
     slot = appointment.slot
     return (
@@ -260,14 +273,12 @@ def appointment_confirm(*, appointment_id: int) -> bool:
             pk=appointment_id
         )
         Slot.objects.filter(pk=appointment.slot_id, state=Slot.State.HELD).update(state=Slot.State.BOOKED)
-        InboxMessage.objects.create(
-            citizen=appointment.citizen,
-            appointment=appointment,
-            kind=InboxMessage.Kind.NEW_APPOINTMENT,
-            sender=actor_name(appointment.slot.timebook),
-            subject="Du har fått en ny timeavtale",
-            body=_assigned_body(appointment),
-            sent_at=now,
+        _tell(
+            appointment,
+            InboxMessage.Kind.NEW_APPOINTMENT,
+            "Du har fått en ny timeavtale",
+            _assigned_body(appointment),
+            now,
         )
         appointment_notify(appointment, Notification.Event.CONFIRMED)
     return True
@@ -286,18 +297,16 @@ def appointment_reject(*, appointment: Appointment, note: str = "") -> bool:
             return False
         Slot.objects.filter(pk=appointment.slot_id, state=Slot.State.HELD).update(state=Slot.State.FREE)
         slot = appointment.slot
-        InboxMessage.objects.create(
-            citizen=appointment.citizen,
-            appointment=appointment,
-            kind=InboxMessage.Kind.REJECTED,
-            sender=actor_name(slot.timebook),
-            subject="Timebestillingen ble ikke godkjent",
-            body=(
+        _tell(
+            appointment,
+            InboxMessage.Kind.REJECTED,
+            "Timebestillingen ble ikke godkjent",
+            (
                 f"Timebestillingen din {fmt.appointment_moment(slot.start, lang='nb')} "
                 f"hos {actor_name(slot.timebook)} ble ikke "
                 "godkjent, og timen er ikke tildelt deg." + (f"\n\n{note}" if note else "")
             ),
-            sent_at=now,
+            now,
         )
     return True
 
@@ -334,13 +343,11 @@ def appointment_cancel(*, appointment: Appointment, by: Citizen) -> Appointment:
             state=Slot.State.FREE
         )
         slot = appointment.slot
-        InboxMessage.objects.create(
-            citizen=appointment.citizen,
-            appointment=appointment,
-            kind=InboxMessage.Kind.CANCELLATION_RECEIPT,
-            sender=actor_name(slot.timebook),
-            subject="Kvittering for avbestilt time",
-            body=(
+        _tell(
+            appointment,
+            InboxMessage.Kind.CANCELLATION_RECEIPT,
+            "Kvittering for avbestilt time",
+            (
                 f"Du har avbestilt timen {fmt.appointment_moment(slot.start, lang='nb')} "
                 f"hos {actor_name(slot.timebook)}."
                 + (
@@ -349,7 +356,7 @@ def appointment_cancel(*, appointment: Appointment, by: Citizen) -> Appointment:
                     else ""
                 )
             ),
-            sent_at=now,
+            now,
         )
         appointment_notify(appointment, Notification.Event.CANCELLATION_RECEIPT)
     appointment.refresh_from_db()
@@ -369,17 +376,15 @@ def appointment_cancel_by_clinic(*, appointment: Appointment, note: str = "") ->
             return False
         Slot.objects.filter(pk=appointment.slot_id).update(state=Slot.State.WITHDRAWN)
         slot = appointment.slot
-        InboxMessage.objects.create(
-            citizen=appointment.citizen,
-            appointment=appointment,
-            kind=InboxMessage.Kind.CANCELLED_BY_CLINIC,
-            sender=actor_name(slot.timebook),
-            subject="Timen din er avlyst",
-            body=(
+        _tell(
+            appointment,
+            InboxMessage.Kind.CANCELLED_BY_CLINIC,
+            "Timen din er avlyst",
+            (
                 f"Timen {fmt.appointment_moment(slot.start, lang='nb')} hos {actor_name(slot.timebook)} er avlyst."
                 + (f"\n\n{note}" if note else "")
             ),
-            sent_at=now,
+            now,
         )
         appointment_notify(appointment, Notification.Event.CANCELLED)
     return True
@@ -455,14 +460,12 @@ def appointment_book_by_clinic(*, person: Citizen, slot: Slot, reason: str, hidd
             decided_at=now,
         )
         appointment.slot = slot
-        InboxMessage.objects.create(
-            citizen=person,
-            appointment=appointment,
-            kind=InboxMessage.Kind.NEW_APPOINTMENT,
-            sender=actor_name(slot.timebook),
-            subject="Du har fått en ny timeavtale",
-            body=_assigned_body(appointment),
-            sent_at=now,
+        _tell(
+            appointment,
+            InboxMessage.Kind.NEW_APPOINTMENT,
+            "Du har fått en ny timeavtale",
+            _assigned_body(appointment),
+            now,
         )
         appointment_notify(appointment, Notification.Event.CONFIRMED)
     return appointment
