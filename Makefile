@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrate seed check-migrations pytest stack bench bench-deliver bench-publish clean
+.PHONY: install run test test-fast lint format migrate seed check-migrations pytest stack bench bench-deliver bench-publish clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,8 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
+	$(PY) scripts/check_sizes.py
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -39,10 +41,19 @@ format: install
 check-migrations: install
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Independent test files run in parallel (pytest-xdist); each file stays in one process, so a module's
+# seeded demo is loaded once. PYTEST_WORKERS=0 runs everything in this process.
+PYTEST_WORKERS ?= 2
+XDIST = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
+
 pytest: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 test: lint check-migrations pytest
+
+# The inner loop: no browser, no access matrix, no lint; everything else, in parallel.
+test-fast: install
+	$(BIN)/pytest $(XDIST) -m "not browser" --ignore=tests/test_access_matrix.py $(PYTEST_ARGS)
 
 # The full stack on this machine without Docker: gunicorn, a Celery worker and beat, logs in one place.
 stack: install

@@ -13,11 +13,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from stdnum.no import orgnr
 
+from core import limits as core_limits
+
 from .timebook_types import TimebookType
 
 __all__ = ["Organisation", "ProcessChange", "Service", "ServiceProcess", "TimebookType"]
 
-HER_ID_MAX = 2_147_483_647
+HER_ID_MAX = core_limits.HER_ID_MAX
 
 
 def validate_orgnr(value: str) -> None:
@@ -61,6 +63,11 @@ class Organisation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("addressregistry:organisation", args=[self.her_id])
+
+    @property
+    def is_gp_office(self) -> bool:
+        """A GP office (fastlegekontor) words some texts differently from a municipality (sources 001, 003)."""
+        return self.kind == self.Kind.GP_OFFICE
 
 
 class Service(models.Model):
@@ -169,39 +176,3 @@ class ProcessChange(models.Model):
     def __str__(self) -> str:
         verb = "på" if self.active else "av"
         return f"{self.get_process_display()} {verb} ({self.changed_by_label}, {self.changed_at:%d.%m.%Y %H:%M})"
-
-
-class AuditEvent(models.Model):
-    """Who (citizen, representative, staff, support) read or changed what, and when (Normen's logging).
-
-    Plain values only, so any app may record here and nothing is lost when the object is deleted. Never edited:
-    the admin shows it read-only.
-    """
-
-    class Action(models.TextChoices):
-        READ = "read", _("Lest")
-        CREATE = "create", _("Opprettet")
-        UPDATE = "update", _("Endret")
-        DELETE = "delete", _("Slettet")
-
-    at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
-    actor_kind = models.CharField(_("hvem"), max_length=20)
-    actor_label = models.CharField(_("navn"), max_length=200)
-    actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    acting_for = models.CharField(_("på vegne av"), max_length=200, blank=True)
-    action = models.CharField(_("handling"), max_length=10, choices=Action.choices)
-    object_type = models.CharField(_("objekttype"), max_length=50, db_index=True)
-    object_id = models.CharField(_("objekt-id"), max_length=50, db_index=True)
-    organisation_her_id = models.PositiveIntegerField(_("virksomhet (HER-id)"), null=True, blank=True)
-    summary = models.CharField(_("beskrivelse"), max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        verbose_name = _("revisjonslogg")
-        verbose_name_plural = _("revisjonslogg")
-
-    def __str__(self) -> str:
-        what = f"{self.get_action_display()} {self.object_type} {self.object_id}"
-        return f"{self.at:%d.%m.%Y %H:%M} {self.actor_label}: {what}"

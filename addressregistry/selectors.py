@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
+
+from core.limits import HER_ID_MAX
 
 from .diagnosis import Diagnosis, diagnose_service
 from .models import Organisation, ProcessChange, Service, ServiceProcess
@@ -16,16 +16,9 @@ class InvalidHerId(ValueError):
     """A HER-id that is not a positive whole number."""
 
 
-def is_nhn_support(user: Any) -> bool:
-    """Members of the «NHN support» group (and superusers) may use the support pages and see every outbox."""
-    return bool(
-        user.is_authenticated and (user.is_superuser or user.groups.filter(name=settings.NHN_SUPPORT_GROUP).exists())
-    )
-
-
 def parse_her_id(raw: str) -> int:
     raw = raw.strip()
-    if not re.fullmatch(r"[0-9]{1,10}", raw) or int(raw) <= 0 or int(raw) > 2_147_483_647:
+    if not re.fullmatch(r"[0-9]{1,10}", raw) or int(raw) <= 0 or int(raw) > HER_ID_MAX:
         raise InvalidHerId(f"«{raw[:40]}» er ikke en gyldig HER-id. En HER-id er et positivt heltall, f.eks. 8142519.")
     return int(raw)
 

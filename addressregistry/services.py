@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+import audit
+from core.locking import lock_rows
+
 from .diagnosis import setup_changed
 from .models import ProcessChange, Service, ServiceProcess
 
@@ -33,14 +36,15 @@ def service_process_set(
 ) -> ProcessChange | None:
     """Switch one process on or off for a service and record the change in its history.
 
-    Locks the service row (``SELECT … FOR UPDATE``) so that two support users switching the same
-    service are serialised and the history always ends in the state that is stored. Returns the
-    history row, or None when the process already was in that state (nothing is written).
+    Locks the service row (``SELECT … FOR UPDATE``, waiting at most the lock timeout) so that two support
+    users switching the same service are serialised and the history always ends in the state that is
+    stored. Returns the history row, or None when the process already was in that state (nothing is
+    written). The change is in the audit trail.
     """
     if process not in ServiceProcess.Process.values:
         raise ValidationError(f"Ukjent prosess: {process!r}.")
     with transaction.atomic():
-        Service.objects.select_for_update().filter(pk=service.pk).get()
+        lock_rows(Service.objects.filter(pk=service.pk))
         row, _created = ServiceProcess.objects.get_or_create(
             service=service, process=process, defaults={"active": False}
         )
@@ -50,7 +54,7 @@ def service_process_set(
         row.save(update_fields=["active"])
         # Now, not on commit: a rolled-back change only costs the portal one recomputed diagnosis.
         setup_changed()
-        return ProcessChange.objects.create(
+        change = ProcessChange.objects.create(
             service=service,
             process=process,
             active=active,
@@ -58,6 +62,14 @@ def service_process_set(
             changed_by_label=_label_for(changed_by, changed_by_label),
             note=note,
         )
+        audit.record(
+            "update",
+            "ar_service",
+            service.her_id,
+            organisation_her_id=service.organisation.her_id,
+            summary=f"{change.get_process_display()} {'på' if active else 'av'}",
+        )
+        return change
 
 
 def service_processes_apply(

@@ -13,12 +13,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from core.roles import is_nhn_support
+
 from .diagnosis import PROCESS_LABEL, diagnose_service
 from .models import Service, ServiceProcess
 from .selectors import (
     InvalidHerId,
     diagnoses_for,
-    is_nhn_support,
     organisations_with_services,
     parse_her_id,
     register_search,

@@ -109,7 +109,7 @@ def prepare(citizens: int) -> dict[str, int]:
     from addressregistry.models import Organisation, Service
     from addressregistry.services import service_processes_apply
     from booking.demo import synthetic_number
-    from booking.models import Citizen
+    from citizens.models import Citizen
     from resourcebooks.models import Location, Timebook, WeekTemplate
     from resourcebooks.services import slots_publish
 
@@ -467,7 +467,7 @@ def run_size(name: str, database_url: str, redis_url: str, smoke: bool) -> dict[
     recreate_database(database_url)
     flush_redis(redis_url)
     ids = prepare(size["citizens"])
-    from booking.models import Citizen
+    from citizens.models import Citizen
 
     numbers = list(Citizen.objects.order_by("pk").values_list("national_id", flat=True))
     proc = start_stack(database_url, redis_url)

@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from addressregistry.selectors import is_nhn_support
+from core.admin_bases import SafeActionsMixin
+from core.roles import is_nhn_support
 from notifications.models import Notification
 from notifications.services import notifications_retry
-from resourcebooks.admin import OrganisationScopedAdmin, SafeActionsMixin, SuperuserOnlyAdmin
+from resourcebooks.admin import OrganisationScopedAdmin
 from resourcebooks.selectors import organisations_for_staff
 
-from .models import Appointment, Citizen, InboxMessage, InvitationCampaign, Representation, TimeRequest
+from .models import Appointment, InvitationCampaign, TimeRequest
 from .services import (
     appointment_cancel_by_clinic,
     appointment_confirm,
@@ -108,23 +109,6 @@ class TimeRequestAdmin(OrganisationScopedAdmin):
     def mark_handled(self, request: HttpRequest, queryset: QuerySet[TimeRequest]) -> None:
         count = queryset.filter(status=TimeRequest.Status.NEW).update(status=TimeRequest.Status.HANDLED)
         self.message_user(request, f"{count} timeforespørsler merket som behandlet.", messages.SUCCESS)
-
-
-@admin.register(Citizen)
-class CitizenAdmin(SuperuserOnlyAdmin):
-    list_display = ["full_name", "masked_national_id", "municipality", "gp_office", "active_on_portal"]
-    search_fields = ["first_name", "last_name", "national_id"]
-
-
-@admin.register(Representation)
-class RepresentationAdmin(SuperuserOnlyAdmin):
-    list_display = ["representative", "represented", "kind"]
-
-
-@admin.register(InboxMessage)
-class InboxMessageAdmin(SuperuserOnlyAdmin):
-    list_display = ["sent_at", "citizen", "subject", "kind", "read_at"]
-    list_filter = ["kind"]
 
 
 @admin.register(Notification)

@@ -12,7 +12,3 @@ class BookingConfig(AppConfig):
         from .selectors import slot_occupants
 
         register_occupant_source(slot_occupants)
-
-        from . import audit
-
-        audit.connect()

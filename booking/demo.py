@@ -11,12 +11,13 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from addressregistry.models import Organisation
+from citizens.forms import normalise_norwegian_mobile
+from citizens.models import Citizen, Representation
+from core.national_id import make_synthetic_national_id
 from resourcebooks.demo import staff_group
 from resourcebooks.models import PatientBlock, Slot, Timebook
-from resourcebooks.national_id import make_synthetic_national_id
 
-from .forms import normalise_norwegian_mobile
-from .models import Appointment, Citizen, Representation
+from .models import Appointment
 from .services import appointment_book_by_clinic
 
 

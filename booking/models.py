@@ -1,4 +1,4 @@
-"""The citizen's side: citizens, who may act for whom, appointments, the inbox, and time requests.
+"""The citizen's side: appointments, time requests and invitation campaigns.
 
 At most one active appointment (requested or assigned) per slot is a partial unique index, on every
 database: a bug in the booking service still cannot double-book.
@@ -6,7 +6,6 @@ database: a bug in the booking service still cannot double-book.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -16,88 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from addressregistry.models import Organisation, Service
+from addressregistry.models import Service
+from citizens.models import Citizen
+from core.limits import HIDDEN_AGE_RANGE, REASON_MAX
 from resourcebooks.models import Slot, Timebook
-from resourcebooks.national_id import parse_national_id, validate_national_id
-
-REASON_MAX = 50
-
-
-class Citizen(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="citizen")
-    national_id = models.CharField(_("fødselsnummer"), max_length=11, unique=True, validators=[validate_national_id])
-    first_name = models.CharField(_("fornavn"), max_length=100)
-    last_name = models.CharField(_("etternavn"), max_length=100)
-    municipality = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="residents",
-        limit_choices_to={"kind": Organisation.Kind.MUNICIPALITY},
-        verbose_name=_("bostedskommune"),
-    )
-    gp_office = models.ForeignKey(
-        Organisation,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="gp_list_patients",
-        limit_choices_to={"kind": Organisation.Kind.GP_OFFICE},
-        verbose_name=_("fastlegekontor"),
-    )
-    phone = models.CharField(_("mobilnummer"), max_length=20, blank=True)
-    email = models.EmailField(_("e-post"), blank=True)
-    notify_sms = models.BooleanField(_("varsel på SMS"), default=True)
-    notify_email = models.BooleanField(_("varsel på e-post"), default=False)
-    notify_push = models.BooleanField(_("varsel i Helsenorge-appen"), default=True)
-    active_on_portal = models.BooleanField(_("aktiv på Helsenorge"), default=True)
-    digital_contact_consent = models.BooleanField(_("samtykke til digital kontakt"), default=True)
-    listed_on_test_login = models.BooleanField(_("vises på testinnloggingen"), default=False)
-
-    class Meta:
-        ordering = ["last_name", "first_name"]
-        verbose_name = _("innbygger")
-        verbose_name_plural = _("innbyggere")
-
-    def __str__(self) -> str:
-        return self.full_name
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    @property
-    def birth_date(self) -> dt.date:
-        return parse_national_id(self.national_id).birth_date
-
-    def age_on(self, day: dt.date) -> int:
-        return parse_national_id(self.national_id).age_on(day)
-
-    @property
-    def masked_national_id(self) -> str:
-        return f"{self.national_id[:6]} *****"
-
-
-class Representation(models.Model):
-    """``representative`` may act for ``represented`` on the portal."""
-
-    class Kind(models.TextChoices):
-        PARENT = "parent", _("Foreldreansvar")
-        POWER_OF_ATTORNEY = "power_of_attorney", _("Fullmakt")
-
-    representative = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="represents")
-    represented = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="represented_by")
-    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
-
-    class Meta:
-        verbose_name = _("representasjon")
-        verbose_name_plural = _("representasjoner")
-        constraints = [
-            models.UniqueConstraint(fields=["representative", "represented"], name="representation_unique"),
-            models.CheckConstraint(condition=~Q(representative=F("represented")), name="representation_not_self"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.representative} → {self.represented} ({self.get_kind_display()})"
 
 
 class Appointment(models.Model):
@@ -121,7 +42,10 @@ class Appointment(models.Model):
     reason = models.CharField(_("hva gjelder det"), max_length=REASON_MAX)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.REQUESTED)
     hidden = models.BooleanField(
-        _("skjult time"), default=False, help_text=_("Vises ikke for foreldre (for ungdom 12–16 år).")
+        _("skjult time"),
+        default=False,
+        # Staff pages are Norwegian only; the age range is source 004's.
+        help_text=f"Vises ikke for foreldre (for ungdom {HIDDEN_AGE_RANGE[0]}–{HIDDEN_AGE_RANGE[1]} år).",
     )
     idempotency_key = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     replaces = models.OneToOneField(
@@ -160,40 +84,6 @@ class Appointment(models.Model):
     @property
     def timebook(self) -> Timebook:
         return self.slot.timebook
-
-
-class InboxMessage(models.Model):
-    class Kind(models.TextChoices):
-        NEW_APPOINTMENT = "new_appointment", _("Ny timeavtale")
-        REJECTED = "rejected", _("Avvist timebestilling")
-        CANCELLATION_RECEIPT = "cancellation_receipt", _("Kvittering for avbestilling")
-        CANCELLED_BY_CLINIC = "cancelled_by_clinic", _("Avlyst time")
-        MOVED = "moved", _("Endret time")
-        AUTOMATIC_REPLY = "automatic_reply", _("Automatisk svar")
-        TIME_REQUEST = "time_request", _("Timeforespørsel")
-
-    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="inbox")
-    appointment = models.ForeignKey(
-        Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
-    )
-    kind = models.CharField(max_length=24, choices=Kind.choices)
-    sender = models.CharField(_("avsender"), max_length=200)
-    subject = models.CharField(_("emne"), max_length=200)
-    body = models.TextField(_("tekst"))
-    can_reply = models.BooleanField(default=False)
-    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-sent_at", "-id"]
-        verbose_name = _("melding i innboksen")
-        verbose_name_plural = _("meldinger i innboksen")
-
-    def __str__(self) -> str:
-        return self.subject
-
-    def get_absolute_url(self) -> str:
-        return reverse("booking:message", args=[self.pk])
 
 
 class TimeRequest(models.Model):

@@ -13,20 +13,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from addressregistry.diagnosis import Diagnosis, Offer, portal_diagnosis
 from addressregistry.models import Organisation, Service
 from addressregistry.selectors import services_with_processes
+from citizens.models import Citizen
 from resourcebooks.models import Location, PatientBlock, Slot, Timebook, TimebookListEntry
 from resourcebooks.services import local_day_bounds
 
-from .models import Appointment, Citizen, InboxMessage, Representation
-
-CHILD_AGE_LIMIT = 16  # parents act for children under 16
-HIDDEN_AGE_RANGE = (12, 16)  # appointments of 12–16-year-olds may be hidden from the parents
+from .models import Appointment
 
 
 @dataclass(frozen=True)
@@ -43,41 +41,6 @@ class Contact:
     @property
     def offer(self) -> Offer:
         return self.diagnosis.portal.offer
-
-
-def actor_name(timebook: Timebook) -> str:
-    """«Influensavaksine, Smittevern (Feberpoliklinikk Test), Helsenorge kommune» (source 000) for a
-    municipality; «Influensa, Helsenorge testlegekontor» (source 001) for a GP office."""
-    service = timebook.service
-    org = service.organisation
-    if org.kind == Organisation.Kind.GP_OFFICE:
-        return f"{timebook.name}, {org.name}"
-    return f"{timebook.name}, {service.name}, {org.name}"
-
-
-def description_owner(timebook: Timebook) -> str:
-    """Who confirms: «Din timereservasjon er bekreftet. Smittevern (Feberpoliklinikk Test).»"""
-    org = timebook.service.organisation
-    return org.name if org.kind == Organisation.Kind.GP_OFFICE else timebook.service.name
-
-
-# --- Who the citizen is and acts for ----------------------------------------------------------------
-
-
-def represented_people(citizen: Citizen, today: dt.date) -> list[tuple[Citizen, Representation]]:
-    """Whom ``citizen`` may act for today: children under 16 (parental responsibility) and principals."""
-    result = []
-    for rep in Representation.objects.filter(representative=citizen).select_related("represented"):
-        if rep.kind == Representation.Kind.PARENT and rep.represented.age_on(today) >= CHILD_AGE_LIMIT:
-            continue
-        result.append((rep.represented, rep))
-    return result
-
-
-def may_act_for(citizen: Citizen, person_id: int, today: dt.date) -> Citizen | None:
-    if person_id == citizen.pk:
-        return citizen
-    return next((p for p, _ in represented_people(citizen, today) if p.pk == person_id), None)
 
 
 # --- Step 1 and 2: contacts and timebooks -----------------------------------------------------------
@@ -250,18 +213,6 @@ def active_count(person: Citizen, timebook: Timebook) -> int:
     return Appointment.objects.filter(
         citizen=person, slot__timebook=timebook, status__in=Appointment.ACTIVE, slot__start__gt=timezone.now()
     ).count()
-
-
-def inbox_visible(person: Citizen, viewer: Citizen) -> QuerySet[InboxMessage]:
-    qs = InboxMessage.objects.filter(citizen=person).select_related("appointment")
-    if viewer.pk != person.pk:
-        qs = qs.exclude(Q(appointment__hidden=True))
-    return qs
-
-
-def unread_count(person: Citizen, viewer: Citizen) -> int:
-    """Unread messages the viewer may see (a parent is not told of a hidden appointment's message)."""
-    return inbox_visible(person, viewer).filter(read_at__isnull=True).count()
 
 
 def slot_occupants(slots: list[Slot]) -> dict[int, str]:

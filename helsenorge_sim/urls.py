@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from booking.health import healthz, ping
+from core.health import healthz, ping
 
 admin.site.site_header = "Helsenorge-simulator: klinikkens administrasjon"
 admin.site.site_title = "Klinikkadmin"

@@ -18,8 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from addressregistry.models import Organisation, Service
 from addressregistry.timebook_types import TimebookType
-
-from .national_id import validate_national_id
+from core.national_id import validate_national_id
 
 WEEKDAY_NAMES = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 

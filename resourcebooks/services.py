@@ -14,10 +14,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.limits import MAX_PUBLISH_DAYS
+from core.locking import lock_rows
+
 from .models import Slot, Timebook, WeekTemplate
 
-# Publishing reaches at most this far ahead of today (about a year).
-MAX_PUBLISH_DAYS = 366
+__all__ = ["MAX_PUBLISH_DAYS", "slots_publish", "slots_withdraw", "slots_withdraw_selected"]
+
 BULK_BATCH = 5000
 
 
@@ -111,21 +114,7 @@ def template_slot_times(
         day += dt.timedelta(days=1)
 
 
-def slots_publish(
-    *, template: WeekTemplate, date_from: dt.date, date_to: dt.date, today: dt.date | None = None
-) -> PublishResult:
-    """Turn a week template into free slots over a date range, in bulk.
-
-    Idempotent: slots that already exist with the same start and end (in any state, withdrawn included,
-    so a withdrawn holiday stays withdrawn) are counted, not created again. Refuses, creating nothing,
-    when a new slot would overlap another slot of the timebook, when the range starts in the past or
-    reaches more than ``MAX_PUBLISH_DAYS`` ahead.
-
-    Locks the timebook row (``SELECT … FOR UPDATE``) so two publishes into the same timebook are
-    serialised and the overlap check sees what the other one inserted.
-    """
-    today = today or timezone.localdate()
-    template_validate(template)
+def _check_range(date_from: dt.date, date_to: dt.date, today: dt.date) -> None:
     if date_to < date_from:
         raise ValidationError({"date_to": "Til-datoen kan ikke være før fra-datoen."})
     if date_from < today:
@@ -137,6 +126,23 @@ def slots_publish(
         raise ValidationError(
             {"date_to": f"Kan publisere høyst ett år fram i tid, det vil si til og med {_fmt_date(horizon)}."}
         )
+
+
+def slots_publish(
+    *, template: WeekTemplate, date_from: dt.date, date_to: dt.date, today: dt.date | None = None
+) -> PublishResult:
+    """Turn a week template into free slots over a date range, in bulk.
+
+    Idempotent: slots that already exist with the same start and end (in any state, withdrawn included,
+    so a withdrawn holiday stays withdrawn) are counted, not created again. Refuses, creating nothing,
+    when a new slot would overlap another slot of the timebook, when the range starts in the past or
+    reaches more than ``MAX_PUBLISH_DAYS`` ahead.
+
+    Locks the timebook row (``SELECT … FOR UPDATE``, with the lock timeout) so two publishes into the same
+    timebook are serialised and the overlap check sees what the other one inserted.
+    """
+    template_validate(template)
+    _check_range(date_from, date_to, today or timezone.localdate())
     first = max(date_from, template.valid_from)
     last = min(date_to, template.valid_to)
     if last < first:
@@ -150,7 +156,7 @@ def slots_publish(
         return PublishResult(created=0, existing=0, date_from=first, date_to=last)
 
     with transaction.atomic():
-        Timebook.objects.select_for_update().filter(pk=template.timebook_id).get()
+        lock_rows(Timebook.objects.filter(pk=template.timebook_id))
         existing = sorted(
             Slot.objects.filter(
                 timebook_id=template.timebook_id, start__lt=candidates[-1][1], end__gt=candidates[0][0]

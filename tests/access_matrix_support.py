@@ -28,9 +28,11 @@ from django.utils import timezone
 
 from addressregistry.models import Organisation, ProcessChange, Service, ServiceProcess
 from booking.demo import STAFF_BOOKING_PERMISSIONS
-from booking.models import Appointment, Citizen, InboxMessage, InvitationCampaign, Representation, TimeRequest
+from booking.models import Appointment, InvitationCampaign, TimeRequest
 from booking.services import appointment_book_by_clinic, appointment_confirm, appointment_request, time_request_send
-from booking.views import ACTING_FOR
+from citizens.middleware import ACTING_FOR
+from citizens.models import Citizen, Representation
+from inbox.models import InboxMessage
 from notifications.models import Notification
 from resourcebooks.demo import staff_group
 from resourcebooks.models import Location, PatientBlock, Slot, StaffMembership, Timebook, TimeType, WeekTemplate
@@ -253,7 +255,7 @@ def _celery_beat_rows() -> dict[str, Any]:
 
 
 def _an_audit_event(world: World) -> Any:
-    from addressregistry.models import AuditEvent
+    from audit.models import AuditEvent
 
     return AuditEvent.objects.order_by("pk").first() or AuditEvent.objects.create(
         actor_kind="system", actor_label="system", action="update", object_type="timebook", object_id=world.tx.pk

@@ -23,7 +23,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from addressregistry.models import ProcessChange, ServiceProcess
-from booking.models import Appointment, Citizen, InboxMessage, TimeRequest
+from booking.models import Appointment, TimeRequest
+from citizens.models import Citizen
+from inbox.models import InboxMessage
 from resourcebooks.models import PatientBlock, Slot, Timebook, TimebookListEntry, WeekTemplate
 
 # ~30–60 examples a test keeps the whole file well under a minute; every example runs in a savepoint.
@@ -165,7 +167,7 @@ def uuid_strings() -> st.SearchStrategy[str]:
 
 def synthetic_number_strings() -> st.SearchStrategy[str]:
     """National ids: valid synthetic numbers, the same with a digit changed, and any digits or text."""
-    from resourcebooks.national_id import make_synthetic_national_id
+    from core.national_id import make_synthetic_national_id
 
     def valid(birth: dt.date, individual: int) -> str:
         for tried in range(500):  # about one individual number in eleven has no valid check digit

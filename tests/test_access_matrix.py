@@ -322,7 +322,11 @@ MATRIX: dict[str, list[Row]] = {
         admin(OK, OK, NF, "=resourcebooks"),
         admin(OK, OK, NF, "=booking", variant="booking"),
         admin(OK, OK, OK, "=notifications", variant="notifications"),
-        admin(NF, NF, OK, "=addressregistry", variant="addressregistry"),
+        # The audit trail has its own app since the reshaping (issue 10); AR's admin has nothing for support.
+        admin(NF, NF, OK, "=audit", variant="audit"),
+        admin(NF, NF, NF, "=addressregistry", variant="addressregistry"),
+        admin(NF, NF, NF, "=citizens", variant="citizens"),
+        admin(NF, NF, NF, "=inbox", variant="inbox"),
         admin(NF, NF, NF, "=auth", variant="auth"),
         admin(NF, NF, NF, "=django_celery_beat", variant="django_celery_beat"),
     ],
@@ -443,21 +447,21 @@ MATRIX: dict[str, list[Row]] = {
     "admin:booking_invitationcampaign_history": [admin(OK, NF, NF, "campaign_x")],
     "admin:booking_invitationcampaign_delete": [admin(F, NF, NF, "campaign_x")],
     # Citizens' own data: superusers only
-    "admin:booking_citizen_changelist": [no_one_but_superusers()],
-    "admin:booking_citizen_add": [no_one_but_superusers()],
-    "admin:booking_citizen_change": [no_one_but_superusers("a")],
-    "admin:booking_citizen_history": [no_one_but_superusers("a")],
-    "admin:booking_citizen_delete": [no_one_but_superusers("a")],
-    "admin:booking_representation_changelist": [no_one_but_superusers()],
-    "admin:booking_representation_add": [no_one_but_superusers()],
-    "admin:booking_representation_change": [no_one_but_superusers("representation")],
-    "admin:booking_representation_history": [no_one_but_superusers("representation")],
-    "admin:booking_representation_delete": [no_one_but_superusers("representation")],
-    "admin:booking_inboxmessage_changelist": [no_one_but_superusers()],
-    "admin:booking_inboxmessage_add": [no_one_but_superusers()],
-    "admin:booking_inboxmessage_change": [no_one_but_superusers("msg_a")],
-    "admin:booking_inboxmessage_history": [no_one_but_superusers("msg_a")],
-    "admin:booking_inboxmessage_delete": [no_one_but_superusers("msg_a")],
+    "admin:citizens_citizen_changelist": [no_one_but_superusers()],
+    "admin:citizens_citizen_add": [no_one_but_superusers()],
+    "admin:citizens_citizen_change": [no_one_but_superusers("a")],
+    "admin:citizens_citizen_history": [no_one_but_superusers("a")],
+    "admin:citizens_citizen_delete": [no_one_but_superusers("a")],
+    "admin:citizens_representation_changelist": [no_one_but_superusers()],
+    "admin:citizens_representation_add": [no_one_but_superusers()],
+    "admin:citizens_representation_change": [no_one_but_superusers("representation")],
+    "admin:citizens_representation_history": [no_one_but_superusers("representation")],
+    "admin:citizens_representation_delete": [no_one_but_superusers("representation")],
+    "admin:inbox_inboxmessage_changelist": [no_one_but_superusers()],
+    "admin:inbox_inboxmessage_add": [no_one_but_superusers()],
+    "admin:inbox_inboxmessage_change": [no_one_but_superusers("msg_a")],
+    "admin:inbox_inboxmessage_history": [no_one_but_superusers("msg_a")],
+    "admin:inbox_inboxmessage_delete": [no_one_but_superusers("msg_a")],
     # The outbox: the organisation's own rows; NHN support sees every organisation's
     "admin:notifications_notification_changelist": [
         admin(OK, OK, OK),
@@ -491,11 +495,11 @@ MATRIX: dict[str, list[Row]] = {
     "admin:addressregistry_processchange_history": [no_one_but_superusers("process_change_x")],
     "admin:addressregistry_processchange_delete": [no_one_but_superusers("process_change_x")],
     # The audit trail: NHN support reads it; nobody changes it
-    "admin:addressregistry_auditevent_changelist": [admin(F, F, OK)],
-    "admin:addressregistry_auditevent_add": [admin(F, F, F)],
-    "admin:addressregistry_auditevent_change": [admin(F, F, OK, "audit_event")],
-    "admin:addressregistry_auditevent_history": [admin(F, F, OK, "audit_event")],
-    "admin:addressregistry_auditevent_delete": [
+    "admin:audit_auditevent_changelist": [admin(F, F, OK)],
+    "admin:audit_auditevent_add": [admin(F, F, F)],
+    "admin:audit_auditevent_change": [admin(F, F, OK, "audit_event")],
+    "admin:audit_auditevent_history": [admin(F, F, OK, "audit_event")],
+    "admin:audit_auditevent_delete": [
         admin(F, F, F, "audit_event"),
         Row(
             dict.fromkeys(NOT_STAFF, TO_ADMIN_LOGIN) | dict.fromkeys((STAFF_X, STAFF_Y, SUPPORT), F),
@@ -629,7 +633,7 @@ RIGHTFUL_POSTER: dict[str, str | None] = {
     "booking:switch_person/to_b": CITIZEN_B,
     "booking:cancel/childs_hidden": CHILD,
     "booking:cancel/bs": CITIZEN_B,
-    "admin:addressregistry_auditevent_delete": None,
+    "admin:audit_auditevent_delete": None,
 }
 
 

@@ -32,12 +32,14 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from addressregistry.models import ServiceProcess
-from booking.models import REASON_MAX, Citizen, TimeRequest
+from booking.models import TimeRequest
 from booking.services import appointment_request
+from citizens.models import Citizen
+from core.limits import REASON_MAX
+from core.national_id import parse_national_id
 from resourcebooks.admin import PublishForm
 from resourcebooks.demo import STAFF_GROUP, staff_group
 from resourcebooks.models import PatientBlock, Slot, Timebook, TimebookListEntry, WeekTemplate
-from resourcebooks.national_id import parse_national_id
 from resourcebooks.services import MAX_PUBLISH_DAYS
 from tests.addressregistry.factories import RESOURCE, OrganisationFactory, ServiceFactory
 from tests.booking.factories import RepresentationFactory

@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from addressregistry.models import AuditEvent
-from booking.models import Appointment, Citizen
+from audit.models import AuditEvent
+from booking.models import Appointment
+from citizens.models import Citizen
 from resourcebooks.models import Slot, Timebook
 
 pytestmark = pytest.mark.django_db
@@ -129,16 +130,13 @@ def test_the_audit_trail_is_visible_to_support_only_and_editable_by_nobody(demo)
     )
     support = Client()
     support.login(username="nhn-support", password="nhn-support-demo")
-    listing = support.get(reverse("admin:addressregistry_auditevent_changelist"))
+    listing = support.get(reverse("admin:audit_auditevent_changelist"))
     assert listing.status_code == 200
     event = AuditEvent.objects.first()
-    assert (
-        support.post(reverse("admin:addressregistry_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code
-        == 403
-    )
+    assert support.post(reverse("admin:audit_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
     staff = Client()
     staff.login(username="kommune-ansatt", password="kommune-demo")
-    assert staff.get(reverse("admin:addressregistry_auditevent_changelist")).status_code == 403
+    assert staff.get(reverse("admin:audit_auditevent_changelist")).status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 

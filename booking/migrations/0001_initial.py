@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import resourcebooks.national_id
+import core.national_id
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             name='Citizen',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('national_id', models.CharField(max_length=11, unique=True, validators=[resourcebooks.national_id.validate_national_id], verbose_name='fødselsnummer')),
+                ('national_id', models.CharField(max_length=11, unique=True, validators=[core.national_id.validate_national_id], verbose_name='fødselsnummer')),
                 ('first_name', models.CharField(max_length=100, verbose_name='fornavn')),
                 ('last_name', models.CharField(max_length=100, verbose_name='etternavn')),
                 ('phone', models.CharField(blank=True, max_length=20, verbose_name='mobilnummer')),

@@ -1,4 +1,4 @@
-"""Template filters for the sources' date formats (see ``booking.formatting``)."""
+"""Template filters for the sources' date formats (see ``core.formatting``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 from django import template
 from django.utils.translation import gettext as _
 
-from .. import formatting as fmt
+from core import formatting as fmt
 
 register = template.Library()
 

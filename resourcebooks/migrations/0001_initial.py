@@ -3,7 +3,7 @@
 import datetime
 import django.core.validators
 import django.db.models.deletion
-import resourcebooks.national_id
+import core.national_id
 from django.conf import settings
 from django.db import migrations, models
 
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
             name='PatientBlock',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('national_id', models.CharField(max_length=11, validators=[resourcebooks.national_id.validate_national_id], verbose_name='fødselsnummer')),
+                ('national_id', models.CharField(max_length=11, validators=[core.national_id.validate_national_id], verbose_name='fødselsnummer')),
                 ('reason', models.CharField(max_length=300, verbose_name='årsak')),
                 ('blocked_on', models.DateField(default=datetime.date.today, verbose_name='sperret fra')),
                 ('blocked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -88,7 +88,7 @@ class Migration(migrations.Migration):
             name='TimebookListEntry',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('national_id', models.CharField(max_length=11, validators=[resourcebooks.national_id.validate_national_id], verbose_name='fødselsnummer')),
+                ('national_id', models.CharField(max_length=11, validators=[core.national_id.validate_national_id], verbose_name='fødselsnummer')),
                 ('timebook', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='list_entries', to='resourcebooks.timebook')),
             ],
             options={

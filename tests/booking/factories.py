@@ -5,7 +5,7 @@ import datetime as dt
 import factory
 
 from booking.demo import synthetic_number
-from booking.models import Citizen, Representation
+from citizens.models import Citizen, Representation
 from tests.addressregistry.factories import OrganisationFactory
 from tests.conftest import UserFactory
 

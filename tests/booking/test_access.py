@@ -10,8 +10,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from booking.models import Appointment, InboxMessage, Representation
+from booking.models import Appointment
 from booking.services import appointment_confirm, appointment_request
+from citizens.models import Representation
+from inbox.models import InboxMessage
 from resourcebooks.models import Slot
 from tests.booking import test_flow_support as support
 from tests.booking.test_flow_support import log_in, new_citizen

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from booking.models import Citizen
+from citizens.models import Citizen
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_db")]
 

@@ -10,7 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.models import Appointment, InboxMessage, Representation
+from booking.models import Appointment
+from citizens.models import Representation
+from inbox.models import InboxMessage
 from tests.booking import test_flow_support as support
 from tests.booking.test_flow_support import (
     html_of,

@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
 
-from booking.models import Appointment, InboxMessage
+from booking.models import Appointment
+from inbox.models import InboxMessage
 from resourcebooks.models import Slot, Timebook
 from tests.booking import test_flow_support as support
 from tests.booking.test_flow_support import (

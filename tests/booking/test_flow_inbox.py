@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.models import InboxMessage
 from booking.services import appointment_book_by_clinic
+from inbox.models import InboxMessage
 from tests.booking import test_flow_support as support
 from tests.booking.test_flow_support import html_of, log_in, text_of, unread_in_header
 

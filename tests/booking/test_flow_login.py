@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from booking.demo import synthetic_number
-from booking.models import Citizen
+from citizens.models import Citizen
 from tests.booking import test_flow_support as support
 from tests.booking.test_flow_support import html_of, make_clinic, new_citizen, text_of
 

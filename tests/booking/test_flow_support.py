@@ -9,7 +9,7 @@ does not read to linters as an unused import; the helpers it imports as usual.
   so what one test books or cancels is gone before the next. Request ``demo`` in the test.
 - ``clinic`` is a small world made with factories: one municipality, its Smittevern service with a
   5-minute timebook at one place, six free slots the day after tomorrow, and a citizen living there.
-- The expected texts are computed here, independently of ``booking.formatting``, in the sources' words.
+- The expected texts are computed here, independently of ``core.formatting``, in the sources' words.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from addressregistry.models import Organisation, Service
-from booking.models import Appointment, Citizen, InboxMessage
+from booking.models import Appointment
+from citizens.models import Citizen
+from inbox.models import InboxMessage
 from resourcebooks.models import Location, Slot, Timebook
 from tests.booking.factories import CitizenFactory
 from tests.conftest import demo_db as conftest_demo_db

@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from booking.models import InboxMessage, TimeRequest
+from booking.models import TimeRequest
+from inbox.models import InboxMessage
 from tests.booking import test_flow_support as support
 from tests.booking.test_flow_support import Demo, html_of, log_in, text_of
 

@@ -10,8 +10,9 @@ from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 
-from booking.models import Appointment, InboxMessage
+from booking.models import Appointment
 from booking.services import appointment_book_by_clinic, appointment_confirm
+from inbox.models import InboxMessage
 from notifications.models import Notification
 from resourcebooks.models import Timebook
 from tests.booking.factories import CitizenFactory

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from booking.models import Citizen, Representation
 from booking.services import appointment_book_by_clinic
+from citizens.models import Citizen, Representation
 from tests.booking.factories import CitizenFactory
 from tests.notifications.support import UNUSABLE_PASSWORD, log_in, make_clinic, page_text, rows_for
 

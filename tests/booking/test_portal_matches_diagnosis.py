@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from addressregistry.diagnosis import Offer, diagnose_service
 from addressregistry.models import Service
-from booking.models import Citizen
 from booking.selectors import contacts_for, timebooks_for
+from citizens.models import Citizen
 
 pytestmark = pytest.mark.django_db
 

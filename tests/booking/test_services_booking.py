@@ -8,7 +8,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from booking.models import Appointment, InboxMessage, Representation, TimeRequest
+from booking.models import Appointment, TimeRequest
 from booking.services import (
     BookingError,
     SlotTaken,
@@ -21,6 +21,8 @@ from booking.services import (
     cancellation_deadline,
     time_request_send,
 )
+from citizens.models import Representation
+from inbox.models import InboxMessage
 from resourcebooks.models import PatientBlock, Slot, Timebook, TimebookListEntry
 from tests.booking import test_flow_support as support
 from tests.booking.test_flow_support import Clinic, moment, new_citizen

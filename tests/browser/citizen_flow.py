@@ -1,5 +1,5 @@
 """Steps of the citizen's booking flow (source 000) for the browser tests, and the sources' Norwegian
-date words, written out here independently of ``booking.formatting`` so the tests check the app's text."""
+date words, written out here independently of ``core.formatting`` so the tests check the app's text."""
 
 from __future__ import annotations
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from booking.models import Appointment, InboxMessage
+from booking.models import Appointment
+from inbox.models import InboxMessage
 from resourcebooks.models import Timebook
 from tests.browser.citizen_flow import (
     FEBER_CONTACT,

@@ -17,7 +17,8 @@ from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import Browser, Page, expect
 
-from booking.models import Appointment, Citizen
+from booking.models import Appointment
+from citizens.models import Citizen
 from resourcebooks.models import Slot
 from tests.browser.citizen_flow import (
     BERIT,

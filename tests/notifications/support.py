@@ -29,8 +29,9 @@ from django.test import Client
 from django.utils import timezone
 
 from addressregistry.models import Organisation, Service
-from booking.models import Appointment, Citizen
+from booking.models import Appointment
 from booking.services import appointment_request
+from citizens.models import Citizen
 from notifications.channels import CHANNELS
 from notifications.models import Notification
 from resourcebooks.models import ClinicSettings, Location, Slot, Timebook, TimeType

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from resourcebooks.national_id import make_synthetic_national_id, parse_national_id, validate_national_id
+from core.national_id import make_synthetic_national_id, parse_national_id, validate_national_id
 
 TODAY = dt.date(2026, 11, 22)
 CHECKSUM = "Fødselsnummeret er ikke gyldig: kontrollsifrene stemmer ikke. Sjekk at du har skrevet riktig."

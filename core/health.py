@@ -6,6 +6,7 @@ import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -46,3 +47,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def ping(request: HttpRequest) -> HttpResponse:
     """The cheapest Django view there is: the benchmark's ceiling for "a trivial view under the same server"."""
     return HttpResponse("pong", content_type="text/plain")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A missing or stale CSRF token: say so in Norwegian, in the portal's layout; nothing was changed."""
+    return render(request, "403_csrf.html", status=403)

@@ -1,0 +1,174 @@
+"""The diagnosis's vocabulary: process and service-type codes, what it knows of a service, and what it says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ..timebook_types import TimebookType
+
+# Process and service-type codes, as stored in ``ServiceProcess.process`` and ``Service.service_type``.
+TIMEBESTILLING = "timebestilling"
+TIMERESERVASJON = "timereservasjon"
+RESSURSOVERSIKT = "ressursoversikt"
+BEHANDLEROVERSIKT = "behandleroversikt"
+RESOURCE_PROCESSES = (TIMEBESTILLING, TIMERESERVASJON, RESSURSOVERSIKT)
+BOOKING_PROCESSES = frozenset({*RESOURCE_PROCESSES, BEHANDLEROVERSIKT})
+PROCESS_LABEL = {
+    TIMEBESTILLING: "Timebestilling",
+    TIMERESERVASJON: "Timereservasjon",
+    RESSURSOVERSIKT: "Ressursoversikt",
+    BEHANDLEROVERSIKT: "Behandleroversikt",
+}
+
+SMITTEVERN = "smittevern"
+VAKSINASJON = "vaksinasjon"
+LEGEVAKT = "legevakt"
+RECOMMENDED_SERVICE_TYPES = frozenset({SMITTEVERN, VAKSINASJON, LEGEVAKT})
+MUNICIPALITY = "municipality"
+
+
+class Level(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def label(self) -> str:
+        return {"error": "Feil", "warning": "Advarsel", "info": "Til informasjon"}[self.value]
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+class Offer(StrEnum):
+    """What the citizen is offered after choosing the service under «Hvem vil du bestille time hos?»."""
+
+    TIMEBOOKS = "timebooks"  # the resource timebooks, under «Hva trenger du?»
+    PRACTITIONER_ROLE = "practitioner_role"  # the «mellomløsning» symptom: a role instead of timebooks
+    PRACTITIONER = "practitioner"  # ordinary booking with a practitioner (fastlege)
+    NOTHING = "nothing"
+
+
+@dataclass(frozen=True)
+class TimebookFacts:
+    """What the diagnosis needs to know of one resource timebook (owned by ``resourcebooks``)."""
+
+    name: str
+    type: str
+    id: int | None = None
+    online: bool = True
+    is_practitioner_timebook: bool = False
+    time_type_count: int = 1
+    # None when nothing is known about slots (no source has said).
+    has_future_free_slot: bool | None = None
+    description: str = ""
+
+    @property
+    def type_label(self) -> str:
+        return str(TimebookType(self.type).label) if self.type in TimebookType.values else self.type
+
+
+@dataclass(frozen=True)
+class ServiceSetup:
+    her_id: int
+    name: str
+    service_type: str
+    organisation_name: str
+    organisation_kind: str
+    processes: frozenset[str]
+    # None when no timebook source is registered: the timebook rules are then not applied.
+    timebooks: tuple[TimebookFacts, ...] | None = None
+
+    @property
+    def contact_name(self) -> str:
+        return f"{self.organisation_name} {self.name}"
+
+    def has(self, process: str) -> bool:
+        return process in self.processes
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    level: Level
+    message: str
+    fix: str = ""
+    timebook: str = ""
+
+
+@dataclass(frozen=True)
+class TimebookVisibility:
+    timebook: TimebookFacts
+    listed: bool
+    why_not: str = ""
+    local_only: bool = False
+    in_other_municipality: bool = False
+    type_shown_blank: bool = False
+
+
+@dataclass(frozen=True)
+class PortalView:
+    """What the patient portal shows for one service. The portal must decide from this and nothing else."""
+
+    has_bestill_time: bool
+    offer: Offer
+    can_reserve: bool
+    timebooks: tuple[TimebookVisibility, ...] = ()
+    lines: tuple[str, ...] = ()
+
+    @property
+    def listed_timebooks(self) -> tuple[TimebookFacts, ...]:
+        return tuple(v.timebook for v in self.timebooks if v.listed)
+
+    @property
+    def in_other_municipality(self) -> tuple[TimebookFacts, ...]:
+        return tuple(v.timebook for v in self.timebooks if v.listed and v.in_other_municipality)
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    setup: ServiceSetup
+    findings: tuple[Finding, ...]
+    portal: PortalView
+    codes: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "codes", frozenset(f.code for f in self.findings))
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.level is Level.ERROR)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors)
+
+    @property
+    def worst_level(self) -> Level | None:
+        return self.findings[0].level if self.findings else None
+
+
+__all__ = [
+    "BEHANDLEROVERSIKT",
+    "BOOKING_PROCESSES",
+    "LEGEVAKT",
+    "MUNICIPALITY",
+    "PROCESS_LABEL",
+    "RECOMMENDED_SERVICE_TYPES",
+    "RESOURCE_PROCESSES",
+    "RESSURSOVERSIKT",
+    "SMITTEVERN",
+    "TIMEBESTILLING",
+    "TIMERESERVASJON",
+    "VAKSINASJON",
+    "Diagnosis",
+    "Finding",
+    "Level",
+    "Offer",
+    "PortalView",
+    "ServiceSetup",
+    "TimebookFacts",
+    "TimebookVisibility",
+]

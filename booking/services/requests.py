@@ -1,0 +1,191 @@
+"""«Send bestilling»: a citizen's request for a free slot.
+
+Claiming a slot is one conditional ``UPDATE … SET state='held' WHERE state='free'``: of two citizens on the
+same slot exactly one gets a row back; the partial unique index on active appointments makes a double
+booking impossible even if this code had a bug. The idempotency key makes a double-submitted form one
+request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from citizens.models import Citizen
+from core.limits import REASON_MAX
+from core.locking import lock_rows
+from core.text import has_control_characters, one_line
+from resourcebooks.models import Slot, Timebook
+
+from .. import texts
+from ..errors import FORM_EXPIRED, BookingError, SlotTaken
+from ..models import Appointment
+from ..selectors import active_count, is_blocked, may_book, nearest_free_slots
+from .transitions import appointment_record
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RequestOutcome:
+    appointment: Appointment
+    created: bool
+
+
+class _NotClaimed(Exception):
+    """The conditional update claimed no slot (rolls the transaction back)."""
+
+
+def reason_clean(raw: str) -> str:
+    """«Hva gjelder det?»: required, one line, at most 50 characters (source 000)."""
+    if has_control_characters(raw):
+        raise BookingError(_("Teksten inneholder tegn som ikke kan brukes."), field="reason")
+    reason = one_line(raw)
+    if not reason:
+        raise BookingError(_("Du må skrive hva timen gjelder"), field="reason")
+    if len(reason) > REASON_MAX:
+        raise BookingError(
+            _("Du kan skrive maks %(max)d tegn. Teksten din har %(length)d tegn.")
+            % {"max": REASON_MAX, "length": len(reason)},
+            field="reason",
+        )
+    return reason
+
+
+def _replay(idempotency_key: uuid.UUID, booked_by: Citizen) -> RequestOutcome | None:
+    """The first request sent with this form, if there is one: a repeated submit gets its answer. Another
+    person's form is never theirs to repeat."""
+    existing = Appointment.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is None:
+        return None
+    if existing.booked_by_id != booked_by.pk:
+        raise FORM_EXPIRED
+    return RequestOutcome(existing, created=False)
+
+
+def appointment_request_check(
+    *, person: Citizen, timebook: Timebook, reason: str, can_reserve: bool, other_municipality: bool
+) -> str:
+    """What can be known before any lock: the reason (cleaned and returned), blocks, access and AR setup."""
+    reason = reason_clean(reason)
+    if is_blocked(person, timebook.service.organisation_id):
+        raise BookingError(str(texts.NO_FREE_TIMES))
+    if not timebook.online or not may_book(person, timebook, other_municipality=other_municipality):
+        raise BookingError(_("Du har ikke tilgang til å bestille time i denne timeboken."))
+    if not can_reserve:
+        # AR lacks Timereservasjon: Helsenorge cannot reserve the time in the EPJ.
+        raise BookingError(_("Timebestillingen kunne ikke sendes. Prøv igjen senere."))
+    return reason
+
+
+def _too_many(active: int) -> BookingError:
+    return BookingError(
+        ngettext(
+            "Du har allerede %(count)d aktiv bestilling i denne timeboken, som er det høyeste antallet "
+            "som er tillatt. Avbestill en time før du bestiller en ny.",
+            "Du har allerede %(count)d aktive bestillinger i denne timeboken, som er det høyeste antallet "
+            "som er tillatt. Avbestill en time før du bestiller en ny.",
+            active,
+        )
+        % {"count": active}
+    )
+
+
+def _claim(
+    *, person: Citizen, booked_by: Citizen, timebook: Timebook, slot_id: int, reason: str, key: uuid.UUID
+) -> Appointment:
+    """Inside the transaction, under the person's lock: the limit, the slot (free → held), the appointment."""
+    now = timezone.now()
+    active = active_count(person, timebook)
+    if active >= timebook.max_active_bookings:
+        raise _too_many(active)
+    claimed = Slot.objects.filter(pk=slot_id, timebook=timebook, state=Slot.State.FREE, start__gt=now).update(
+        state=Slot.State.HELD
+    )
+    if claimed != 1:
+        raise _NotClaimed
+    appointment = Appointment.objects.create(
+        slot_id=slot_id, citizen=person, booked_by=booked_by, reason=reason, idempotency_key=key, created_at=now
+    )
+    appointment_record(appointment, "create", appointment.status)
+    if timebook.confirmation == Timebook.Confirmation.AUTOMATIC:
+        transaction.on_commit(partial(_queue_confirmation, appointment.pk))
+    return appointment
+
+
+def appointment_request(
+    *,
+    person: Citizen,
+    booked_by: Citizen,
+    timebook: Timebook,
+    slot_id: int,
+    reason: str,
+    idempotency_key: uuid.UUID,
+    can_reserve: bool = True,
+    other_municipality: bool = False,
+) -> RequestOutcome:
+    """Send a booking: claim the slot (free → held) and create the requested appointment.
+
+    A repeated submit with the same idempotency key returns the first appointment. Locks the booking
+    person's citizen row first, with the lock timeout (so one person's concurrent bookings cannot exceed
+    the timebook's limit), then claims the slot with a conditional update. The EPJ's confirmation is queued
+    after commit.
+    """
+    if (replayed := _replay(idempotency_key, booked_by)) is not None:
+        return replayed
+    reason = appointment_request_check(
+        person=person, timebook=timebook, reason=reason, can_reserve=can_reserve, other_municipality=other_municipality
+    )
+    try:
+        with transaction.atomic():
+            lock_rows(Citizen.objects.filter(pk=person.pk))
+            # Under the lock, look again: the same form sent twice at once is one request, and the second
+            # click must get the first one's answer, not «you already have a booking».
+            if (replayed := _replay(idempotency_key, booked_by)) is not None:
+                return replayed
+            appointment = _claim(
+                person=person,
+                booked_by=booked_by,
+                timebook=timebook,
+                slot_id=slot_id,
+                reason=reason,
+                key=idempotency_key,
+            )
+    except (IntegrityError, _NotClaimed) as exc:
+        # A concurrent submit of the same form committed first (the key is unique), or took the slot.
+        if (replayed := _replay(idempotency_key, booked_by)) is not None:
+            return replayed
+        if isinstance(exc, IntegrityError):
+            raise
+        # Outside the transaction: say why, and find the nearest free times, without holding the lock.
+        raise _why_not_claimed(timebook, slot_id) from None
+    return RequestOutcome(appointment, created=True)
+
+
+def _queue_confirmation(appointment_id: int) -> None:
+    """Hand the EPJ's confirmation to Celery. A broker that is down must not fail the citizen's request:
+    the booking is committed, and ``confirmations_sweep`` confirms it once the worker can."""
+    from ..tasks import appointment_confirm_task
+
+    try:
+        appointment_confirm_task.delay(appointment_id)
+    except Exception:
+        log.warning("Kunne ikke legge bekreftelsen av timeavtale %s i køen; sveipen tar den.", appointment_id)
+
+
+def _why_not_claimed(timebook: Timebook, slot_id: int) -> BookingError:
+    now: dt.datetime = timezone.now()
+    slot = Slot.objects.filter(pk=slot_id, timebook=timebook).first()
+    if slot is None:
+        return BookingError(_("Timen finnes ikke i denne timeboken. Velg en time i kalenderen."))
+    if slot.start <= now:
+        return BookingError(_("Tidspunktet har passert. Velg en annen time."))
+    return SlotTaken(nearest_free_slots(timebook, slot.start, location=slot.location))

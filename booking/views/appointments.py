@@ -1,0 +1,117 @@
+"""Home, Timeavtaler and one appointment: the page, «Avbestill time» and «Legg i egen kalender».
+
+Another citizen's appointment answers 404, and so does a hidden appointment to a parent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from citizens.access import citizen_required
+from citizens.selectors import may_act_for
+from core.requests import CitizenRequest
+
+from .. import calendar_export, texts
+from .. import selectors as sel
+from ..errors import BookingError
+from ..models import Appointment
+from ..services import appointment_can_cancel, appointment_cancel, cancellation_deadline
+from ..services.transitions import APPOINTMENT_RELATED
+
+
+@dataclass(frozen=True)
+class AppointmentView:
+    """What the appointment page and list show, in the sources' words."""
+
+    appointment: Appointment
+
+    @property
+    def title(self) -> str:
+        return texts.appointment_title(self.appointment)
+
+    @property
+    def description(self) -> str:
+        return texts.appointment_description(self.appointment)
+
+    @property
+    def duration(self) -> int:
+        return self.appointment.slot.duration_minutes
+
+
+@require_GET
+def home(request: CitizenRequest) -> HttpResponse:
+    return render(request, "booking/home.html")
+
+
+@require_GET
+def alerts(request: CitizenRequest) -> HttpResponse:
+    return render(request, "booking/alerts.html")
+
+
+@require_GET
+@citizen_required
+def appointments(request: CitizenRequest) -> HttpResponse:
+    upcoming, past = sel.upcoming_and_past(request.person, request.citizen)
+    return render(request, "booking/appointments.html", {"upcoming": upcoming, "past": past})
+
+
+def _get_appointment_for_viewer(request: CitizenRequest, pk: int) -> Appointment:
+    """The appointment if it is the viewer's own, or of someone they act for and not hidden; else 404."""
+    me = request.citizen
+    appointment = get_object_or_404(Appointment.objects.select_related(*APPOINTMENT_RELATED), pk=pk)
+    if appointment.citizen_id == me.pk:
+        return appointment
+    if appointment.hidden or may_act_for(me, appointment.citizen_id, timezone.localdate()) is None:
+        raise Http404
+    return appointment
+
+
+@require_GET
+@citizen_required
+def appointment_detail(request: CitizenRequest, pk: int) -> HttpResponse:
+    appointment = _get_appointment_for_viewer(request, pk)
+    return render(
+        request,
+        "booking/appointment.html",
+        {
+            "a": appointment,
+            "view": AppointmentView(appointment),
+            "can_cancel": appointment_can_cancel(appointment),
+            "deadline": cancellation_deadline(appointment),
+            "related_messages": appointment.messages.all(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@citizen_required
+def appointment_cancel_view(request: CitizenRequest, pk: int) -> HttpResponse:
+    appointment = _get_appointment_for_viewer(request, pk)
+    if request.method == "POST":
+        try:
+            appointment_cancel(appointment=appointment, by=request.citizen)
+        except BookingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Timen er avbestilt. Du finner en kvittering i innboksen."))
+        return redirect(appointment)
+    return render(request, "booking/cancel.html", {"a": appointment, "view": AppointmentView(appointment)})
+
+
+@require_GET
+@citizen_required
+def appointment_ics(request: CitizenRequest, pk: int) -> HttpResponse:
+    appointment = _get_appointment_for_viewer(request, pk)
+    body = calendar_export.appointment_ics(
+        appointment, title=AppointmentView(appointment).title, host=request.get_host()
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="timeavtale-{appointment.pk}.ics"'
+    return response

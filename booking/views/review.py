@@ -1,0 +1,110 @@
+"""Step 5: «Se gjennom før du sender», «Hva gjelder det?» and «Send bestilling»; then «Timebestillingen er
+sendt». Two citizens on one slot: exactly one gets it, the other is told at once and offered the nearest."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from citizens.access import citizen_required
+from core import formatting as fmt
+from core.limits import REASON_MAX
+from core.requests import CitizenRequest
+from resourcebooks.models import Slot, Timebook
+
+from .. import selectors as sel
+from .. import texts
+from ..errors import BookingError, SlotTaken
+from ..models import Appointment
+from ..services import appointment_request
+from .flow import Flow, flow_for, timebook_in_flow
+
+
+def _calendar_url(flow: Flow, timebook: Timebook, slot: Slot) -> str:
+    day = fmt.local(slot.start).date().isoformat()
+    return f"{reverse('booking:time', args=[flow.service.her_id, timebook.pk])}?sted={slot.location_id}&dag={day}"
+
+
+def _review_context(flow: Flow, timebook: Timebook, slot: Slot) -> dict[str, Any]:
+    return {
+        "flow": flow,
+        "timebook": timebook,
+        "slot": slot,
+        "review_line": fmt.review_line(slot.start, slot.end),
+        "actor": texts.actor_name(timebook),
+        "reason_max": REASON_MAX,
+        "back_url": _calendar_url(flow, timebook, slot),
+    }
+
+
+def _problem(request: CitizenRequest, flow: Flow, timebook: Timebook, problem: Any) -> HttpResponse:
+    context = {"flow": flow, "timebook": timebook, "problem": problem}
+    return render(request, "booking/review_problem.html", context, status=400)
+
+
+def _send(request: CitizenRequest, flow: Flow, timebook: Timebook, slot: Slot, context: dict) -> HttpResponse:
+    """«Send bestilling»: the form's idempotency key makes a double click one request."""
+    reason = context["reason"] = request.POST.get("reason", "")
+    try:
+        key = uuid.UUID(request.POST.get("idempotency_key", ""))
+    except ValueError:
+        context |= {
+            "form_error": _("Skjemaet er ugyldig eller utløpt. Gå tilbake til kalenderen og velg timen på nytt."),
+            "idempotency_key": uuid.uuid4(),
+        }
+        return render(request, "booking/review.html", context, status=400)
+    context["idempotency_key"] = key
+    try:
+        outcome = appointment_request(
+            person=flow.person,
+            booked_by=flow.me,
+            timebook=timebook,
+            slot_id=slot.pk,
+            reason=reason,
+            idempotency_key=key,
+            can_reserve=flow.contact.diagnosis.portal.can_reserve,
+            other_municipality=flow.other_municipality,
+        )
+    except SlotTaken as taken:
+        context["taken"] = taken
+        return render(request, "booking/review.html", context, status=409)
+    except BookingError as error:
+        context["reason_error" if error.field == "reason" else "form_error"] = error.message
+        return render(request, "booking/review.html", context, status=400)
+    return redirect("booking:sent", pk=outcome.appointment.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@citizen_required
+def review(request: CitizenRequest, her_id: int, timebook_id: int, slot_id: int) -> HttpResponse:
+    flow = flow_for(request, her_id)
+    timebook = timebook_in_flow(flow, timebook_id)
+    slot = Slot.objects.filter(pk=slot_id, timebook=timebook).select_related("location").first()
+    if slot is None:
+        return _problem(request, flow, timebook, _("Timen finnes ikke i denne timeboken. Velg en time i kalenderen."))
+    if sel.is_blocked(flow.person, timebook.service.organisation_id):
+        # Source 001: a blocked patient sees no free times, also not by opening a slot's address.
+        return _problem(request, flow, timebook, texts.NO_FREE_TIMES)
+    context = _review_context(flow, timebook, slot)
+    if request.method == "POST":
+        return _send(request, flow, timebook, slot, context)
+    if slot.state != Slot.State.FREE or slot.start <= timezone.now():
+        context["taken"] = SlotTaken(sel.nearest_free_slots(timebook, slot.start, location=slot.location))
+        return render(request, "booking/review.html", context, status=409)
+    context |= {"idempotency_key": uuid.uuid4(), "reason": ""}
+    return render(request, "booking/review.html", context)
+
+
+@require_GET
+@citizen_required
+def sent(request: CitizenRequest, pk: int) -> HttpResponse:
+    """«Timebestillingen er sendt»."""
+    appointment = get_object_or_404(Appointment, pk=pk, booked_by=request.citizen)
+    return render(request, "booking/sent.html", {"a": appointment})

@@ -1,0 +1,92 @@
+"""Citizens (innbyggere) and who may act for whom on the portal (parental responsibility, power of attorney)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from addressregistry.models import Organisation
+from core.national_id import parse_national_id, validate_national_id
+
+
+class Citizen(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="citizen")
+    national_id = models.CharField(_("fødselsnummer"), max_length=11, unique=True, validators=[validate_national_id])
+    first_name = models.CharField(_("fornavn"), max_length=100)
+    last_name = models.CharField(_("etternavn"), max_length=100)
+    municipality = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="residents",
+        limit_choices_to={"kind": Organisation.Kind.MUNICIPALITY},
+        verbose_name=_("bostedskommune"),
+    )
+    gp_office = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="gp_list_patients",
+        limit_choices_to={"kind": Organisation.Kind.GP_OFFICE},
+        verbose_name=_("fastlegekontor"),
+    )
+    phone = models.CharField(_("mobilnummer"), max_length=20, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
+    notify_sms = models.BooleanField(_("varsel på SMS"), default=True)
+    notify_email = models.BooleanField(_("varsel på e-post"), default=False)
+    notify_push = models.BooleanField(_("varsel i Helsenorge-appen"), default=True)
+    active_on_portal = models.BooleanField(_("aktiv på Helsenorge"), default=True)
+    digital_contact_consent = models.BooleanField(_("samtykke til digital kontakt"), default=True)
+    listed_on_test_login = models.BooleanField(_("vises på testinnloggingen"), default=False)
+
+    class Meta:
+        db_table = "booking_citizen"  # the table it had when citizens lived in booking
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("innbygger")
+        verbose_name_plural = _("innbyggere")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def birth_date(self) -> dt.date:
+        return parse_national_id(self.national_id).birth_date
+
+    def age_on(self, day: dt.date) -> int:
+        return parse_national_id(self.national_id).age_on(day)
+
+    @property
+    def masked_national_id(self) -> str:
+        return f"{self.national_id[:6]} *****"
+
+
+class Representation(models.Model):
+    """``representative`` may act for ``represented`` on the portal."""
+
+    class Kind(models.TextChoices):
+        PARENT = "parent", _("Foreldreansvar")
+        POWER_OF_ATTORNEY = "power_of_attorney", _("Fullmakt")
+
+    representative = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="represents")
+    represented = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="represented_by")
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+
+    class Meta:
+        db_table = "booking_representation"
+        verbose_name = _("representasjon")
+        verbose_name_plural = _("representasjoner")
+        constraints = [
+            models.UniqueConstraint(fields=["representative", "represented"], name="representation_unique"),
+            models.CheckConstraint(condition=~Q(representative=F("represented")), name="representation_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.representative} → {self.represented} ({self.get_kind_display()})"

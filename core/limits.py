@@ -1,0 +1,22 @@
+"""Limits the sources and the database set, in one place."""
+
+from __future__ import annotations
+
+HER_ID_MAX = 2_147_483_647  # HER-ids are stored as PostgreSQL integers
+ID_MAX_DIGITS = 18  # a database id from a URL or a form: a 5,000-digit number is not an id
+
+REASON_MAX = 50  # «Hva gjelder det?» and «Emne» (sources 000, 001, 003)
+SUGGESTED_TIMES_MAX = 250  # «Foreslå ett eller flere tidspunkt som passer deg» (source 003)
+DESCRIPTION_MAX = 200  # a timebook's description under its name (source 004)
+OFFICE_INFORMATION_MAX = 300  # «Informasjon fra legekontoret» (source 004)
+
+CALENDAR_HORIZON_DAYS = 400  # the citizen's calendar never looks further ahead than this
+MAX_PUBLISH_DAYS = 366  # week templates publish at most a year ahead
+
+CHILD_AGE_LIMIT = 16  # parents act for children under 16
+HIDDEN_AGE_RANGE = (12, 16)  # «Skjult time»: a 12–16-year-old's appointment may be hidden from the parents
+
+CITIZEN_IDLE_SECONDS = 30 * 60  # Helsenorge logs a citizen out after 30 idle minutes
+SESSION_TOUCH_SECONDS = 60  # the session is written at most this often just to note activity
+
+LOCK_TIMEOUT_MS = 3000  # how long a service waits for a row lock before saying «try again»

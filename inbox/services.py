@@ -1,0 +1,41 @@
+"""Writes to Innboks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from citizens.models import Citizen
+
+from .models import InboxMessage
+
+
+def message_write(
+    *,
+    citizen: Citizen,
+    kind: str,
+    sender: str,
+    subject: str,
+    body: str,
+    appointment_id: int | None = None,
+    can_reply: bool = False,
+    sent_at: dt.datetime | None = None,
+) -> InboxMessage:
+    """One message in the citizen's Innboks. Runs in the caller's transaction: a message about a change
+    commits with the change, or not at all."""
+    return InboxMessage.objects.create(
+        citizen=citizen,
+        appointment_id=appointment_id,
+        kind=kind,
+        sender=sender,
+        subject=subject,
+        body=body,
+        can_reply=can_reply,
+        sent_at=sent_at or timezone.now(),
+    )
+
+
+def message_mark_read(*, message: InboxMessage) -> bool:
+    """Mark a message read once (a conditional update: a second reader changes nothing)."""
+    return InboxMessage.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=timezone.now()) == 1
