@@ -13,6 +13,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from helsenorge_sim.schedule import beat_schedule
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -150,13 +152,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = "Europe/Oslo"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Synced into django-celery-beat's tables by the DatabaseScheduler; staff can see and pause them in the admin.
-CELERY_BEAT_SCHEDULE = {
-    "notifications-sweep": {"task": "notifications.tasks.notifications_sweep_task", "schedule": 60.0},
-    "booking-reminders": {"task": "booking.tasks.reminders_task", "schedule": 300.0},
-    "booking-confirmations-sweep": {"task": "booking.tasks.confirmations_sweep_task", "schedule": 60.0},
-    "booking-campaigns": {"task": "booking.tasks.campaigns_tick_task", "schedule": 10.0},
-}
+# One schedule for beat and for `manage.py serve` without a broker (helsenorge_sim/schedule.py).
+CELERY_BEAT_SCHEDULE = beat_schedule()
 
 # --- Auth -----------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

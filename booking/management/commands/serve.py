@@ -1,40 +1,51 @@
 """``manage.py serve``: the development server, plus the periodic work when there is no broker.
 
-With ``REDIS_URL`` unset (``make run``) there is no Celery beat, so a background thread runs what beat
-would: the notification sweep, the 48–24 h reminders and the invitation batches. With a broker, beat does
-it and this is the plain ``runserver``.
+With ``REDIS_URL`` unset (``make run``) there is no Celery beat, so a background thread runs the same
+schedule beat would (``helsenorge_sim/schedule.py``): the notification sweep, the confirmation sweep, the
+48–24 h reminders and the invitation batches. With a broker, beat does it and this is the plain ``runserver``.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles.management.commands.runserver import Command as RunserverCommand
 from django.db import close_old_connections
+from django.utils.module_loading import import_string
+
+from helsenorge_sim.schedule import PERIODIC_JOBS
 
 log = logging.getLogger(__name__)
 
-EVERY_SECONDS = 10
+TICK_SECONDS = min(every for _, every in PERIODIC_JOBS.values())
+
+
+def run_due(last_run: dict[str, float], now: float) -> list[str]:
+    """Run, in this process, every job whose period has passed since it last ran; returns their names."""
+    ran = []
+    for name, (task, every) in PERIODIC_JOBS.items():
+        if now - last_run.get(name, float("-inf")) < every:
+            continue
+        last_run[name] = now
+        close_old_connections()
+        try:
+            import_string(task)()  # calling a Celery task object runs it here, synchronously
+            ran.append(name)
+        except Exception:  # keep the loop alive; the next round tries again
+            log.exception("Periodisk jobb %s feilet", name)
+        finally:
+            close_old_connections()
+    return ran
 
 
 def _periodic_loop(stop: threading.Event) -> None:
-    from booking.services import campaigns_tick, confirmations_sweep, reminders_send
-    from notifications.tasks import notifications_sweep_task
-
-    while not stop.wait(EVERY_SECONDS):
-        close_old_connections()
-        try:
-            campaigns_tick()
-            confirmations_sweep()
-            reminders_send()
-            notifications_sweep_task()
-        except Exception:  # keep the loop alive; the next round tries again
-            log.exception("Periodisk jobb feilet")
-        finally:
-            close_old_connections()
+    last_run: dict[str, float] = {}
+    while not stop.wait(TICK_SECONDS):
+        run_due(last_run, time.monotonic())
 
 
 class Command(RunserverCommand):
@@ -44,6 +55,6 @@ class Command(RunserverCommand):
         if not settings.REDIS_URL:
             threading.Thread(target=_periodic_loop, args=(threading.Event(),), daemon=True, name="periodic").start()
             self.stdout.write(
-                f"Periodiske jobber (varsler, påminnelser, invitasjoner) kjøres hvert {EVERY_SECONDS}. sekund."
+                "Periodiske jobber (varsler, påminnelser, invitasjoner) kjøres etter samme plan som Celery beat."
             )
         super().inner_run(*args, **options)
