@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -20,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    call_command("seed_demo", stdout=StringIO())
+def demo(demo_db):
+    """The demo, seeded once for the module (``demo_db``) and rolled back after each test."""
 
 
 def test_every_page_has_a_csp_without_inline_scripts_and_the_other_security_headers(client):

@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -19,8 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def viktig():
-    call_command("seed_demo", stdout=StringIO())
+def viktig(demo_db):
     return Citizen.objects.get(first_name="Viktig")  # Helsenorge kommune, GP at Helsenorge testlegekontor
 
 

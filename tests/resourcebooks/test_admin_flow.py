@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,8 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def kari(client):
-    call_command("seed_demo", stdout=StringIO())
+def kari(client, demo_db):
     assert client.login(username="kommune-ansatt", password="kommune-demo")
     return client
 
