@@ -1,8 +1,9 @@
 """``manage.py serve``: the development server, plus the periodic work when there is no broker.
 
-With ``REDIS_URL`` unset (``make run``) there is no Celery beat, so a background thread runs the same
-schedule beat would (``helsenorge_sim/schedule.py``): the notification sweep, the confirmation sweep, the
-48–24 h reminders and the invitation batches. With a broker, beat does it and this is the plain ``runserver``.
+With ``REDIS_URL`` unset (``make run``) there is no Celery beat, so a background thread runs the schedule
+beat would run, read from the same setting (``CELERY_BEAT_SCHEDULE``, made from ``helsenorge_sim/schedule.py``):
+the notification sweep, the confirmation sweep, the 48–24 h reminders and the invitation batches. With a
+broker, beat does it and this is the plain ``runserver``.
 """
 
 from __future__ import annotations
@@ -17,17 +18,22 @@ from django.contrib.staticfiles.management.commands.runserver import Command as 
 from django.db import close_old_connections
 from django.utils.module_loading import import_string
 
-from helsenorge_sim.schedule import PERIODIC_JOBS
-
 log = logging.getLogger(__name__)
 
-TICK_SECONDS = min(every for _, every in PERIODIC_JOBS.values())
+
+def periodic_jobs() -> dict[str, tuple[str, float]]:
+    """name: (task, every so many seconds), as Celery beat has them."""
+    return {name: (job["task"], float(job["schedule"])) for name, job in settings.CELERY_BEAT_SCHEDULE.items()}
+
+
+def tick_seconds() -> float:
+    return min(every for _, every in periodic_jobs().values())
 
 
 def run_due(last_run: dict[str, float], now: float) -> list[str]:
     """Run, in this process, every job whose period has passed since it last ran; returns their names."""
     ran = []
-    for name, (task, every) in PERIODIC_JOBS.items():
+    for name, (task, every) in periodic_jobs().items():
         if now - last_run.get(name, float("-inf")) < every:
             continue
         last_run[name] = now
@@ -44,7 +50,7 @@ def run_due(last_run: dict[str, float], now: float) -> list[str]:
 
 def _periodic_loop(stop: threading.Event) -> None:
     last_run: dict[str, float] = {}
-    while not stop.wait(TICK_SECONDS):
+    while not stop.wait(tick_seconds()):
         run_due(last_run, time.monotonic())
 
 
