@@ -33,8 +33,10 @@ def _is_lock_timeout(exc: BaseException) -> bool:
     return getattr(cause, "sqlstate", None) == LOCK_NOT_AVAILABLE
 
 
-def lock_rows(queryset: QuerySet[M], *, timeout_ms: int = LOCK_TIMEOUT_MS) -> list[M]:
-    """``SELECT … FOR UPDATE`` the queryset's rows, waiting at most ``timeout_ms``; call inside ``atomic()``."""
+def lock_rows(queryset: QuerySet[M], *, timeout_ms: int | None = None) -> list[M]:
+    """``SELECT … FOR UPDATE`` the queryset's rows, waiting at most ``timeout_ms`` (by default
+    ``LOCK_TIMEOUT_MS``); call inside ``atomic()``."""
+    timeout_ms = timeout_ms or LOCK_TIMEOUT_MS
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # set_config(…, true) is SET LOCAL: it ends with the transaction.
