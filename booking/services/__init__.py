@@ -2,6 +2,7 @@
 
 - ``requests``: «Send bestilling» (check, claim, replay of the idempotency key)
 - ``decisions``: the EPJ's confirmation, staff rejecting, staff putting a patient on a time, the sweep
+- ``moves``: the clinic moves an appointment to another slot (a new appointment replaces the old)
 - ``cancellations``: Avbestilt (citizen) and Avlyst (clinic), and the one cancellation-deadline rule
 - ``transitions``: the one helper every status change goes through
 - ``reminders``, ``campaigns``, ``time_requests``
@@ -16,6 +17,7 @@ from .cancellations import (
     cancellation_deadline,
 )
 from .decisions import appointment_book_by_clinic, appointment_confirm, appointment_reject, confirmations_sweep
+from .moves import appointment_move
 from .reminders import REMINDER_WINDOW, reminders_send
 from .requests import RequestOutcome, appointment_request, appointment_request_check, reason_clean
 from .time_requests import time_request_clean, time_request_send
@@ -30,6 +32,7 @@ __all__ = [
     "appointment_cancel",
     "appointment_cancel_by_clinic",
     "appointment_confirm",
+    "appointment_move",
     "appointment_reject",
     "appointment_request",
     "appointment_request_check",

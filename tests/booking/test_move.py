@@ -1,0 +1,72 @@
+"""Staff move an appointment to another free slot (source 004, «Endring i time / flyttet time»)."""
+
+from __future__ import annotations
+
+import pytest
+
+from booking.models import Appointment
+from booking.selectors import upcoming_and_past
+from booking.services import BookingError, appointment_book_by_clinic, appointment_move
+from inbox.models import InboxMessage
+from notifications.models import Notification
+from resourcebooks.models import Slot
+from tests.booking import test_flow_support as support
+from tests.booking.test_flow_support import make_clinic
+
+clinic = support.clinic  # fixture
+
+pytestmark = pytest.mark.django_db
+
+
+def state(slot: Slot) -> str:
+    return Slot.objects.get(pk=slot.pk).state
+
+
+def test_a_moved_appointment_is_replaced_by_a_new_one_and_the_patient_is_told(clinic):
+    old = appointment_book_by_clinic(person=clinic.citizen, slot=clinic.slots[0], reason="Vaksine")
+    new = appointment_move(appointment=old, to_slot=clinic.slots[3], note="Legen er syk den dagen.")
+
+    old.refresh_from_db()
+    assert old.status == Appointment.Status.MOVED
+    assert (new.status, new.replaces_id, new.reason, new.citizen_id) == (
+        Appointment.Status.ASSIGNED,
+        old.pk,
+        "Vaksine",
+        clinic.citizen.pk,
+    )
+    assert (state(clinic.slots[0]), state(clinic.slots[3])) == (Slot.State.FREE, Slot.State.BOOKED)
+    told = InboxMessage.objects.get(kind=InboxMessage.Kind.MOVED)
+    assert told.subject == "Timeavtalen din er endret"
+    assert "er flyttet til" in told.body and told.body.endswith("Legen er syk den dagen.")
+    sms = Notification.objects.get(event=Notification.Event.CHANGED, channel=Notification.Channel.SMS)
+    assert "er flyttet til" in sms.text
+
+
+def test_the_old_appointment_leaves_timeavtaler_and_the_new_one_stays(clinic):
+    old = appointment_book_by_clinic(person=clinic.citizen, slot=clinic.slots[0], reason="Vaksine")
+    new = appointment_move(appointment=old, to_slot=clinic.slots[1])
+
+    upcoming, _past = upcoming_and_past(clinic.citizen, clinic.citizen)
+    assert [a.pk for a in upcoming] == [new.pk]
+
+
+def test_a_move_to_a_taken_slot_or_a_second_move_changes_nothing(clinic):
+    old = appointment_book_by_clinic(person=clinic.citizen, slot=clinic.slots[0], reason="Vaksine")
+    other = appointment_book_by_clinic(person=clinic.resident(), slot=clinic.slots[1], reason="Vaksine")
+    with pytest.raises(BookingError, match="ikke ledig"):
+        appointment_move(appointment=old, to_slot=clinic.slots[1])
+    appointment_move(appointment=old, to_slot=clinic.slots[2])
+    with pytest.raises(BookingError, match="ikke lenger aktiv"):
+        appointment_move(appointment=old, to_slot=clinic.slots[3])
+    assert state(clinic.slots[3]) == Slot.State.FREE  # the refused move gave back nothing it took
+    assert Appointment.objects.get(pk=other.pk).status == Appointment.Status.ASSIGNED
+    assert Appointment.objects.filter(status=Appointment.Status.ASSIGNED).count() == 2
+
+
+def test_an_appointment_moves_only_within_its_timebook(clinic):
+    old = appointment_book_by_clinic(person=clinic.citizen, slot=clinic.slots[0], reason="Vaksine")
+    elsewhere = make_clinic().slots[0]
+    with pytest.raises(BookingError, match="samme timebok"):
+        appointment_move(appointment=old, to_slot=elsewhere)
+    assert state(elsewhere) == Slot.State.FREE
+    assert state(clinic.slots[0]) == Slot.State.BOOKED
