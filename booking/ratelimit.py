@@ -100,7 +100,9 @@ def limit_posts(
 
 
 def citizen_key(request: HttpRequest) -> str:
-    return f"user:{request.user.pk}" if request.user.is_authenticated else f"ip:{client_address(request)}"
+    """The logged-in citizen (``request.citizen``, set once by the citizens middleware), else the address."""
+    citizen = getattr(request, "citizen", None)
+    return f"citizen:{citizen.pk}" if citizen is not None else f"ip:{client_address(request)}"
 
 
 login_limited = limit_posts(FAILED_LOGINS, client_address, count=lambda r: r.status_code == 400)
