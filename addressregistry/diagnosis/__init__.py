@@ -21,28 +21,8 @@ Timebook facts come from the apps that own timebooks, which register a source wi
 ``register_timebook_source`` (this app never imports them).
 """
 
-from .facts import (
-    BEHANDLEROVERSIKT,
-    BOOKING_PROCESSES,
-    LEGEVAKT,
-    MUNICIPALITY,
-    PROCESS_LABEL,
-    RECOMMENDED_SERVICE_TYPES,
-    RESOURCE_PROCESSES,
-    RESSURSOVERSIKT,
-    SMITTEVERN,
-    TIMEBESTILLING,
-    TIMERESERVASJON,
-    VAKSINASJON,
-    Diagnosis,
-    Finding,
-    Level,
-    Offer,
-    PortalView,
-    ServiceSetup,
-    TimebookFacts,
-    TimebookVisibility,
-)
+from . import facts
+from .facts import *  # noqa: F403  (the vocabulary, listed in facts.__all__)
 from .portal import portal_view
 from .rules import RULES, expects_resource_booking
 from .service import (
@@ -58,30 +38,11 @@ from .service import (
 )
 
 __all__ = [
-    "BEHANDLEROVERSIKT",
-    "BOOKING_PROCESSES",
-    "LEGEVAKT",
-    "MUNICIPALITY",
+    *facts.__all__,
     "PORTAL_CACHE_SECONDS",
-    "PROCESS_LABEL",
-    "RECOMMENDED_SERVICE_TYPES",
-    "RESOURCE_PROCESSES",
-    "RESSURSOVERSIKT",
     "RULES",
     "SETUP_VERSION_KEY",
-    "SMITTEVERN",
-    "TIMEBESTILLING",
-    "TIMERESERVASJON",
-    "VAKSINASJON",
-    "Diagnosis",
-    "Finding",
-    "Level",
-    "Offer",
-    "PortalView",
-    "ServiceSetup",
-    "TimebookFacts",
     "TimebookSource",
-    "TimebookVisibility",
     "diagnose",
     "diagnose_service",
     "expects_resource_booking",

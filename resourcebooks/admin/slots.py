@@ -6,41 +6,20 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from addressregistry.models import Organisation, Service
 from core.admin_bases import SuperuserOnlyAdmin
 
 from ..models import (
-    Location,
     PatientBlock,
     Slot,
     StaffMembership,
-    Timebook,
-    TimebookListEntry,
-    TimeType,
-    WeekTemplate,
 )
 from ..services import local_day_bounds, slots_withdraw_selected
 from .base import OrganisationScopedAdmin
-
-# How to get from each model to the organisation that owns it.
-ORGANISATION_PATH: dict[type[models.Model], str] = {
-    Organisation: "pk",
-    Service: "organisation",
-    Timebook: "service__organisation",
-    TimeType: "organisation",
-    Location: "organisation",
-    WeekTemplate: "timebook__service__organisation",
-    Slot: "timebook__service__organisation",
-    PatientBlock: "organisation",
-    TimebookListEntry: "timebook__service__organisation",
-}
-
 
 # --- Slots -----------------------------------------------------------------------------------------
 

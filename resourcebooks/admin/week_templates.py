@@ -8,7 +8,6 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -17,35 +16,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from addressregistry.models import Organisation, Service
-
 from ..models import (
     WEEKDAY_NAMES,
-    Location,
-    PatientBlock,
-    Slot,
-    Timebook,
-    TimebookListEntry,
-    TimeType,
     WeekTemplate,
 )
 from ..services import slots_publish, template_validate
 from .base import OrganisationScopedAdmin
 from .timebooks import PeriodForm
-
-# How to get from each model to the organisation that owns it.
-ORGANISATION_PATH: dict[type[models.Model], str] = {
-    Organisation: "pk",
-    Service: "organisation",
-    Timebook: "service__organisation",
-    TimeType: "organisation",
-    Location: "organisation",
-    WeekTemplate: "timebook__service__organisation",
-    Slot: "timebook__service__organisation",
-    PatientBlock: "organisation",
-    TimebookListEntry: "timebook__service__organisation",
-}
-
 
 # --- Week templates ----------------------------------------------------------------------------------
 
