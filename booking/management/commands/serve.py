@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 
 def periodic_jobs() -> dict[str, tuple[str, float]]:
     """name: (task, every so many seconds), as Celery beat has them."""
-    return {name: (job["task"], float(job["schedule"])) for name, job in settings.CELERY_BEAT_SCHEDULE.items()}
+    schedule: dict[str, Any] = settings.CELERY_BEAT_SCHEDULE
+    return {name: (str(job["task"]), float(job["schedule"])) for name, job in schedule.items()}
 
 
 def tick_seconds() -> float:
