@@ -128,15 +128,27 @@ if REDIS_URL and _TEST_WORKER.startswith("gw") and _TEST_WORKER[2:].isdigit():
     _base, _, _db = REDIS_URL.rpartition("/")
     REDIS_URL = f"{_base}/{1 + int(_TEST_WORKER[2:]) % 15}" if _db.isdigit() else f"{REDIS_URL.rstrip('/')}/1"
 
-if REDIS_URL:
+# The cache may live elsewhere than the broker (CACHE_URL); by default both are REDIS_URL. Everything in the
+# cache can be done without, so the cache fails soft: with Redis down, reads miss and writes are dropped
+# (core/cache.py), and the short socket timeouts keep a stalled Redis from holding a request.
+CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(f"CACHE_URL must start with redis:// or rediss://, not {CACHE_URL!r}.")
+
+if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "BACKEND": "core.cache.FailSoftRedisCache",
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": "hsim",
+            "OPTIONS": {
+                "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+                "socket_timeout": env.float("CACHE_TIMEOUT", default=0.5),
+            },
         }
     }
-    # Sessions live in Redis with the database behind them: no session query on every request.
+    # Sessions live in Redis with the database behind them: no session query on every request, and with
+    # Redis down they load from the database.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -150,6 +162,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# A broker that is down must not hold a request for long: publishing is tried twice, then given up (the
+# outbox row stays pending and the sweep delivers it when the broker is back).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_TIMEZONE = "Europe/Oslo"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # One schedule for beat and for `manage.py serve` without a broker (helsenorge_sim/schedule.py).

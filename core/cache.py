@@ -1,0 +1,76 @@
+"""Redis as a cache that never takes the site down (issue 11).
+
+Everything we keep in the cache can be done without: sessions are also in the database (``cached_db``), a
+rate limit fails open, a diagnosis is computed again, a version counter is only an optimisation. So when
+Redis is down or stalls, every cache call logs a warning and answers as a cache that has nothing would — a
+read misses, a write is dropped — instead of raising into the request. redis-py reconnects by itself once
+Redis is back. The socket timeouts (``OPTIONS`` in settings) keep a stalled Redis from holding a request.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+WARN_EVERY_SECONDS = 30.0
+_last_warning = 0.0
+
+
+def _warn(operation: str, error: Exception) -> None:
+    """One warning per half minute: an outage must show in the log without flooding it."""
+    global _last_warning
+    now = time.monotonic()
+    if now - _last_warning >= WARN_EVERY_SECONDS:
+        _last_warning = now
+        log.warning("Hurtigbufferen (Redis) svarer ikke (%s: %s); portalen fortsetter uten.", operation, error)
+
+
+def _fail_soft(fallback: Callable[..., Any]) -> Callable[[F], F]:
+    def decorator(method: F) -> F:
+        @wraps(method)
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(self, *args, **kwargs)
+            except RedisError as error:
+                _warn(method.__name__, error)
+                return fallback(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+def _default(key: Any, default: Any = None, *args: Any, **kwargs: Any) -> Any:
+    return default
+
+
+def _nothing(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+class FailSoftRedisCache(RedisCache):
+    """Django's Redis cache, answering like an empty cache while Redis cannot be reached."""
+
+    get = _fail_soft(_default)(RedisCache.get)
+    set = _fail_soft(_nothing)(RedisCache.set)
+    # «Added»: callers that add-then-increment (the rate limits) then do nothing more.
+    add = _fail_soft(lambda *a, **k: True)(RedisCache.add)
+    touch = _fail_soft(lambda *a, **k: False)(RedisCache.touch)
+    delete = _fail_soft(lambda *a, **k: False)(RedisCache.delete)
+    get_many = _fail_soft(lambda *a, **k: {})(RedisCache.get_many)
+    has_key = _fail_soft(lambda *a, **k: False)(RedisCache.has_key)
+    # The count is unknown: 0 keeps a rate limit open and a version counter harmless.
+    incr = _fail_soft(lambda *a, **k: 0)(RedisCache.incr)
+    set_many = _fail_soft(lambda data, *a, **k: list(data))(RedisCache.set_many)
+    delete_many = _fail_soft(_nothing)(RedisCache.delete_many)
+    clear = _fail_soft(lambda *a, **k: False)(RedisCache.clear)
