@@ -9,6 +9,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.forms import ServiceCheckedText
+from core.ids import parse_id
+
 from .models import Citizen
 
 
@@ -50,4 +53,42 @@ class ContactSettingsForm(forms.ModelForm):
             self.add_error("phone", _("Du må oppgi mobilnummer for å få varsel på SMS."))
         if data.get("notify_email") and not data.get("email"):
             self.add_error("email", _("Du må oppgi e-postadresse for å få varsel på e-post."))
+        return data
+
+
+class LoginForm(forms.Form):
+    """The test login: a listed test person (a button of the list), or «Fødselsnummer»."""
+
+    person = ServiceCheckedText(required=False)
+    national_id = ServiceCheckedText(
+        label=gettext_lazy("Fødselsnummer"),
+        required=False,
+        strip=True,
+        max_length=13,  # 11 digits, and room for the spaces people type between the groups
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_person(self) -> Citizen | None:
+        raw = self.cleaned_data["person"]
+        if not raw:
+            return None
+        person_id = parse_id(raw)
+        citizen = (
+            Citizen.objects.filter(pk=person_id, listed_on_test_login=True).select_related("user").first()
+            if person_id is not None
+            else None
+        )
+        if citizen is None:
+            raise forms.ValidationError(_("Fant ikke testpersonen. Velg en person i listen."))
+        return citizen
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # A refused person has its own error; the number is only asked for when no person was chosen.
+        if "person" in data and data["person"] is None and not data.get("national_id"):
+            self.add_error("national_id", _("Skriv inn et fødselsnummer på 11 siffer, eller velg en testperson."))
         return data

@@ -16,50 +16,39 @@ from core.ids import parse_id
 from core.requests import CitizenRequest
 
 from .access import citizen_required, safe_next
-from .forms import ContactSettingsForm
+from .forms import ContactSettingsForm, LoginForm
 from .middleware import ACTING_FOR
 from .models import Citizen
 from .selectors import may_act_for
 from .services import citizen_for_test_login
 
 
-def _chosen_citizen(request: CitizenRequest) -> tuple[Citizen | None, str, str]:
-    """The citizen the login form names (a listed test person or a number), the number typed, and an error."""
-    chosen = request.POST.get("person", "")
-    number = request.POST.get("national_id", "").strip()
-    if chosen:
-        chosen_id = parse_id(chosen)
-        citizen = (
-            Citizen.objects.filter(pk=chosen_id, listed_on_test_login=True).select_related("user").first()
-            if chosen_id is not None
-            else None
-        )
-        return citizen, number, "" if citizen else _("Fant ikke testpersonen. Velg en person i listen.")
-    if not number:
-        return None, number, _("Skriv inn et fødselsnummer på 11 siffer, eller velg en testperson.")
+def _chosen_citizen(form: LoginForm) -> Citizen | None:
+    """The citizen a valid login form names: the listed test person, or the one of the number typed (a
+    valid new number makes a test person). A refused number becomes the form's error."""
+    if form.cleaned_data["person"] is not None:
+        return form.cleaned_data["person"]
     try:
-        return citizen_for_test_login(number=number), number, ""
+        return citizen_for_test_login(number=form.cleaned_data["national_id"])
     except ValidationError as exc:
-        return None, number, " ".join(_(message) for message in exc.messages)
+        form.add_error("national_id", " ".join(_(message) for message in exc.messages))
+        return None
 
 
 @require_http_methods(["GET", "POST"])
 def login_view(request: CitizenRequest) -> HttpResponse:
-    error = ""
-    number = ""
-    if request.method == "POST":
-        citizen, number, error = _chosen_citizen(request)
-        if citizen is not None:
-            request.session.cycle_key()
-            login(request, citizen.user, backend="django.contrib.auth.backends.ModelBackend")
-            request.session["citizen"] = citizen.pk
-            return HttpResponseRedirect(safe_next(request, reverse("booking:appointments")))
+    form = LoginForm(request.POST if request.method == "POST" else None)
+    if form.is_valid() and (citizen := _chosen_citizen(form)) is not None:
+        request.session.cycle_key()
+        login(request, citizen.user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session["citizen"] = citizen.pk
+        return HttpResponseRedirect(safe_next(request, reverse("booking:appointments")))
     identities = Citizen.objects.filter(listed_on_test_login=True).order_by("first_name", "last_name")
     return render(
         request,
         "booking/login.html",
-        {"identities": identities, "error": error, "national_id": number, "next": safe_next(request, "")},
-        status=400 if error else 200,
+        {"identities": identities, "form": form, "next": safe_next(request, "")},
+        status=400 if form.errors else 200,
     )
 
 

@@ -9,7 +9,6 @@ slots in place.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
@@ -29,6 +28,7 @@ from resourcebooks.models import Timebook
 
 from .. import selectors as sel
 from ..errors import BookingError
+from ..forms import TimeRequestForm
 from ..services import time_request_send
 
 
@@ -160,26 +160,26 @@ def choose_place(request: CitizenRequest, her_id: int, timebook_id: int) -> Http
 def time_request(request: CitizenRequest, her_id: int) -> HttpResponse:
     """«Send timeforespørsel» (source 003): Emne (max 50) and times that suit (max 250)."""
     flow = flow_for(request, her_id)
-    timebook = None
-    raw = request.GET.get("timebok") or request.POST.get("timebok") or ""
-    if raw:
-        timebook = timebook_in_flow(flow, parse_id(raw))
-    context: dict[str, Any] = {"flow": flow, "timebook": timebook, "subject": "", "suggested": "", "errors": {}}
-    if request.method == "POST":
-        context["subject"] = request.POST.get("subject", "")
-        context["suggested"] = request.POST.get("suggested_times", "")
+    # The timebook comes with the link (?timebok=), then with the form; one outside the contact is a 404.
+    form = TimeRequestForm(
+        request.POST if request.method == "POST" else None, initial={"timebok": request.GET.get("timebok", "")}
+    )
+    raw = form["timebok"].value()
+    timebook = timebook_in_flow(flow, parse_id(raw)) if raw else None
+    context = {"flow": flow, "timebook": timebook, "form": form}
+    if form.is_valid():
         try:
             time_request_send(
                 person=flow.person,
                 booked_by=flow.me,
                 service=flow.service,
                 timebook=timebook,
-                subject=context["subject"],
-                suggested_times=context["suggested"],
+                subject=form.cleaned_data["subject"],
+                suggested_times=form.cleaned_data["suggested_times"],
             )
         except BookingError as error:
-            context["errors"] = {error.field or "form": error.message}
-            return render(request, "booking/time_request.html", context, status=400)
-        messages.success(request, _("Timeforespørselen er sendt. Du får svar i innboksen."))
-        return redirect("booking:appointments")
-    return render(request, "booking/time_request.html", context)
+            form.add_booking_error(error)
+        else:
+            messages.success(request, _("Timeforespørselen er sendt. Du får svar i innboksen."))
+            return redirect("booking:appointments")
+    return render(request, "booking/time_request.html", context, status=400 if form.errors else 200)

@@ -3,7 +3,6 @@ sendt». Two citizens on one slot: exactly one gets it, the other is told at onc
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.http import HttpResponse
@@ -15,13 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from citizens.access import citizen_required
 from core import formatting as fmt
-from core.limits import REASON_MAX
 from core.requests import CitizenRequest
 from resourcebooks.models import Slot, Timebook
 
 from .. import selectors as sel
 from .. import texts
 from ..errors import BookingError, SlotTaken
+from ..forms import ReviewForm
 from ..models import Appointment
 from ..services import appointment_request
 from .flow import Flow, flow_for, timebook_in_flow
@@ -39,7 +38,6 @@ def _review_context(flow: Flow, timebook: Timebook, slot: Slot) -> dict[str, Any
         "slot": slot,
         "review_line": fmt.review_line(slot.start, slot.end),
         "actor": texts.actor_name(timebook),
-        "reason_max": REASON_MAX,
         "back_url": _calendar_url(flow, timebook, slot),
     }
 
@@ -51,24 +49,19 @@ def _problem(request: CitizenRequest, flow: Flow, timebook: Timebook, problem: A
 
 def _send(request: CitizenRequest, flow: Flow, timebook: Timebook, slot: Slot, context: dict) -> HttpResponse:
     """«Send bestilling»: the form's idempotency key makes a double click one request."""
-    reason = context["reason"] = request.POST.get("reason", "")
-    try:
-        key = uuid.UUID(request.POST.get("idempotency_key", ""))
-    except ValueError:
-        context |= {
-            "form_error": _("Skjemaet er ugyldig eller utløpt. Gå tilbake til kalenderen og velg timen på nytt."),
-            "idempotency_key": uuid.uuid4(),
-        }
+    form = context["form"] = ReviewForm(request.POST)
+    if not form.is_valid():
+        if form.has_error("idempotency_key"):
+            form.renew_key()
         return render(request, "booking/review.html", context, status=400)
-    context["idempotency_key"] = key
     try:
         outcome = appointment_request(
             person=flow.person,
             booked_by=flow.me,
             timebook=timebook,
             slot_id=slot.pk,
-            reason=reason,
-            idempotency_key=key,
+            reason=form.cleaned_data["reason"],
+            idempotency_key=form.cleaned_data["idempotency_key"],
             can_reserve=flow.contact.diagnosis.portal.can_reserve,
             other_municipality=flow.other_municipality,
         )
@@ -76,7 +69,7 @@ def _send(request: CitizenRequest, flow: Flow, timebook: Timebook, slot: Slot, c
         context["taken"] = taken
         return render(request, "booking/review.html", context, status=409)
     except BookingError as error:
-        context["reason_error" if error.field == "reason" else "form_error"] = error.message
+        form.add_booking_error(error)
         return render(request, "booking/review.html", context, status=400)
     return redirect("booking:sent", pk=outcome.appointment.pk)
 
@@ -98,7 +91,7 @@ def review(request: CitizenRequest, her_id: int, timebook_id: int, slot_id: int)
     if slot.state != Slot.State.FREE or slot.start <= timezone.now():
         context["taken"] = SlotTaken(sel.nearest_free_slots(timebook, slot.start, location=slot.location))
         return render(request, "booking/review.html", context, status=409)
-    context |= {"idempotency_key": uuid.uuid4(), "reason": ""}
+    context["form"] = ReviewForm()
     return render(request, "booking/review.html", context)
 
 

@@ -1,0 +1,86 @@
+"""Forms of the booking steps. The rules and their Norwegian messages stay in the services; a form reads the
+POST, hands the text to the service's ``clean`` and puts a ``BookingError`` on the field it names."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from core.forms import ServiceCheckedText
+from core.limits import REASON_MAX, SUGGESTED_TIMES_MAX
+
+from .errors import FORM_EXPIRED, BookingError
+from .services import reason_clean, time_request_clean
+
+
+class StepForm(forms.Form):
+    """A form of a booking step. Its ids are the fields' names (``reason``, ``subject``): the pages' error
+    summaries, hints and counters are named after them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "%s")
+        super().__init__(*args, **kwargs)
+
+    def add_booking_error(self, error: BookingError) -> None:
+        """A service's refusal: on the field it names, or on the whole form."""
+        self.add_error(error.field if error.field in self.fields else None, error.message)
+
+    def form_errors(self) -> list[str]:
+        """What the error summary says for the form as a whole: its own errors and its hidden fields'."""
+        hidden = [error for field in self.hidden_fields() for error in field.errors]
+        return [str(error) for error in [*self.non_field_errors(), *hidden]]
+
+
+class ReviewForm(StepForm):
+    """«Se gjennom før du sender»: «Hva gjelder det?» and the idempotency key that makes a double click one
+    request."""
+
+    reason = ServiceCheckedText(
+        label=gettext_lazy("Hva gjelder det?"), max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    idempotency_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={"required": FORM_EXPIRED.message, "invalid": FORM_EXPIRED.message},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"idempotency_key": uuid.uuid4()})
+        super().__init__(*args, **kwargs)
+
+    def clean_reason(self) -> str:
+        try:
+            return reason_clean(self.cleaned_data["reason"])
+        except BookingError as error:
+            raise forms.ValidationError(error.message) from None
+
+    def renew_key(self) -> None:
+        """Show the form again with a new idempotency key: the one sent was no key, and sending it again
+        would only be refused again."""
+        # items(), not {**data}: a QueryDict unpacked that way gives its lists of values, not the values.
+        self.data = dict(self.data.items(), idempotency_key=str(uuid.uuid4()))
+
+
+class TimeRequestForm(StepForm):
+    """«Send timeforespørsel» (source 003): «Emne» and the times that suit; the timebook, if one was chosen,
+    comes along hidden."""
+
+    timebok = forms.CharField(widget=forms.HiddenInput, required=False)
+    subject = ServiceCheckedText(label=gettext_lazy("Emne"), max_length=REASON_MAX)
+    suggested_times = ServiceCheckedText(
+        label=gettext_lazy("Foreslå ett eller flere tidspunkt som passer deg"),
+        max_length=SUGGESTED_TIMES_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            data["subject"], data["suggested_times"] = time_request_clean(
+                subject=data.get("subject", ""), suggested_times=data.get("suggested_times", "")
+            )
+        except BookingError as error:
+            self.add_booking_error(error)
+        return data
