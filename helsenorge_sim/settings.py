@@ -218,6 +218,9 @@ EMAIL_BACKEND = env.str(
     else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+# Every SMTP step gives up after this many seconds: far less than the outbox's stale-claim window (5 minutes),
+# so a worker stuck on a silent mail server has given up long before its claim could be taken over.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Helsenorge <ikke-svar@helsenorge.test>")
 
 # --- Security -------------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ being a row, a message is never lost when the broker is down at commit time (the
 
 from __future__ import annotations
 
+import hashlib
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -32,6 +34,9 @@ class Notification(models.Model):
         SENDING = "sending", _("Sendes")
         SENT = "sent", _("Sendt")
         FAILED = "failed", _("Feilet")
+        # The channel may have taken it (a worker died, or the server went quiet, mid-handover): never sent
+        # again by itself, so it is never sent twice; staff check and retry it in the outbox.
+        UNCERTAIN = "uncertain", _("Usikker (kan være sendt)")
 
     dedupe_key = models.CharField(max_length=200, unique=True)
     # Plain values: who (an opaque key the caller understands, e.g. "citizen:12"), what to call them, where.
@@ -51,6 +56,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
     next_attempt_at = models.DateTimeField(_("neste forsøk"), default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Who holds the claim: a worker records its outcome only while its token is still the row's.
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
 
     class Meta:
@@ -69,3 +76,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} til {self.recipient_name}: {self.get_event_display()}"
+
+    @property
+    def message_id(self) -> str:
+        """The same on every attempt (the e-mail's Message-ID, the gateways' idempotency key), so a receiver can
+        drop a repeat: «<row.digest@helsenorge-sim>»."""
+        digest = hashlib.sha256(self.dedupe_key.encode()).hexdigest()[:16]
+        return f"<{self.pk}.{digest}@helsenorge-sim>"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import notification_deliver, notifications_due
+from .services import notification_deliver, notifications_due, notifications_stale_resolve
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -14,7 +14,9 @@ def notification_deliver_task(notification_id: int) -> str:
 
 @shared_task(ignore_result=True)
 def notifications_sweep_task() -> int:
-    """Periodic: deliver what is pending (a broker down at commit time, a retry that is due)."""
+    """Periodic: deliver what is pending (a broker down at commit time, a retry that is due, an SMS or push a
+    dead worker held), and mark a dead worker's e-mail uncertain."""
+    notifications_stale_resolve()
     due = notifications_due()
     for pk in due:
         notification_deliver(notification_id=pk)
