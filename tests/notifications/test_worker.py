@@ -12,6 +12,7 @@ import threading
 import time
 
 import pytest
+from celery._state import _set_task_join_will_block
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from celery.worker import state as worker_state
@@ -48,6 +49,9 @@ def celery_worker(monkeypatch):
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
             yield worker
     finally:
+        # The in-process worker marks this process as one whose result.get() would block (a worker's pool
+        # does); left set, a later test in the same process that waits for an eager result fails.
+        _set_task_join_will_block(False)
         task_postrun.disconnect(_close_worker_connections)
         app.conf.update(saved)
         app._pool, app.amqp._producer_pool = pools
