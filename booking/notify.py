@@ -6,9 +6,12 @@ with it. The texts are in ``booking.texts``.
 
 from __future__ import annotations
 
-from citizens.models import Citizen
-from citizens.selectors import parents_of
-from core import formatting as fmt
+import datetime as dt
+
+from django.utils import timezone
+
+from citizens.models import Citizen, Representation
+from citizens.selectors import representatives_of
 from core.limits import CHILD_AGE_LIMIT
 from notifications.models import Notification
 from notifications.services import Outgoing, notifications_enqueue
@@ -18,20 +21,23 @@ from . import texts
 from .models import Appointment
 
 
-def recipients(appointment: Appointment) -> list[Citizen]:
-    """Who is told: the person themself, or whoever acts for them.
+def recipients(appointment: Appointment, today: dt.date | None = None) -> list[Citizen]:
+    """Who is told, worked out when the message is written, from the representations valid then.
 
-    A representative who booked is the one notified. A child under 16 is notified through the
-    parents, except for a hidden appointment, which only the child may know of.
+    A child under 16 is told through the parents (a hidden appointment only to the child, who alone may
+    know of it); a child who has turned 16 is told themself. Anyone else is told themself, and so is a
+    representative who booked for them while their power of attorney still holds — not once it is revoked
+    or has run out.
     """
+    today = today or timezone.localdate()
     person = appointment.citizen
-    if appointment.booked_by_id != person.pk:
-        return [appointment.booked_by]
-    if not appointment.hidden and person.age_on(fmt.local(appointment.slot.start).date()) < CHILD_AGE_LIMIT:
-        parents = parents_of(person)
-        if parents:
-            return parents
-    return [person]
+    reps = representatives_of(person, today)
+    if person.age_on(today) < CHILD_AGE_LIMIT:
+        parents = [r.representative for r in reps if r.kind == Representation.Kind.PARENT]
+        return [person] if appointment.hidden or not parents else parents
+    booked_for = appointment.booked_by_id != person.pk
+    attorney = [r.representative for r in reps if booked_for and r.representative_id == appointment.booked_by_id]
+    return [person, *attorney]
 
 
 def fallback_enabled(appointment: Appointment) -> bool:

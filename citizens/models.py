@@ -68,8 +68,17 @@ class Citizen(models.Model):
         return f"{self.national_id[:6]} *****"
 
 
+class RepresentationQuerySet(models.QuerySet["Representation"]):
+    def valid_on(self, day: dt.date) -> RepresentationQuerySet:
+        """Not revoked, and not expired on ``day``. (A parent's also ends when the child turns 16: see
+        ``citizens.selectors``, which knows the child's age.)"""
+        return self.filter(revoked_at__isnull=True).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
 class Representation(models.Model):
-    """``representative`` may act for ``represented`` on the portal."""
+    """``representative`` may act for ``represented`` on the portal: parental responsibility for a child under
+    16, or a power of attorney, which may run out (``valid_to``) or be revoked (``revoked_at``, kept for the
+    record rather than deleted)."""
 
     class Kind(models.TextChoices):
         PARENT = "parent", _("Foreldreansvar")
@@ -78,6 +87,10 @@ class Representation(models.Model):
     representative = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="represents")
     represented = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="represented_by")
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    valid_to = models.DateField(_("gyldig til og med"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("trukket tilbake"), null=True, blank=True)
+
+    objects = RepresentationQuerySet.as_manager()
 
     class Meta:
         db_table = "booking_representation"

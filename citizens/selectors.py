@@ -9,14 +9,16 @@ from core.limits import CHILD_AGE_LIMIT
 from .models import Citizen, Representation
 
 
+def _holds(rep: Representation, day: dt.date) -> bool:
+    """A parent's responsibility, as far as the portal goes, ends when the child turns 16."""
+    return rep.kind != Representation.Kind.PARENT or rep.represented.age_on(day) < CHILD_AGE_LIMIT
+
+
 def represented_people(citizen: Citizen, today: dt.date) -> list[tuple[Citizen, Representation]]:
-    """Whom ``citizen`` may act for today: children under 16 (parental responsibility) and principals."""
-    result = []
-    for rep in Representation.objects.filter(representative=citizen).select_related("represented"):
-        if rep.kind == Representation.Kind.PARENT and rep.represented.age_on(today) >= CHILD_AGE_LIMIT:
-            continue
-        result.append((rep.represented, rep))
-    return result
+    """Whom ``citizen`` may act for today: children under 16 (parental responsibility) and principals whose
+    power of attorney is neither revoked nor expired."""
+    reps = Representation.objects.valid_on(today).filter(representative=citizen).select_related("represented")
+    return [(rep.represented, rep) for rep in reps if _holds(rep, today)]
 
 
 def may_act_for(citizen: Citizen, person_id: int, today: dt.date) -> Citizen | None:
@@ -25,11 +27,9 @@ def may_act_for(citizen: Citizen, person_id: int, today: dt.date) -> Citizen | N
     return next((p for p, _ in represented_people(citizen, today) if p.pk == person_id), None)
 
 
-def parents_of(person: Citizen) -> list[Citizen]:
-    """Those with parental responsibility for ``person``."""
-    return [
-        r.representative
-        for r in Representation.objects.filter(represented=person, kind=Representation.Kind.PARENT).select_related(
-            "representative"
-        )
-    ]
+def representatives_of(person: Citizen, day: dt.date) -> list[Representation]:
+    """Who may act for ``person`` on ``day``: the valid representations, with their representatives."""
+    reps = (
+        Representation.objects.valid_on(day).filter(represented=person).select_related("representative", "represented")
+    )
+    return [rep for rep in reps if _holds(rep, day)]
