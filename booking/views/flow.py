@@ -162,7 +162,9 @@ def time_request(request: CitizenRequest, her_id: int) -> HttpResponse:
     flow = flow_for(request, her_id)
     # The timebook comes with the link (?timebok=), then with the form; one outside the contact is a 404.
     form = TimeRequestForm(
-        request.POST if request.method == "POST" else None, initial={"timebok": request.GET.get("timebok", "")}
+        request.POST if request.method == "POST" else None,
+        initial={"timebok": request.GET.get("timebok", "")},
+        person=flow.person,
     )
     raw = form["timebok"].value()
     timebook = timebook_in_flow(flow, parse_id(raw)) if raw else None
@@ -182,4 +184,5 @@ def time_request(request: CitizenRequest, her_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Timeforespørselen er sendt. Du får svar i innboksen."))
             return redirect("booking:appointments")
+    form.rebind_if_person_changed()
     return render(request, "booking/time_request.html", context, status=400 if form.errors else 200)

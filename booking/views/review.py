@@ -49,10 +49,11 @@ def _problem(request: CitizenRequest, flow: Flow, timebook: Timebook, problem: A
 
 def _send(request: CitizenRequest, flow: Flow, timebook: Timebook, slot: Slot, context: dict) -> HttpResponse:
     """«Send bestilling»: the form's idempotency key makes a double click one request."""
-    form = context["form"] = ReviewForm(request.POST)
+    form = context["form"] = ReviewForm(request.POST, person=flow.person)
     if not form.is_valid():
         if form.has_error("idempotency_key"):
             form.renew_key()
+        form.rebind_if_person_changed()
         return render(request, "booking/review.html", context, status=400)
     try:
         outcome = appointment_request(
@@ -91,7 +92,7 @@ def review(request: CitizenRequest, her_id: int, timebook_id: int, slot_id: int)
     if slot.state != Slot.State.FREE or slot.start <= timezone.now():
         context["taken"] = SlotTaken(sel.nearest_free_slots(timebook, slot.start, location=slot.location))
         return render(request, "booking/review.html", context, status=409)
-    context["form"] = ReviewForm()
+    context["form"] = ReviewForm(person=flow.person)
     return render(request, "booking/review.html", context)
 
 

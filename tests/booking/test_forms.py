@@ -17,6 +17,7 @@ from tests.booking.test_flow_support import (
     html_of,
     idempotency_key_in,
     log_in,
+    new_citizen,
     nothing_booked,
     open_review,
     review_url,
@@ -67,13 +68,13 @@ def test_a_missing_idempotency_key_is_refused_with_a_fresh_key_and_books_nothing
 def test_the_review_form_lets_the_service_tidy_the_reason_before_it_counts(db):
     """Django's own length check would refuse this; the service tidies the white space away first."""
     raw = "  Vondt " + " " * REASON_MAX + "i halsen  "
-    form = ReviewForm({"reason": raw, "idempotency_key": str(uuid.uuid4())})
+    form = ReviewForm({"reason": raw, "idempotency_key": str(uuid.uuid4())}, person=new_citizen())
     assert form.is_valid(), form.errors
     assert form.cleaned_data["reason"] == "Vondt i halsen"
 
 
 def test_a_time_request_error_goes_to_the_field_it_is_about(db):
-    form = TimeRequestForm({"subject": "Vaksine", "suggested_times": "   "})
+    form = TimeRequestForm({"subject": "Vaksine", "suggested_times": "   "}, person=new_citizen())
     assert not form.is_valid()
     assert form.errors == {"suggested_times": ["Du må foreslå ett eller flere tidspunkt som passer"]}
 
