@@ -1,9 +1,9 @@
 from django.urls import path
 
 from citizens import views as citizen_views
+from core.ratelimit import booking_limited, login_limited, time_request_limited
 from inbox import views as inbox_views
 
-from .ratelimit import booking_limited, login_limited, time_request_limited
 from .views import appointments, calendar, flow, received, review
 
 app_name = "booking"

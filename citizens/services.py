@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
+import uuid
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,28 +16,48 @@ from core.national_id import parse_national_id
 
 from .models import Citizen
 
+# A new test person is «Testperson» with one of these, picked at random: a name made from the number (its last
+# five digits, once) would give back the digits that the admin and the outbox mask.
+TEST_SURNAMES = (
+    "Hansen",
+    "Johansen",
+    "Olsen",
+    "Larsen",
+    "Andersen",
+    "Pedersen",
+    "Nilsen",
+    "Kristiansen",
+    "Jensen",
+    "Karlsen",
+    "Berg",
+    "Haugen",
+)
+
 
 def citizen_for_test_login(*, number: str) -> Citizen:
-    """An existing test person, or a new one for a valid number (like a test environment of ID-porten).
+    """An existing test person, or a new one for a valid synthetic number (like a test environment of
+    ID-porten; a real-format number only with ``ALLOW_REAL_NATIONAL_IDS``).
 
     Raises ``ValidationError`` with Norwegian messages for a number that is not a valid fødselsnummer or
-    D-number.
+    D-number, or is not a synthetic test number.
     """
-    parsed = parse_national_id(number)
+    parsed = parse_national_id(number, synthetic_only=not settings.ALLOW_REAL_NATIONAL_IDS)
     citizen = Citizen.objects.filter(national_id=parsed.number).select_related("user").first()
     if citizen is not None:
         return citizen
     municipality = Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY).order_by("her_id").first()
     if municipality is None:
         raise ValidationError(_("Simulatoren har ingen kommune ennå. Kjør «python manage.py seed_demo» først."))
+    last_name = secrets.choice(TEST_SURNAMES)
     with transaction.atomic():
+        # Neither the name nor the username carries any of the number.
         user = get_user_model().objects.create_user(
-            username=f"innbygger-{parsed.number}", first_name="Testperson", last_name=parsed.number[-5:]
+            username=f"innbygger-{uuid.uuid4().hex[:12]}", first_name="Testperson", last_name=last_name
         )
         return Citizen.objects.create(
             user=user,
             national_id=parsed.number,
             first_name="Testperson",
-            last_name=parsed.number[-5:],
+            last_name=last_name,
             municipality=municipality,
         )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+import audit
 from core.ids import parse_id
 from core.requests import CitizenRequest
 
@@ -42,6 +43,8 @@ def login_view(request: CitizenRequest) -> HttpResponse:
         request.session.cycle_key()
         login(request, citizen.user, backend="django.contrib.auth.backends.ModelBackend")
         request.session["citizen"] = citizen.pk
+        how = "valgt fra listen" if form.cleaned_data["person"] is not None else "med fødselsnummer"
+        audit.record("login", "citizen", citizen.pk, summary=f"Testinnlogging ({how})")
         return HttpResponseRedirect(safe_next(request, reverse("booking:appointments")))
     identities = Citizen.objects.filter(listed_on_test_login=True).order_by("first_name", "last_name")
     return render(

@@ -20,3 +20,13 @@ CITIZEN_IDLE_SECONDS = 30 * 60  # Helsenorge logs a citizen out after 30 idle mi
 SESSION_TOUCH_SECONDS = 60  # the session is written at most this often just to note activity
 
 LOCK_TIMEOUT_MS = 3000  # how long a service waits for a row lock before saying «try again»
+
+STAFF_IDLE_SECONDS = 30 * 60  # staff and support see health data too: the same idle end as citizens
+
+# Failed staff and support logins (core.ratelimit.Backoff): a few free tries, then one try per growing wait.
+LOGIN_FREE_TRIES_PER_USERNAME = 5
+LOGIN_FREE_TRIES_PER_ADDRESS = 30  # generous: a clinic's staff often share one address
+LOGIN_FIRST_WAIT_SECONDS = 60  # doubled after every further failure …
+LOGIN_MAX_WAIT_SECONDS = 15 * 60  # … up to this
+LOGIN_USERNAME_FORGET_SECONDS = 24 * 3600  # failures for a username count for a day (a success forgets them)
+LOGIN_ADDRESS_FORGET_SECONDS = 3600

@@ -31,8 +31,18 @@ class NationalId:
         return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
 
 
-def parse_national_id(raw: str, *, today: dt.date | None = None) -> NationalId:
-    """Parse and validate; raises ``ValidationError`` with a Norwegian message the citizen can act on."""
+SYNTHETIC_ONLY_MESSAGE = (
+    "Simulatoren tar bare imot syntetiske testnumre, der måneden i fødselsdatoen er lagt til 80 (for eksempel "
+    "17 85 80 for 17. mai 1980). Bruk en testperson fra listen eller et syntetisk nummer, aldri et ekte."
+)
+
+
+def parse_national_id(raw: str, *, today: dt.date | None = None, synthetic_only: bool = False) -> NationalId:
+    """Parse and validate; raises ``ValidationError`` with a Norwegian message the citizen can act on.
+
+    ``synthetic_only`` refuses a real-format number (a fødselsnummer, D-number or H-number without the 80
+    added to the month) once it is otherwise valid, so a real person's number is never taken in.
+    """
     number = "".join(raw.split())
     if not re.fullmatch(r"[0-9]{11}", number):  # ASCII digits: «１７…» would otherwise pass isdecimal()
         raise ValidationError("Fødselsnummeret må bestå av 11 siffer.", code="length")
@@ -50,6 +60,8 @@ def parse_national_id(raw: str, *, today: dt.date | None = None) -> NationalId:
         raise ValidationError("Fødselsnummeret inneholder ikke en gyldig fødselsdato.", code="date") from None
     if birth_date > (today or timezone.localdate()):
         raise ValidationError("Fødselsnummeret har en fødselsdato fram i tid.", code="future")
+    if synthetic_only and not synthetic:
+        raise ValidationError(SYNTHETIC_ONLY_MESSAGE, code="real")
     return NationalId(number=number, birth_date=birth_date, is_d_number=int(number[0]) >= 4, is_synthetic=synthetic)
 
 

@@ -30,11 +30,20 @@ _DEV_SECRET_KEY = "django-insecure-dev-only-never-use-in-production-helsenorge-s
 if PRODUCTION:
     # env.str raises ImproperlyConfigured naming the variable when it is missing.
     SECRET_KEY = env.str("SECRET_KEY")
-    if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
-        raise ImproperlyConfigured("SECRET_KEY must be a random value of at least 50 characters in production.")
+    # Django's own check (security.W009) only warns; a guessable key lets anyone forge sessions.
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be a random value of at least 50 characters, with at least 5 different characters "
+            "and not starting with 'django-insecure', in production."
+        )
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must name at least one host in production.")
+    if any("*" in host for host in ALLOWED_HOSTS):
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS must name the site's hosts in production, not a wildcard: with '*' any Host header "
+            "is believed, and absolute URLs built from it can point anywhere."
+        )
 else:
     SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY)
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
@@ -42,7 +51,7 @@ else:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_site.ClinicAdminConfig",  # Django's admin; «Vis på nettsted» reveals nothing
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -230,6 +239,15 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# How many proxies in front of the site append to X-Forwarded-For (core.ratelimit.client_address): the
+# failed-login limits key on the address the outermost trusted proxy saw. 0 (no proxy): REMOTE_ADDR, and the
+# header, which any client can write, is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, not {TRUSTED_PROXY_COUNT}.")
+# The test login takes only synthetic test numbers (month + 80), as the README promises; True lets it take
+# real-format fødselsnumre and D-numbers too (a closed test environment that needs them).
+ALLOW_REAL_NATIONAL_IDS = env.bool("ALLOW_REAL_NATIONAL_IDS", default=False)
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -107,3 +107,30 @@ def test_a_database_from_before_the_move_migrates_forward_with_every_row():
         assert ContentType.objects.get(pk=old_types["auditevent"]).app_label == "audit"
     finally:
         _migrate(latest)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_test_persons_named_after_their_number_get_a_neutral_name():
+    """Issue 11, finding 6: the old test login named a new person after the last five digits of the number."""
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    before = [("citizens", "0003_norwegian_names")]
+    try:
+        apps = _migrate(before)
+        organisation = apps.get_model("addressregistry", "Organisation").objects.create(
+            her_id=8199002, name="Kommune", kind="municipality", municipality_name="K", municipality_number="9902"
+        )
+        number = _number(dt.date(1990, 5, 5), 200)
+        user = apps.get_model("auth", "User").objects.create(username="innbygger-x", last_name=number[-5:])
+        citizen = apps.get_model("citizens", "Citizen").objects.create(
+            user=user,
+            national_id=number,
+            first_name="Testperson",
+            last_name=number[-5:],
+            municipality_id=organisation.pk,
+        )
+        _migrate(latest)
+        renamed = Citizen.objects.get(pk=citizen.pk)
+        assert renamed.first_name == "Testperson"
+        assert number[-5:] not in renamed.full_name and number[-5:] not in renamed.user.last_name
+    finally:
+        _migrate(latest)
