@@ -3,23 +3,55 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, NamedTuple
 
+from django.apps import apps
 from django.http import HttpRequest, HttpResponse
 
+from core.ids import parse_id
 from core.roles import is_nhn_support
 
 from . import Actor, _current, record
 
-# The pages that show an object, by URL name: (object type, URL kwarg with its id).
-READ_PAGES: dict[str, tuple[str, str]] = {
-    "booking:appointment": ("appointment", "pk"),
-    "booking:ics": ("appointment", "pk"),
-    "booking:message": ("inbox_message", "pk"),
-    "addressregistry:service": ("ar_service", "her_id"),
-    "admin:resourcebooks_timebook_change": ("timebook", "object_id"),
-    "admin:resourcebooks_timebook_day": ("timebook", "object_id"),
-    "admin:resourcebooks_patientblock_change": ("patient_block", "object_id"),
-    "admin:booking_appointment_change": ("appointment", "object_id"),
+APPOINTMENT_HER_ID = "slot__timebook__service__organisation__her_id"
+
+
+class ReadPage(NamedTuple):
+    """A page that shows one object. ``model`` («app_label.Model», a label: audit imports no app above it)
+    lets the read name the object's organisation (``her_id``, a lookup from the object) and, on the portal,
+    the citizen it belongs to (``whose``)."""
+
+    object_type: str
+    kwarg: str  # the URL kwarg with the object's id
+    model: str = ""
+    her_id: str = ""
+    whose: str = ""
+
+
+# The pages that show an object, by URL name.
+READ_PAGES: dict[str, ReadPage] = {
+    "booking:appointment": ReadPage("appointment", "pk", "booking.Appointment", APPOINTMENT_HER_ID, "citizen"),
+    "booking:ics": ReadPage("appointment", "pk", "booking.Appointment", APPOINTMENT_HER_ID, "citizen"),
+    "booking:message": ReadPage(
+        "inbox_message", "pk", "inbox.InboxMessage", f"appointment__{APPOINTMENT_HER_ID}", "citizen"
+    ),
+    "addressregistry:service": ReadPage("ar_service", "her_id"),
+    "admin:resourcebooks_timebook_change": ReadPage(
+        "timebook", "object_id", "resourcebooks.Timebook", "service__organisation__her_id"
+    ),
+    "admin:resourcebooks_timebook_day": ReadPage(
+        "timebook", "object_id", "resourcebooks.Timebook", "service__organisation__her_id"
+    ),
+    "admin:resourcebooks_timebook_chart": ReadPage(
+        "timebook", "object_id", "resourcebooks.Timebook", "service__organisation__her_id"
+    ),
+    "admin:resourcebooks_patientblock_change": ReadPage(
+        "patient_block", "object_id", "resourcebooks.PatientBlock", "organisation__her_id"
+    ),
+    "admin:booking_appointment_change": ReadPage("appointment", "object_id", "booking.Appointment", APPOINTMENT_HER_ID),
+    "admin:notifications_notification_change": ReadPage(
+        "notification", "object_id", "notifications.Notification", "owner_her_id"
+    ),
 }
 
 
@@ -40,6 +72,41 @@ def actor_for(request: HttpRequest) -> Actor:
     return Actor("staff", label, user.pk)
 
 
+def _follow(obj: Any, lookup: str) -> Any:
+    for part in lookup.split("__"):
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def _shown_object(page: ReadPage, object_id: object) -> Any:
+    pk = parse_id(object_id)
+    if pk is None:
+        return None
+    relations = [lookup.rpartition("__")[0] for lookup in (page.her_id, f"{page.whose}__pk") if lookup]
+    manager = apps.get_model(page.model)._default_manager
+    return manager.select_related(*filter(None, relations)).filter(pk=pk).first()
+
+
+def reader_of(request: HttpRequest, actor: Actor, owner: Any) -> Actor:
+    """A citizen reads their own for themself, and someone else's (which the view showed only because they
+    may act for that person) for that person, whomever they had switched to: a parent may open a child's
+    appointment from its link without switching to the child first."""
+    citizen = getattr(request, "citizen", None)
+    if citizen is None or owner is None:
+        return actor
+    if owner.pk == citizen.pk:
+        return Actor("citizen", citizen.full_name, actor.user_id)
+    return Actor("representative", citizen.full_name, actor.user_id, owner.full_name)
+
+
+def _record_read(request: HttpRequest, actor: Actor, page: ReadPage, object_id: object) -> None:
+    obj = _shown_object(page, object_id) if page.model else None
+    her_id = _follow(obj, page.her_id) if obj is not None and page.her_id else None
+    if page.whose:
+        _current.set(reader_of(request, actor, _follow(obj, page.whose)))
+    record("read", page.object_type, object_id, organisation_her_id=her_id, summary=request.path)
+
+
 class AuditMiddleware:
     """Sets the request's actor (for ``record`` and the request log) and records reads of ``READ_PAGES``."""
 
@@ -56,7 +123,7 @@ class AuditMiddleware:
             if request.method == "GET" and response.status_code == 200 and match is not None:
                 page = READ_PAGES.get(match.view_name)
                 if page is not None:
-                    record("read", page[0], match.kwargs.get(page[1], ""), summary=request.path)
+                    _record_read(request, actor, page, match.kwargs.get(page.kwarg, ""))
             return response
         finally:
             _current.reset(token)

@@ -10,6 +10,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+import audit
 from citizens.models import Citizen
 from notifications.models import Notification
 from notifications.services import Outgoing, notifications_enqueue
@@ -56,27 +57,38 @@ def campaign_create(
         CampaignRecipient.objects.bulk_create(
             [CampaignRecipient(campaign=campaign, citizen_id=pk) for pk in chosen], batch_size=2000
         )
+        summary = f"{timebook.name}: født {born_from}–{born_to}, {len(chosen)} mottakere"
+        audit.record("create", "campaign", campaign.pk, organisation_her_id=org.her_id, summary=summary)
     return campaign
 
 
 def campaign_pause(*, campaign: InvitationCampaign) -> bool:
-    return (
-        InvitationCampaign.objects.filter(pk=campaign.pk, state=InvitationCampaign.State.RUNNING).update(
+    """A running campaign stops after the batch it is sending; False if it was not running."""
+    with transaction.atomic():
+        paused = InvitationCampaign.objects.filter(pk=campaign.pk, state=InvitationCampaign.State.RUNNING).update(
             state=InvitationCampaign.State.PAUSED
         )
-        == 1
-    )
+        if paused:
+            _record_update(campaign, "Satt på pause")
+    return paused == 1
 
 
 def campaign_resume(*, campaign: InvitationCampaign) -> bool:
-    return (
-        InvitationCampaign.objects.filter(pk=campaign.pk, state=InvitationCampaign.State.PAUSED).update(
+    """A paused campaign goes on; False if it was not paused."""
+    with transaction.atomic():
+        resumed = InvitationCampaign.objects.filter(pk=campaign.pk, state=InvitationCampaign.State.PAUSED).update(
             # What is left of the pause between batches is kept.
             state=InvitationCampaign.State.RUNNING,
             next_batch_at=Greatest(F("next_batch_at"), Value(timezone.now())),
         )
-        == 1
-    )
+        if resumed:
+            _record_update(campaign, "Utsendelsen fortsetter")
+    return resumed == 1
+
+
+def _record_update(campaign: InvitationCampaign, summary: str) -> None:
+    her_id = campaign.timebook.service.organisation.her_id
+    audit.record("update", "campaign", campaign.pk, organisation_her_id=her_id, summary=summary)
 
 
 def _invitations_write(campaign: InvitationCampaign, batch: list[CampaignRecipient]) -> None:
