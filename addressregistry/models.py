@@ -131,7 +131,7 @@ class ServiceProcess(models.Model):
         E_KONSULTASJON = "e_konsultasjon", "E-konsultasjon"
         RESEPTFORNYELSE = "reseptfornyelse", "Reseptfornyelse"
 
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="processes")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="processes", verbose_name=_("tjeneste"))
     process = models.CharField(_("prosess"), max_length=30, choices=Process.choices)
     active = models.BooleanField(_("aktiv"), default=False)
 
@@ -151,7 +151,9 @@ class ServiceProcess(models.Model):
 class ProcessChange(models.Model):
     """History: who switched which process on or off for a service, and when. Never edited."""
 
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="process_changes")
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="process_changes", verbose_name=_("tjeneste")
+    )
     process = models.CharField(_("prosess"), max_length=30, choices=ServiceProcess.Process.choices)
     active = models.BooleanField(_("slått på"))
     changed_by = models.ForeignKey(

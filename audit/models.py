@@ -25,7 +25,12 @@ class AuditEvent(models.Model):
     actor_kind = models.CharField(_("hvem"), max_length=20)
     actor_label = models.CharField(_("navn"), max_length=200)
     actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bruker"),
     )
     acting_for = models.CharField(_("på vegne av"), max_length=200, blank=True)
     action = models.CharField(_("handling"), max_length=10, choices=Action.choices)

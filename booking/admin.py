@@ -7,42 +7,79 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+import audit
 from core.admin_bases import SafeActionsMixin
 from core.roles import is_nhn_support
 from notifications.models import Notification
 from notifications.services import notifications_retry
-from resourcebooks.admin import OrganisationScopedAdmin
+from resourcebooks.admin import ListReadsAudited, OrganisationScopedAdmin
 from resourcebooks.selectors import organisations_for_staff
 
 from .models import Appointment, InvitationCampaign, TimeRequest
 from .services import (
     appointment_cancel_by_clinic,
     appointment_confirm,
+    appointment_hidden_set,
     appointment_reject,
     campaign_create,
     campaign_pause,
     campaign_resume,
+    hidden_refusal,
 )
 
 
+class AppointmentForm(forms.ModelForm):
+    """Of an appointment, staff change only «Skjult time»; everything else is the citizen's or the system's."""
+
+    class Meta:
+        model = Appointment
+        fields = ["hidden"]
+
+    def clean_hidden(self) -> bool:
+        hidden = bool(self.cleaned_data.get("hidden"))
+        if hidden and not self.instance.hidden and (refusal := hidden_refusal(self.instance)):
+            raise ValidationError(refusal)
+        return hidden
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Begrunnelse til pasienten"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Står sist i meldingen pasienten får i Innboks. Høyst 300 tegn."),
+        error_messages={
+            "required": _("Skriv en begrunnelse til pasienten."),
+            "max_length": _("Begrunnelsen kan være høyst %(limit_value)d tegn (den er %(show_value)d)."),
+        },
+    )
+
+
+APPOINTMENT_TIMES = ["created_at", "decided_at", "cancelled_at", "reminder_claimed_at"]
+
+
 @admin.register(Appointment)
-class AppointmentAdmin(OrganisationScopedAdmin):
+class AppointmentAdmin(ListReadsAudited, OrganisationScopedAdmin):
     organisation_path = "slot__timebook__service__organisation"
+    audit_list_type = "appointment"
+    view_on_site = False  # the appointment's own page is the citizen's
+    form = AppointmentForm
     list_display = ["local_start", "timebook", "person", "reason", "status", "booked_by_other", "created_at"]
     list_filter = ["status", ("slot__timebook", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["citizen__first_name", "citizen__last_name", "reason", "slot__timebook__name"]
     list_select_related = ["slot__timebook", "slot__location", "citizen", "booked_by"]
-    readonly_fields = [
-        "slot", "citizen", "booked_by", "reason", "status", "hidden", "created_at", "decided_at", "cancelled_at",
-        "replaces",
-    ]  # fmt: skip
-    exclude = ["idempotency_key"]
+    # Only «Skjult time» is editable (AppointmentForm); the idempotency key is not shown at all.
+    fields = ["slot", "citizen", "booked_by", "reason", "status", "hidden", *APPOINTMENT_TIMES, "replaces"]
+    readonly_fields = ["slot", "citizen", "booked_by", "reason", "status", *APPOINTMENT_TIMES, "replaces"]
     actions = ["confirm", "reject", "cancel_by_clinic"]
     ordering = ["slot__start"]
 
@@ -60,7 +97,7 @@ class AppointmentAdmin(OrganisationScopedAdmin):
     def timebook(self, obj: Appointment) -> str:
         return obj.slot.timebook.name
 
-    @admin.display(description=_("Timen gjelder"), ordering="citizen__last_name")
+    @admin.display(description=_("Pasient"), ordering="citizen__last_name")
     def person(self, obj: Appointment) -> str:
         return f"{obj.citizen.full_name} ({obj.citizen.masked_national_id})"
 
@@ -68,30 +105,76 @@ class AppointmentAdmin(OrganisationScopedAdmin):
     def booked_by_other(self, obj: Appointment) -> str:
         return "" if obj.booked_by_id == obj.citizen_id else obj.booked_by.full_name
 
-    def _apply(self, request: HttpRequest, queryset: QuerySet[Appointment], action: Any, done: str) -> None:
+    def save_model(self, request: HttpRequest, obj: Appointment, form: Any, change: bool) -> None:
+        if "hidden" in form.changed_data:
+            appointment_hidden_set(appointment=obj, hidden=form.cleaned_data["hidden"])
+
+    def _apply(self, request: HttpRequest, queryset: QuerySet[Appointment], action: Any, done: Any) -> None:
+        """``done`` gives the message for a count of changed appointments (the noun agrees with the count)."""
         changed = sum(1 for appointment in queryset if action(appointment))
         skipped = queryset.count() - changed
-        text = f"{changed} {done}."
+        text = done(changed)
         if skipped:
             text += f" {skipped} ble ikke endret fordi statusen ikke tillot det."
         self.message_user(request, text, messages.SUCCESS if changed else messages.WARNING)
 
     @admin.action(description=_("Bekreft reservasjon"), permissions=["change"])
     def confirm(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> None:
-        self._apply(request, queryset, lambda a: appointment_confirm(appointment_id=a.pk), "timer bekreftet (Tildelt)")
+        self._apply(
+            request,
+            queryset,
+            lambda a: appointment_confirm(appointment_id=a.pk),
+            lambda n: (
+                ngettext("%(count)d time bekreftet (Tildelt).", "%(count)d timer bekreftet (Tildelt).", n)
+                % {"count": n}
+            ),
+        )
 
     @admin.action(description=_("Avvis forespørsel"), permissions=["change"])
-    def reject(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> None:
-        self._apply(request, queryset, lambda a: appointment_reject(appointment=a), "forespørsler avvist")
+    def reject(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> HttpResponse | None:
+        """An intermediate page first: the reason staff write ends the message the patient gets in Innboks."""
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            note = form.cleaned_data["reason"]
+            self._apply(
+                request,
+                queryset,
+                lambda a: appointment_reject(appointment=a, note=note),
+                lambda n: ngettext("%(count)d forespørsel avvist.", "%(count)d forespørsler avvist.", n) % {"count": n},
+            )
+            return None
+        return render(
+            request,
+            "admin/resourcebooks/period_action.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": "Avvis forespørsel",
+                "intro": (
+                    "Timen blir ledig igjen, og pasienten får en melding i Innboks om at bestillingen ikke ble "
+                    "godkjent, med begrunnelsen under. Bare forespørsler som venter på bekreftelse avvises."
+                ),
+                "objects": queryset,
+                "form": form,
+                "action": "reject",
+                "submit": "Avvis forespørsel",
+            },
+        )
 
     @admin.action(description=_("Avlys time"), permissions=["change"])
     def cancel_by_clinic(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> None:
-        self._apply(request, queryset, lambda a: appointment_cancel_by_clinic(appointment=a), "timer avlyst")
+        self._apply(
+            request,
+            queryset,
+            lambda a: appointment_cancel_by_clinic(appointment=a),
+            lambda n: ngettext("%(count)d time avlyst.", "%(count)d timer avlyst.", n) % {"count": n},
+        )
 
 
 @admin.register(TimeRequest)
-class TimeRequestAdmin(OrganisationScopedAdmin):
+class TimeRequestAdmin(ListReadsAudited, OrganisationScopedAdmin):
     organisation_path = "service__organisation"
+    audit_list_type = "time_request"
     list_display = ["created_at", "service", "timebook", "person", "subject", "suggested_times", "status"]
     list_filter = ["status", ("service", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["subject", "suggested_times", "citizen__last_name"]
@@ -101,19 +184,25 @@ class TimeRequestAdmin(OrganisationScopedAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.display(description=_("Innbygger"))
+    @admin.display(description=_("Pasient"))
     def person(self, obj: TimeRequest) -> str:
         return f"{obj.citizen.full_name} ({obj.citizen.masked_national_id})"
 
     @admin.action(description=_("Merk som behandlet"), permissions=["change"])
     def mark_handled(self, request: HttpRequest, queryset: QuerySet[TimeRequest]) -> None:
         count = queryset.filter(status=TimeRequest.Status.NEW).update(status=TimeRequest.Status.HANDLED)
-        self.message_user(request, f"{count} timeforespørsler merket som behandlet.", messages.SUCCESS)
+        text = ngettext(
+            "%(count)d timeforespørsel merket som behandlet.", "%(count)d timeforespørsler merket som behandlet.", count
+        )
+        self.message_user(request, text % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(Notification)
-class OutboxAdmin(SafeActionsMixin, admin.ModelAdmin):
-    """The outbox, for staff of the organisation that sent it: state, attempts, last error, and retry."""
+class OutboxAdmin(ListReadsAudited, SafeActionsMixin, admin.ModelAdmin):
+    """The outbox, for staff of the organisation that sent it: state, attempts, last error, and retry.
+    Reads of one row are recorded by the audit middleware (``READ_PAGES``)."""
+
+    audit_list_type = "notification"
 
     list_display = ["created_at", "recipient_name", "channel", "event", "state", "attempts", "short_error", "sent_at"]
     list_filter = ["state", "channel", "event"]
@@ -162,8 +251,20 @@ class OutboxAdmin(SafeActionsMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Prøv å sende på nytt"), permissions=["view"])
     def retry(self, request: HttpRequest, queryset: QuerySet[Notification]) -> None:
-        count = notifications_retry(ids=list(queryset.values_list("pk", flat=True)))
-        self.message_user(request, f"{count} feilede varsler sendes på nytt.", messages.SUCCESS)
+        """One row in the audit trail per organisation among the selected rows (notifications, below audit,
+        records nothing itself)."""
+        by_owner: dict[int | None, list[int]] = {}
+        for pk, owner in queryset.order_by("pk").values_list("pk", "owner_her_id"):
+            by_owner.setdefault(owner, []).append(pk)
+        count = 0
+        for owner, ids in by_owner.items():
+            retried = notifications_retry(ids=ids)
+            object_id = ids[0] if len(ids) == 1 else "utvalg"
+            summary = f"Prøv å sende på nytt: {retried} av {len(ids)} valgte varsler (id {', '.join(map(str, ids))})"
+            audit.record("update", "notification", object_id, organisation_her_id=owner, summary=summary)
+            count += retried
+        text = ngettext("%(count)d feilet varsel sendes på nytt.", "%(count)d feilede varsler sendes på nytt.", count)
+        self.message_user(request, text % {"count": count}, messages.SUCCESS)
 
 
 class CampaignForm(forms.ModelForm):
@@ -230,9 +331,11 @@ class InvitationCampaignAdmin(OrganisationScopedAdmin):
     @admin.action(description=_("Sett på pause"), permissions=["change"])
     def pause(self, request: HttpRequest, queryset: QuerySet[InvitationCampaign]) -> None:
         count = sum(campaign_pause(campaign=c) for c in queryset)
-        self.message_user(request, f"{count} utsendelser satt på pause.", messages.SUCCESS)
+        text = ngettext("%(count)d utsendelse satt på pause.", "%(count)d utsendelser satt på pause.", count)
+        self.message_user(request, text % {"count": count}, messages.SUCCESS)
 
     @admin.action(description=_("Fortsett utsendelsen"), permissions=["change"])
     def resume(self, request: HttpRequest, queryset: QuerySet[InvitationCampaign]) -> None:
         count = sum(campaign_resume(campaign=c) for c in queryset)
-        self.message_user(request, f"{count} utsendelser fortsetter.", messages.SUCCESS)
+        text = ngettext("%(count)d utsendelse fortsetter.", "%(count)d utsendelser fortsetter.", count)
+        self.message_user(request, text % {"count": count}, messages.SUCCESS)

@@ -32,9 +32,10 @@ class Appointment(models.Model):
 
     ACTIVE = (Status.REQUESTED, Status.ASSIGNED)
 
-    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="appointments")
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("time"))
+    # «Timen gjelder» is the reason on the citizen's pages; in the admin the person is the patient.
     citizen = models.ForeignKey(
-        Citizen, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("timen gjelder")
+        Citizen, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("pasient")
     )
     booked_by = models.ForeignKey(
         Citizen, on_delete=models.PROTECT, related_name="appointments_booked", verbose_name=_("bestilt av")
@@ -47,9 +48,16 @@ class Appointment(models.Model):
         # Staff pages are Norwegian only; the age range is source 004's.
         help_text=f"Vises ikke for foreldre (for ungdom {HIDDEN_AGE_RANGE[0]}–{HIDDEN_AGE_RANGE[1]} år).",
     )
-    idempotency_key = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    idempotency_key = models.UUIDField(
+        _("nøkkel mot dobbel bestilling"), unique=True, default=uuid.uuid4, editable=False
+    )
     replaces = models.OneToOneField(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replaced_by"
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("erstatter"),
     )
     created_at = models.DateTimeField(_("bestilt"), default=timezone.now)
     decided_at = models.DateTimeField(_("besvart"), null=True, blank=True)
@@ -94,12 +102,23 @@ class TimeRequest(models.Model):
         HANDLED = "handled", _("Behandlet")
         REFUSED_BLOCKED = "refused_blocked", _("Avvist automatisk (sperret pasient)")
 
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="time_requests")
-    timebook = models.ForeignKey(
-        Timebook, on_delete=models.SET_NULL, null=True, blank=True, related_name="time_requests"
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="time_requests", verbose_name=_("tjeneste")
     )
-    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="time_requests")
-    booked_by = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="time_requests_sent")
+    timebook = models.ForeignKey(
+        Timebook,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="time_requests",
+        verbose_name=_("timebok"),
+    )
+    citizen = models.ForeignKey(
+        Citizen, on_delete=models.CASCADE, related_name="time_requests", verbose_name=_("pasient")
+    )
+    booked_by = models.ForeignKey(
+        Citizen, on_delete=models.CASCADE, related_name="time_requests_sent", verbose_name=_("sendt av")
+    )
     subject = models.CharField(_("emne"), max_length=REASON_MAX)
     suggested_times = models.CharField(_("tidspunkter som passer"), max_length=250)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
@@ -136,7 +155,12 @@ class InvitationCampaign(models.Model):
     sent_count = models.PositiveIntegerField(_("sendt"), default=0)
     next_batch_at = models.DateTimeField(_("neste bolk"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("opprettet av"),
     )
     created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
 
@@ -155,11 +179,15 @@ class InvitationCampaign(models.Model):
 
 
 class CampaignRecipient(models.Model):
-    campaign = models.ForeignKey(InvitationCampaign, on_delete=models.CASCADE, related_name="recipients")
-    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="+")
-    sent_at = models.DateTimeField(null=True, blank=True)
+    campaign = models.ForeignKey(
+        InvitationCampaign, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("invitasjon")
+    )
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="+", verbose_name=_("mottaker"))
+    sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("mottaker av invitasjon")
+        verbose_name_plural = _("mottakere av invitasjoner")
         constraints = [
             models.UniqueConstraint(fields=["campaign", "citizen"], name="campaign_recipient_unique"),
         ]

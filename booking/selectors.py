@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -24,12 +25,14 @@ from citizens.models import Citizen
 from resourcebooks.models import Location, PatientBlock, Slot, Timebook, TimebookListEntry
 from resourcebooks.services import local_day_bounds
 
+from . import texts
 from .models import Appointment
 
 
 @dataclass(frozen=True)
 class Contact:
-    """A health contact under «Hvem vil du bestille time hos?»."""
+    """One service as a health contact: under «Hvem vil du bestille time hos?» for a municipality's service, and
+    behind every step after «Hva trenger du?» (the URL carries the service's HER-id)."""
 
     service: Service
     diagnosis: Diagnosis
@@ -39,30 +42,84 @@ class Contact:
         return self.service.contact_name
 
     @property
+    def her_id(self) -> int:
+        return self.service.her_id
+
+    @property
     def offer(self) -> Offer:
         return self.diagnosis.portal.offer
 
+    @property
+    def is_gp_office(self) -> bool:
+        return False
 
-# --- Step 1 and 2: contacts and timebooks -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class GpOfficeContact:
+    """«Ditt fastlegekontor …» (source 003 steps 3–4): the person's GP office as one contact, whose «Hva trenger
+    du?» lists what all its services offer. Each service is still shown as its own diagnosis says; the URL of
+    step 2 carries the office's HER-id."""
+
+    organisation: Organisation
+    services: tuple[Contact, ...]
+
+    @property
+    def name(self) -> str:
+        return self.organisation.name
+
+    @property
+    def her_id(self) -> int:
+        return self.organisation.her_id
+
+    @property
+    def is_gp_office(self) -> bool:
+        return True
+
+    @property
+    def main(self) -> Contact:
+        """The service a «Send timeforespørsel» from step 2 goes to, and whose phone number it shows: the first
+        that books in resource timebooks, else the first."""
+        books = [c for c in self.services if c.offer is Offer.TIMEBOOKS]
+        return (books or list(self.services))[0]
 
 
-def contacts_for(person: Citizen) -> list[Contact]:
-    """The person's health contacts whose AR setup gives a «Bestill time»: the services of their home
-    municipality and of their GP office."""
-    orgs = [person.municipality_id] + ([person.gp_office_id] if person.gp_office_id else [])
-    services = services_with_processes().filter(organisation_id__in=orgs).order_by("organisation__name", "name")
+def _booking_contacts(services: QuerySet[Service]) -> list[Contact]:
     contacts = []
     for service in services:
         diagnosis = portal_diagnosis(service)
         if diagnosis.portal.has_bestill_time:
             contacts.append(Contact(service=service, diagnosis=diagnosis))
-    # The GP office comes first, as «Ditt fastlegekontor» does on Helsenorge.
-    contacts.sort(key=lambda c: c.service.organisation_id != person.gp_office_id)
     return contacts
 
 
+# --- Step 1 and 2: contacts and timebooks -----------------------------------------------------------
+
+
+def contacts_for(person: Citizen) -> list[Contact | GpOfficeContact]:
+    """The person's health contacts whose AR setup gives a «Bestill time»: «Ditt fastlegekontor …» first (all
+    the GP office's such services as one contact, source 003), then each such service of their municipality."""
+    contacts: list[Contact | GpOfficeContact] = []
+    office = gp_office_contact(person)
+    if office is not None:
+        contacts.append(office)
+    services = services_with_processes().filter(organisation_id=person.municipality_id).order_by("name")
+    return contacts + list(_booking_contacts(services))
+
+
+def gp_office_contact(person: Citizen, her_id: int | None = None) -> GpOfficeContact | None:
+    """The person's GP office as one contact, if any of its services gives a «Bestill time»; with ``her_id``,
+    only when that is the office's HER-id or one of those services'."""
+    office = person.gp_office
+    if office is None:
+        return None
+    contacts = _booking_contacts(services_with_processes().filter(organisation=office).order_by("name"))
+    if not contacts or her_id not in {None, office.her_id, *(c.her_id for c in contacts)}:
+        return None
+    return GpOfficeContact(organisation=office, services=tuple(contacts))
+
+
 def contact_for(person: Citizen, her_id: int) -> Contact | None:
-    """One of the person's contacts (steps 2 and on): only that service is diagnosed."""
+    """One of the person's services (steps 3 and on): only that service is diagnosed."""
     orgs = [person.municipality_id] + ([person.gp_office_id] if person.gp_office_id else [])
     service = services_with_processes().filter(her_id=her_id, organisation_id__in=orgs).first()
     if service is None:
@@ -109,6 +166,55 @@ def timebooks_for(person: Citizen, contact: Contact, *, other_municipality: bool
     return [tb for tb in timebooks if may_book(person, tb, other_municipality=other_municipality)]
 
 
+@dataclass(frozen=True)
+class Choice:
+    """One radio under «Hva trenger du?»: a resource timebook, or booking with a practitioner."""
+
+    value: str  # the radio's value: the timebook's id, or «behandler-<the service's HER-id>»
+    label: str
+    service: Service
+    timebook: Timebook | None = None
+    description: str = ""
+    unavailable: str = ""  # why it cannot be chosen (the person's limit of active bookings is reached)
+
+
+PRACTITIONER_CHOICE = "behandler"
+
+
+def choices_for(
+    person: Citizen, contacts: Sequence[Contact], *, acting_for_other: bool = False, other_municipality: bool = False
+) -> list[Choice]:
+    """«Hva trenger du?» of one contact, or of «Ditt fastlegekontor» (all its services, source 003): booking with
+    the practitioner first, then the timebooks by label. A timebook the person holds as many active bookings
+    in as it allows is marked with why, before a slot is picked and a reason written."""
+    practitioners: list[Choice] = []
+    timebooks: list[tuple[Contact, Timebook]] = []
+    for contact in contacts:
+        if contact.offer in (Offer.PRACTITIONER, Offer.PRACTITIONER_ROLE):
+            label = texts.practitioner_choice_label(contact.service, role=contact.offer is Offer.PRACTITIONER_ROLE)
+            practitioners.append(Choice(f"{PRACTITIONER_CHOICE}-{contact.her_id}", label, contact.service))
+        timebooks += [(contact, tb) for tb in timebooks_for(person, contact, other_municipality=other_municipality)]
+    active = active_counts(person, [tb for _, tb in timebooks])
+    name = person.full_name if acting_for_other else None
+    labels = texts.timebook_choice_labels([tb for _, tb in timebooks])
+    books = [
+        Choice(
+            str(tb.pk),
+            label,
+            contact.service,
+            timebook=tb,
+            description=tb.description,
+            unavailable=(
+                texts.booking_limit_reached(active[tb.pk], name=name)
+                if active.get(tb.pk, 0) >= tb.max_active_bookings
+                else ""
+            ),
+        )
+        for (contact, tb), label in zip(timebooks, labels, strict=True)
+    ]
+    return practitioners + sorted(books, key=lambda c: c.label)
+
+
 def is_blocked(person: Citizen, organisation_id: int) -> bool:
     return PatientBlock.objects.filter(organisation_id=organisation_id, national_id=person.national_id).exists()
 
@@ -122,8 +228,10 @@ def free_slots(timebook: Timebook, location: Location | None = None) -> QuerySet
 
 
 def locations_with_free_slots(timebook: Timebook) -> list[Location]:
+    """«Velg sted» in the office's own order, the order it made the places in (source 001 lists «Influenza»
+    before «Influensavaksine 2»: not alphabetical)."""
     ids = free_slots(timebook).order_by().values("location_id").distinct()
-    return list(Location.objects.filter(pk__in=ids).order_by("name"))
+    return list(Location.objects.filter(pk__in=ids).order_by("pk"))
 
 
 def first_free_day(timebook: Timebook, location: Location | None) -> dt.date | None:
@@ -201,18 +309,46 @@ def appointments_visible(person: Citizen, viewer: Citizen) -> QuerySet[Appointme
     return qs
 
 
-def upcoming_and_past(person: Citizen, viewer: Citizen) -> tuple[list[Appointment], list[Appointment]]:
+@dataclass(frozen=True)
+class Timeavtaler:
+    """The lists of *Timeavtaler*: what is coming, what was cancelled or not granted, and what has been."""
+
+    upcoming: list[Appointment]  # requested or assigned, not over yet
+    cancelled: list[Appointment]  # «Avbestilt», «Avlyst» or «Avvist», not over yet
+    past: list[Appointment]  # over, whatever became of them (newest first, at most 50)
+
+
+def timeavtaler(person: Citizen, viewer: Citizen) -> Timeavtaler:
+    """A moved appointment is left out: the one that replaced it is shown."""
     now = timezone.now()
     shown = appointments_visible(person, viewer).exclude(status=Appointment.Status.MOVED)
-    upcoming = list(shown.filter(slot__end__gte=now).order_by("slot__start"))
-    past = list(shown.filter(slot__end__lt=now).order_by("-slot__start")[:50])
-    return upcoming, past
+    coming = shown.filter(slot__end__gte=now).order_by("slot__start")
+    return Timeavtaler(
+        upcoming=list(coming.filter(status__in=Appointment.ACTIVE)),
+        cancelled=list(coming.exclude(status__in=Appointment.ACTIVE)),
+        past=list(shown.filter(slot__end__lt=now).order_by("-slot__start")[:50]),
+    )
+
+
+def _active_bookings(person: Citizen) -> QuerySet[Appointment]:
+    """What counts against a timebook's «maks aktive bestillinger per innbygger»."""
+    return Appointment.objects.filter(citizen=person, status__in=Appointment.ACTIVE, slot__start__gt=timezone.now())
 
 
 def active_count(person: Citizen, timebook: Timebook) -> int:
-    return Appointment.objects.filter(
-        citizen=person, slot__timebook=timebook, status__in=Appointment.ACTIVE, slot__start__gt=timezone.now()
-    ).count()
+    return _active_bookings(person).filter(slot__timebook=timebook).count()
+
+
+def active_counts(person: Citizen, timebooks: Sequence[Timebook]) -> dict[int, int]:
+    """``active_count`` for several timebooks in one query (timebooks with none are left out)."""
+    rows = (
+        _active_bookings(person)
+        .filter(slot__timebook__in=timebooks)
+        .order_by()
+        .values_list("slot__timebook")
+        .annotate(n=Count("pk"))
+    )
+    return dict(rows)
 
 
 def slot_occupants(slots: list[Slot]) -> dict[int, str]:

@@ -10,13 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext, pgettext, pgettext_lazy
 
 from addressregistry.timebook_types import TimebookType
 from core import formatting as fmt
 
 if TYPE_CHECKING:
+    from addressregistry.models import Organisation, Service
     from resourcebooks.models import Timebook
 
     from .models import Appointment
@@ -41,15 +43,31 @@ def description_owner(timebook: Timebook) -> str:
 
 
 # --- Titles by timebook type (DESIGN.md §4) -----------------------------------------------------------
+#
+# Where the sources disagree, the newer wins for the kind of office it describes (seeds/README):
+#
+# - Municipalities: 000 (15.06.2026) over 002 (09.06.2021). 002 gives the confirmed appointment as
+#   «d.mmm.yyyy, kl. tt:mm: Time til <time/timebok type> hos <timeboknavn i EPJ> <Kommunenavn>» («1. mai 2021,
+#   kl. 08:00: Time til koronatest hos Koronatest1 Beste kommune»); 000 as «6. februar 2025 kl. 11:15: Time for
+#   vaksine hos Influensavaksine, Smittevern (Feberpoliklinikk Test), Helsenorge kommune». 000's format is used:
+#   no comma before «kl.», and the actor as timebook, service, municipality, with commas. 000 shows only a
+#   vaksine timebook, with «Time for»; for koronatest, koronavaksine and lab 002's words («Time til koronatest»,
+#   «Time til koronavaksine», «Time til laboratoriet») are the only ones there are, so they are kept.
+# - GP offices: 001 (11.06.2026) lists «Time til vaksine hos [navn på legekontor]» for each type: «til», and the
+#   office's name alone (the timebook's name is on the review page's «Time hos …», not in the title).
 
 TITLE_PREFIX_CONTEXT = "appointment title prefix"
-# Sources 001/002: «Time til koronatest hos …», «Time til laboratoriet hos …». For vaksine the newest
-# source (000, 15.06.2026) writes «Time for vaksine hos …», and the newer source wins.
 APPOINTMENT_TITLE_PREFIX: dict[str, str] = {
+    TimebookType.KORONATEST: "Time til koronatest",  # 002
+    TimebookType.KORONAVAKSINE: "Time til koronavaksine",  # 002
+    TimebookType.LAB: "Time til laboratoriet",  # 002
+    TimebookType.VAKSINE: "Time for vaksine",  # 000
+}
+GP_OFFICE_TITLE_PREFIX: dict[str, str] = {  # 001
     TimebookType.KORONATEST: "Time til koronatest",
     TimebookType.KORONAVAKSINE: "Time til koronavaksine",
     TimebookType.LAB: "Time til laboratoriet",
-    TimebookType.VAKSINE: "Time for vaksine",
+    TimebookType.VAKSINE: "Time til vaksine",
 }
 # What a confirmation SMS calls the type: «… du har fått time til [Timetype] hos …» (source 001).
 TIMEBOOK_TYPE_IN_TEXT: dict[str, str] = {
@@ -71,29 +89,134 @@ TRANSLATED_ELSEWHERE = (
     pgettext_lazy("appointment title prefix", "Time til koronavaksine"),
     pgettext_lazy("appointment title prefix", "Time til laboratoriet"),
     pgettext_lazy("appointment title prefix", "Time for vaksine"),
+    pgettext_lazy("appointment title prefix", "Time til vaksine"),
     pgettext_lazy("appointment title prefix", "Time"),
 )
 
 
 def appointment_title(appointment: Appointment) -> str:
-    """«6. februar 2025 kl. 11:15: Time for vaksine hos …» (sources 000, 002), in the request's language."""
+    """«6. februar 2025 kl. 11:15: Time for vaksine hos …» (source 000) at a municipality, «… Time til vaksine
+    hos Helsenorge testlegekontor» (source 001) at a GP office, in the request's language."""
     timebook = appointment.slot.timebook
-    prefix = pgettext(TITLE_PREFIX_CONTEXT, APPOINTMENT_TITLE_PREFIX.get(timebook.type, "Time"))
+    org = timebook.service.organisation
+    prefixes = GP_OFFICE_TITLE_PREFIX if org.is_gp_office else APPOINTMENT_TITLE_PREFIX
     return _("%(moment)s: %(prefix)s hos %(actor)s") % {
         "moment": fmt.appointment_moment(appointment.slot.start),
-        "prefix": prefix,
-        "actor": actor_name(timebook),
+        "prefix": pgettext(TITLE_PREFIX_CONTEXT, prefixes.get(timebook.type, "Time")),
+        "actor": org.name if org.is_gp_office else actor_name(timebook),
     }
+
+
+# --- «Hva trenger du?» (step 2) -------------------------------------------------------------------------
+#
+# Source 000 labels each radio by the type of time («Konsultasjon», «Koronavaksine», «Koronatest», «Vaksine»)
+# with the timebook's own text (max 200) under it; the timebook's EPJ name («Influensavaksine») first shows on
+# «Velg time». Sources 001 and 003 word the lab type «Ta prøve på laboratoriet», and 003 lists the GP's own
+# «Konsultasjon med fastlegen» first. Two timebooks of one type in one list would read alike: the timebook's
+# name follows the type in brackets (no source shows the case).
+
+CHOICE_LABEL: dict[str, Promise] = {
+    TimebookType.KORONATEST: pgettext_lazy("what the citizen needs", "Koronatest"),
+    TimebookType.KORONAVAKSINE: pgettext_lazy("what the citizen needs", "Koronavaksine"),
+    TimebookType.LAB: pgettext_lazy("what the citizen needs", "Ta prøve på laboratoriet"),
+    TimebookType.VAKSINE: pgettext_lazy("what the citizen needs", "Vaksine"),
+}
+
+
+def timebook_choice_labels(timebooks: list[Timebook]) -> list[str]:
+    """The radios' labels under «Hva trenger du?», in the order given."""
+    types = [str(CHOICE_LABEL.get(tb.type, tb.name)) for tb in timebooks]
+    return [f"{t} ({tb.name})" if types.count(t) > 1 else t for t, tb in zip(types, timebooks, strict=True)]
+
+
+def practitioner_choice_label(service: Service, *, role: bool) -> str:
+    """«Konsultasjon med fastlegen» (source 003); a resource-timebook service with Behandleroversikt shows a role
+    instead, «Helsefaglig kontakt …» (source 002, the «mellomløsning»)."""
+    if role:
+        return _("Helsefaglig kontakt %(service)s") % {"service": service.name}
+    return _("Konsultasjon med fastlegen")
+
+
+def booking_limit_reached(active: int, *, name: str | None = None) -> str:
+    """Why a timebook cannot be chosen under «Hva trenger du?»: the words «Send bestilling» is refused with
+    (``booking.services.requests``), said before a slot is picked and a reason written. ``name`` when acting
+    for someone."""
+    if name is None:
+        return ngettext(
+            "Du har allerede %(count)d aktiv bestilling i denne timeboken, som er det høyeste antallet "
+            "som er tillatt. Avbestill en time før du bestiller en ny.",
+            "Du har allerede %(count)d aktive bestillinger i denne timeboken, som er det høyeste antallet "
+            "som er tillatt. Avbestill en time før du bestiller en ny.",
+            active,
+        ) % {"count": active}
+    return ngettext(
+        "%(name)s har allerede %(count)d aktiv bestilling i denne timeboken, som er det høyeste antallet "
+        "som er tillatt. Avbestill en time før du bestiller en ny.",
+        "%(name)s har allerede %(count)d aktive bestillinger i denne timeboken, som er det høyeste antallet "
+        "som er tillatt. Avbestill en time før du bestiller en ny.",
+        active,
+    ) % {"count": active, "name": name}
 
 
 # --- The steps (sources 000, 001, 003) ---------------------------------------------------------------------
 
 NO_FREE_TIMES = gettext_lazy("Tjenesten kunne ikke hente ledige timer. Prøv igjen senere.")  # source 001
+# Sources 001 and 003 under «Timebestilling: Velg time», on «Velg sted» and the calendar; not on the page of a
+# blocked patient (001's screenshot of it has none: there is nothing to fill in).
+ALL_FIELDS_REQUIRED = gettext_lazy("Alle felt må fylles ut")
 CONFIRMED = "Din timereservasjon er bekreftet."  # source 000
+
+
+def reason_hint(organisation: Organisation, max_length: int) -> str:
+    """The hint under «Hva gjelder det?»: each source is the newest for the kind of office it shows, 001
+    (11.06.2026, GP office) «Maks 50 tegn.», 000 (15.06.2026, municipality) «Maksimum 50 tegn.». (003's
+    practitioner booking also says «Maksimum 50 tegn.», but 001 is newer and is the GP office's resource
+    timebook.)"""
+    if organisation.is_gp_office:
+        return _("Maks %(max)s tegn.") % {"max": max_length}
+    return _("Maksimum %(max)s tegn.") % {"max": max_length}
+
+
+def journal_note(organisation: Organisation) -> str:
+    """Source 001, a GP office's review page: «Henvendelsen lagres i legens journalsystem.» 000's municipal
+    review page has no such line. (003's practitioner booking says «Henvendelsen vil bli journalført.»; the
+    simulator has no practitioner calendar yet.)"""
+    return _("Henvendelsen lagres i legens journalsystem.") if organisation.is_gp_office else ""
+
+
+def suggested_times_hint(organisation: Organisation) -> str:
+    """«Send timeforespørsel» (source 003, a GP office): «… hvorfor du trenger legetime (maks 250 tegn).» A
+    municipality has no «legetime»: it keeps «time»."""
+    if organisation.is_gp_office:
+        return _(
+            "Vennligst foreslå dager og tidspunkter som passer. Skriv gjerne en kort beskrivelse av hvorfor du "
+            "trenger legetime (maks 250 tegn)."
+        )
+    return _(
+        "Vennligst foreslå dager og tidspunkter som passer. Skriv gjerne en kort beskrivelse av hvorfor du "
+        "trenger time (maks 250 tegn)."
+    )
+
+
+# --- A time request in Innboks (source 001, the blocked patient; stored, so always Norwegian) ---------------
+
 # Source 001: a blocked patient's message is answered automatically.
 BLOCKED_REPLY = (
     "Legekontoret har ikke gitt deg tilgang til denne tjenesten.\nKontakt fastlegekontoret ved eventuelle spørsmål."
 )
+# Source 001 shows the reply from «Testfastlege (fastlege)», the patient's own GP by name and role. The
+# simulator has no practitioners yet: a GP office's reply comes from the role alone, in the same form; a
+# municipality's from the municipality.
+FASTLEGE_SENDER = "Fastlege (fastlege)"
+
+
+def reply_sender(organisation: Organisation) -> str:
+    return FASTLEGE_SENDER if organisation.is_gp_office else organisation.name
+
+
+def time_request_body(suggested_times: str) -> str:
+    """The patient's own message, as it stands in their Innboks beside the answer."""
+    return f"Foreslåtte tidspunkt: {suggested_times}"
 
 
 def appointment_description(appointment: Appointment) -> str:

@@ -14,7 +14,9 @@ from core.national_id import parse_national_id, validate_national_id
 
 
 class Citizen(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="citizen")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="citizen", verbose_name=_("bruker")
+    )
     national_id = models.CharField(_("fødselsnummer"), max_length=11, unique=True, validators=[validate_national_id])
     first_name = models.CharField(_("fornavn"), max_length=100)
     last_name = models.CharField(_("etternavn"), max_length=100)
@@ -84,8 +86,12 @@ class Representation(models.Model):
         PARENT = "parent", _("Foreldreansvar")
         POWER_OF_ATTORNEY = "power_of_attorney", _("Fullmakt")
 
-    representative = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="represents")
-    represented = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="represented_by")
+    representative = models.ForeignKey(
+        Citizen, on_delete=models.CASCADE, related_name="represents", verbose_name=_("representant")
+    )
+    represented = models.ForeignKey(
+        Citizen, on_delete=models.CASCADE, related_name="represented_by", verbose_name=_("den som representeres")
+    )
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     valid_to = models.DateField(_("gyldig til og med"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("trukket tilbake"), null=True, blank=True)

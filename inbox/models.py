@@ -20,7 +20,7 @@ class InboxMessage(models.Model):
         AUTOMATIC_REPLY = "automatic_reply", _("Automatisk svar")
         TIME_REQUEST = "time_request", _("Timeforespørsel")
 
-    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="inbox")
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="inbox", verbose_name=_("mottaker"))
     appointment = models.ForeignKey(
         # By name, not by import: inbox sits below booking. A message about an appointment follows it
         # (a hidden appointment's messages are hidden from parents too).
@@ -29,14 +29,15 @@ class InboxMessage(models.Model):
         null=True,
         blank=True,
         related_name="messages",
+        verbose_name=_("timeavtale"),
     )
-    kind = models.CharField(max_length=24, choices=Kind.choices)
+    kind = models.CharField(_("type melding"), max_length=24, choices=Kind.choices)
     sender = models.CharField(_("avsender"), max_length=200)
     subject = models.CharField(_("emne"), max_length=200)
     body = models.TextField(_("tekst"))
-    can_reply = models.BooleanField(default=False)
-    sent_at = models.DateTimeField(default=timezone.now, db_index=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    can_reply = models.BooleanField(_("kan besvares"), default=False)
+    sent_at = models.DateTimeField(_("sendt"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("lest"), null=True, blank=True)
 
     class Meta:
         db_table = "booking_inboxmessage"  # the table it had when Innboks lived in booking

@@ -20,3 +20,16 @@ def inbox_visible(person: Citizen, viewer: Citizen) -> QuerySet[InboxMessage]:
 def unread_count(person: Citizen, viewer: Citizen) -> int:
     """Unread messages the viewer may see (a parent is not told of a hidden appointment's message)."""
     return inbox_visible(person, viewer).filter(read_at__isnull=True).count()
+
+
+def thread_of(message: InboxMessage) -> list[InboxMessage]:
+    """The message and those written with it as one conversation, newest first (the answer above what it
+    answers, as source 001 shows a blocked patient's time request): a time request and its automatic reply
+    share the person, the subject and the moment they were written. Any other message stands alone."""
+    if message.appointment_id is not None:
+        return [message]
+    return list(
+        InboxMessage.objects.filter(
+            citizen_id=message.citizen_id, appointment__isnull=True, subject=message.subject, sent_at=message.sent_at
+        ).order_by("-sent_at", "-pk")
+    )

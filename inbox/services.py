@@ -21,9 +21,11 @@ def message_write(
     appointment_id: int | None = None,
     can_reply: bool = False,
     sent_at: dt.datetime | None = None,
+    read: bool = False,
 ) -> InboxMessage:
-    """One message in the citizen's Innboks. Runs in the caller's transaction: a message about a change
-    commits with the change, or not at all."""
+    """One message in the citizen's Innboks (``read`` for what they wrote themselves). Runs in the caller's
+    transaction: a message about a change commits with the change, or not at all."""
+    sent_at = sent_at or timezone.now()
     return InboxMessage.objects.create(
         citizen=citizen,
         appointment_id=appointment_id,
@@ -32,7 +34,8 @@ def message_write(
         subject=subject,
         body=body,
         can_reply=can_reply,
-        sent_at=sent_at or timezone.now(),
+        sent_at=sent_at,
+        read_at=sent_at if read else None,
     )
 
 

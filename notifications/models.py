@@ -38,26 +38,26 @@ class Notification(models.Model):
         # again by itself, so it is never sent twice; staff check and retry it in the outbox.
         UNCERTAIN = "uncertain", _("Usikker (kan være sendt)")
 
-    dedupe_key = models.CharField(max_length=200, unique=True)
+    dedupe_key = models.CharField(_("nøkkel mot dobbel sending"), max_length=200, unique=True)
     # Plain values: who (an opaque key the caller understands, e.g. "citizen:12"), what to call them, where.
-    recipient_key = models.CharField(max_length=100, db_index=True)
-    recipient_name = models.CharField(max_length=200)
+    recipient_key = models.CharField(_("mottakernøkkel"), max_length=100, db_index=True)
+    recipient_name = models.CharField(_("mottaker"), max_length=200)
     address = models.CharField(_("adresse"), max_length=254, help_text=_("Mobilnummer, e-post, eller app-kanalen."))
     channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices)
     event = models.CharField(_("hendelse"), max_length=24, choices=Event.choices)
     subject = models.CharField(_("emne"), max_length=200, blank=True)
     text = models.TextField(_("tekst"))
     # Which organisation's outbox this belongs to (its HER-id), for staff who may see only their own.
-    owner_her_id = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    owner_her_id = models.PositiveIntegerField(_("virksomhet (HER-id)"), null=True, blank=True, db_index=True)
     sender_name = models.CharField(_("avsender"), max_length=200, blank=True)
     state = models.CharField(_("status"), max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("forsøk"), default=0)
     last_error = models.TextField(_("siste feil"), blank=True)
     created_at = models.DateTimeField(_("opprettet"), default=timezone.now)
     next_attempt_at = models.DateTimeField(_("neste forsøk"), default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(_("tatt til sending"), null=True, blank=True)
     # Who holds the claim: a worker records its outcome only while its token is still the row's.
-    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    claim_token = models.UUIDField(_("sendenøkkel"), null=True, blank=True, editable=False)
     sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
 
     class Meta:

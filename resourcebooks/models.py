@@ -26,7 +26,9 @@ WEEKDAY_NAMES = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", 
 class TimeType(models.Model):
     """A time type (timetype) of an organisation, e.g. "Influensavaksine", offered in one or more timebooks."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="time_types")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="time_types", verbose_name=_("virksomhet")
+    )
     name = models.CharField(_("navn"), max_length=100)
     description = models.CharField(
         _("tilleggsinformasjon"), max_length=200, blank=True, help_text=_("Vises under navnet. Maks 200 tegn.")
@@ -124,7 +126,9 @@ class Timebook(models.Model):
 class Location(models.Model):
     """A place an organisation offers slots at, with the attendance place (oppmøtested) the citizen sees."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="locations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="locations", verbose_name=_("virksomhet")
+    )
     name = models.CharField(_("navn"), max_length=100, help_text=_("Vises under «Velg sted»."))
     description = models.CharField(_("tekst under navnet"), max_length=200, blank=True)
     attendance_place = models.CharField(
@@ -146,8 +150,12 @@ class Location(models.Model):
 class WeekTemplate(models.Model):
     """A week template (ukemal): on these weekdays, from start to end local time, slots of this length."""
 
-    timebook = models.ForeignKey(Timebook, on_delete=models.CASCADE, related_name="week_templates")
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="week_templates")
+    timebook = models.ForeignKey(
+        Timebook, on_delete=models.CASCADE, related_name="week_templates", verbose_name=_("timebok")
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="week_templates", verbose_name=_("lokasjon")
+    )
     name = models.CharField(_("navn"), max_length=100, blank=True)
     weekdays = models.JSONField(_("ukedager"), default=list, help_text=_("0 = mandag … 6 = søndag."))
     start_time = models.TimeField(_("fra klokken"))
@@ -157,6 +165,14 @@ class WeekTemplate(models.Model):
     )
     valid_from = models.DateField(_("gyldig fra"))
     valid_to = models.DateField(_("gyldig til"))
+    skip_holidays = models.BooleanField(
+        _("hopp over helligdager"),
+        default=True,
+        help_text=_(
+            "Publiser ikke timer på offentlige helligdager, julaften og nyttårsaften. "
+            "Slå av for tilbud som har åpent på slike dager, f.eks. legevakt."
+        ),
+    )
 
     class Meta:
         ordering = ["timebook", "valid_from", "start_time"]
@@ -187,13 +203,20 @@ class Slot(models.Model):
         BOOKED = "booked", _("Bestilt")
         WITHDRAWN = "withdrawn", _("Trukket tilbake")
 
-    timebook = models.ForeignKey(Timebook, on_delete=models.CASCADE, related_name="slots")
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="slots")
-    template = models.ForeignKey(WeekTemplate, on_delete=models.SET_NULL, null=True, blank=True, related_name="slots")
+    timebook = models.ForeignKey(Timebook, on_delete=models.CASCADE, related_name="slots", verbose_name=_("timebok"))
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="slots", verbose_name=_("lokasjon"))
+    template = models.ForeignKey(
+        WeekTemplate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="slots",
+        verbose_name=_("ukemal"),
+    )
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("slutt"))
     state = models.CharField(_("status"), max_length=12, choices=State.choices, default=State.FREE)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
 
     class Meta:
         ordering = ["start"]
@@ -219,12 +242,19 @@ class Slot(models.Model):
 class PatientBlock(models.Model):
     """A citizen blocked by an organisation (sperring): sees no free slots and gets an automatic reply."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="patient_blocks")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="patient_blocks", verbose_name=_("virksomhet")
+    )
     national_id = models.CharField(_("fødselsnummer"), max_length=11, validators=[validate_national_id])
     reason = models.CharField(_("årsak"), max_length=300)
     blocked_on = models.DateField(_("sperret fra"), default=dt.date.today)
     blocked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sperret av"),
     )
 
     class Meta:
@@ -244,7 +274,9 @@ class PatientBlock(models.Model):
 class TimebookListEntry(models.Model):
     """One citizen on a timebook's named patient list (when "who may book" is the named list)."""
 
-    timebook = models.ForeignKey(Timebook, on_delete=models.CASCADE, related_name="list_entries")
+    timebook = models.ForeignKey(
+        Timebook, on_delete=models.CASCADE, related_name="list_entries", verbose_name=_("timebok")
+    )
     national_id = models.CharField(_("fødselsnummer"), max_length=11, validators=[validate_national_id])
 
     class Meta:
@@ -261,8 +293,12 @@ class TimebookListEntry(models.Model):
 class StaffMembership(models.Model):
     """Which Django user works for which organisation, and may see and change only that organisation's data."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="staff_memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("bruker")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="staff_memberships", verbose_name=_("virksomhet")
+    )
 
     class Meta:
         verbose_name = _("ansatt i virksomhet")
@@ -279,7 +315,9 @@ class ClinicSettings(models.Model):
     """An organisation's own settings in its journal system (source 004: notifications "activated for the
     clinic in the platform")."""
 
-    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="clinic_settings")
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="clinic_settings", verbose_name=_("virksomhet")
+    )
     fallback_notifications = models.BooleanField(
         _("varsler fra journalsystemet"),
         default=False,

@@ -8,12 +8,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+import holidays
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import ngettext
 
+import audit
 from core.limits import MAX_PUBLISH_DAYS
 from core.locking import lock_rows
 
@@ -55,12 +58,24 @@ class PublishResult:
     def message(self) -> str:
         period = f"{_fmt_date(self.date_from)}–{_fmt_date(self.date_to)}"
         if self.created == 0 and self.existing:
-            return f"Ingen nye timer: alle {self.existing} timer i perioden {period} var publisert fra før."
+            return ngettext(
+                "Ingen nye timer: %(count)d time i perioden %(period)s var publisert fra før.",
+                "Ingen nye timer: alle %(count)d timer i perioden %(period)s var publisert fra før.",
+                self.existing,
+            ) % {"count": self.existing, "period": period}
         if self.created == 0:
             return f"Ingen timer å publisere i perioden {period}."
-        text = f"Publiserte {self.created} nye timer for perioden {period}."
+        text = ngettext(
+            "Publiserte %(count)d ny time for perioden %(period)s.",
+            "Publiserte %(count)d nye timer for perioden %(period)s.",
+            self.created,
+        ) % {"count": self.created, "period": period}
         if self.existing:
-            text += f" {self.existing} timer fantes fra før og ble ikke laget på nytt."
+            text += " " + ngettext(
+                "%(count)d time fantes fra før og ble ikke laget på nytt.",
+                "%(count)d timer fantes fra før og ble ikke laget på nytt.",
+                self.existing,
+            ) % {"count": self.existing}
         return text
 
 
@@ -83,6 +98,21 @@ def template_validate(template: WeekTemplate) -> None:
         raise ValidationError(errors)
 
 
+# Not public holidays in Norway, but days a clinic is closed all the same (issue 12: the demo published slots
+# on 24 and 31 December). Skipped together with the public holidays.
+CLOSED_EVES = ((12, 24, "Julaften"), (12, 31, "Nyttårsaften"))
+
+
+def closed_days(date_from: dt.date, date_to: dt.date) -> dict[dt.date, str]:
+    """The days a week template that skips holidays publishes nothing on, with their Norwegian names: Norway's
+    public holidays (``holidays.Norway``; plain Sundays are not among them, a template that names Sundays
+    means them) and ``CLOSED_EVES``."""
+    years = range(date_from.year, date_to.year + 1)
+    days: dict[dt.date, str] = dict(holidays.Norway(years=years, include_sundays=False, language="no"))
+    days.update({dt.date(year, month, day): name for year in years for month, day, name in CLOSED_EVES})
+    return days
+
+
 def template_slot_times(
     template: WeekTemplate, date_from: dt.date, date_to: dt.date
 ) -> Iterator[tuple[dt.datetime, dt.datetime]]:
@@ -91,14 +121,15 @@ def template_slot_times(
     Week templates think in local wall-clock time: a 08:00 slot is 08:00 in Oslo on either side of a
     DST change. Wall-clock times that do not exist (the hour skipped in March) are left out; the end is
     the start plus the slot length in absolute time, so the repeated hour in October never makes a
-    slot longer than the template says.
+    slot longer than the template says. A template that skips holidays gives nothing on ``closed_days``.
     """
     tz = _tz()
     length = dt.timedelta(minutes=template.slot_minutes)
     weekdays = set(template.weekdays)
+    closed = closed_days(date_from, date_to) if template.skip_holidays else {}
     day = date_from
     while day <= date_to:
-        if day.weekday() in weekdays:
+        if day.weekday() in weekdays and day not in closed:
             wall = dt.datetime.combine(day, template.start_time)
             last = dt.datetime.combine(day, template.end_time)
             previous_end: dt.datetime | None = None
@@ -136,7 +167,8 @@ def slots_publish(
     Idempotent: slots that already exist with the same start and end (in any state, withdrawn included,
     so a withdrawn holiday stays withdrawn) are counted, not created again. Refuses, creating nothing,
     when a new slot would overlap another slot of the timebook, when the range starts in the past or
-    reaches more than ``MAX_PUBLISH_DAYS`` ahead.
+    reaches more than ``MAX_PUBLISH_DAYS`` ahead. A template that skips holidays (the default) creates
+    nothing on public holidays, Christmas Eve and New Year's Eve (``closed_days``).
 
     Locks the timebook row (``SELECT … FOR UPDATE``, with the lock timeout) so two publishes into the same
     timebook are serialised and the overlap check sees what the other one inserted.
@@ -211,15 +243,33 @@ def slots_withdraw(*, timebook: Timebook, date_from: dt.date, date_to: dt.date) 
 
     One conditional ``UPDATE … WHERE state = 'free'``: held and booked slots belong to citizens and are
     left alone, and a slot a citizen claims at the same moment is either claimed or withdrawn, never both.
+    One row in the audit trail, with the count.
     """
     if date_to < date_from:
         raise ValidationError({"date_to": "Til-datoen kan ikke være før fra-datoen."})
     start, end = local_day_bounds(date_from, date_to)
-    return Slot.objects.filter(timebook=timebook, state=Slot.State.FREE, start__gte=start, start__lt=end).update(
-        state=Slot.State.WITHDRAWN
-    )
+    with transaction.atomic():
+        count = Slot.objects.filter(timebook=timebook, state=Slot.State.FREE, start__gte=start, start__lt=end).update(
+            state=Slot.State.WITHDRAWN
+        )
+        _withdrawal_record(timebook, count, f"{_fmt_date(date_from)}–{_fmt_date(date_to)}")
+    return count
 
 
 def slots_withdraw_selected(*, slots: QuerySet[Slot]) -> int:
-    """Withdraw the free slots among ``slots`` (one conditional UPDATE; others are left as they are)."""
-    return slots.filter(state=Slot.State.FREE).update(state=Slot.State.WITHDRAWN)
+    """Withdraw the free slots among ``slots`` (a conditional UPDATE per timebook; others are left as they are).
+    One row in the audit trail per timebook, with its count."""
+    total = 0
+    with transaction.atomic():
+        timebooks = Timebook.objects.filter(pk__in=slots.values("timebook_id")).select_related("service__organisation")
+        for timebook in timebooks:
+            count = slots.filter(timebook=timebook, state=Slot.State.FREE).update(state=Slot.State.WITHDRAWN)
+            _withdrawal_record(timebook, count, "blant de valgte")
+            total += count
+    return total
+
+
+def _withdrawal_record(timebook: Timebook, count: int, which: str) -> None:
+    her_id = timebook.service.organisation.her_id
+    summary = f"Trakk tilbake {count} ledige timer ({which})"
+    audit.record("update", "timebook", timebook.pk, organisation_her_id=her_id, summary=summary)

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import factory
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
@@ -164,6 +165,15 @@ class World:
     celery: dict[str, Any]
     audit_event: Any = None  # one row of the audit trail (made by the world's own changes)
     sessions: dict[str, str] = field(default_factory=dict)  # kind → session key
+
+    # The content types in the admin's «Vis på nettsted» URL (/admin/r/<content type>/<id>/).
+    @property
+    def appointment_type(self) -> ContentType:
+        return ContentType.objects.get_for_model(Appointment)
+
+    @property
+    def organisation_type(self) -> ContentType:
+        return ContentType.objects.get_for_model(Organisation)
 
 
 def _local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:

@@ -423,6 +423,14 @@ MATRIX: dict[str, list[Row]] = {
         admin(OK, NF, NF, "appt_a"),
         admin(OK, NF, NF, "appt_child_hidden", variant="childs_hidden"),
         admin(NF, OK, NF, "appt_b", variant="bs"),
+        # «Skjult time» is the one field staff change (issue 12): only on their own organisation's appointments.
+        admin_post(NF, NF, "appt_child_visible", data=lambda w: {"hidden": "on", "_save": "Lagre"}, variant="hide"),
+    ],
+    # «Vis på nettsted» never leads staff or support to a citizen's page, and tells no one which of another
+    # organisation's ids exist (issue 11): the same 404 as for an id that does not exist.
+    "admin:view_on_site": [
+        admin(NF, NF, NF, "appointment_type", "appt_a"),
+        admin(NF, NF, NF, "organisation_type", "y", variant="another_organisation"),
     ],
     "admin:booking_appointment_history": [admin(OK, NF, NF, "appt_a")],
     "admin:booking_appointment_delete": [admin(F, NF, NF, "appt_a")],
@@ -538,7 +546,6 @@ NO_ROW_NEEDED = {
     "admin:password_change": "Django's change-your-own-password page",
     "admin:password_change_done": "Django's change-your-own-password page",
     "admin:jsi18n": "the admin's JavaScript translation catalogue",
-    "admin:view_on_site": "Django's redirect to an object's own page, whose access has its own row",
     "admin:autocomplete": "Django's JSON for autocomplete widgets; answers only for fields the user may see",
 }
 

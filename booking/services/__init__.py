@@ -2,6 +2,7 @@
 
 - ``requests``: «Send bestilling» (check, claim, replay of the idempotency key)
 - ``decisions``: the EPJ's confirmation, staff rejecting, staff putting a patient on a time, the sweep
+- ``hidden``: staff set «Skjult time» (12–16-year-olds, hidden from the parents)
 - ``moves``: the clinic moves an appointment to another slot (a new appointment replaces the old)
 - ``cancellations``: Avbestilt (citizen) and Avlyst (clinic), and the one cancellation-deadline rule
 - ``transitions``: the one helper every status change goes through
@@ -17,6 +18,7 @@ from .cancellations import (
     cancellation_deadline,
 )
 from .decisions import appointment_book_by_clinic, appointment_confirm, appointment_reject, confirmations_sweep
+from .hidden import appointment_hidden_set, hidden_refusal
 from .moves import appointment_move
 from .reminders import REMINDER_WINDOW, reminders_send
 from .requests import RequestOutcome, appointment_request, appointment_request_check, reason_clean
@@ -32,6 +34,7 @@ __all__ = [
     "appointment_cancel",
     "appointment_cancel_by_clinic",
     "appointment_confirm",
+    "appointment_hidden_set",
     "appointment_move",
     "appointment_reject",
     "appointment_request",
@@ -43,6 +46,7 @@ __all__ = [
     "campaigns_tick",
     "cancellation_deadline",
     "confirmations_sweep",
+    "hidden_refusal",
     "reason_clean",
     "reminders_send",
     "time_request_clean",

@@ -17,7 +17,6 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from citizens.models import Citizen
 from core.limits import REASON_MAX
@@ -86,19 +85,6 @@ def appointment_request_check(
     return reason
 
 
-def _too_many(active: int) -> BookingError:
-    return BookingError(
-        ngettext(
-            "Du har allerede %(count)d aktiv bestilling i denne timeboken, som er det høyeste antallet "
-            "som er tillatt. Avbestill en time før du bestiller en ny.",
-            "Du har allerede %(count)d aktive bestillinger i denne timeboken, som er det høyeste antallet "
-            "som er tillatt. Avbestill en time før du bestiller en ny.",
-            active,
-        )
-        % {"count": active}
-    )
-
-
 def _claim(
     *, person: Citizen, booked_by: Citizen, timebook: Timebook, slot_id: int, reason: str, key: uuid.UUID
 ) -> Appointment:
@@ -106,7 +92,7 @@ def _claim(
     now = timezone.now()
     active = active_count(person, timebook)
     if active >= timebook.max_active_bookings:
-        raise _too_many(active)
+        raise BookingError(texts.booking_limit_reached(active))
     claimed = Slot.objects.filter(pk=slot_id, timebook=timebook, state=Slot.State.FREE, start__gt=now).update(
         state=Slot.State.HELD
     )

@@ -47,7 +47,9 @@ def time_request_send(
     subject: str,
     suggested_times: str,
 ) -> TimeRequest:
-    """«Send timeforespørsel». A blocked person's request is sent but answered automatically (source 001)."""
+    """«Send timeforespørsel». The person's own message is in their Innboks (read: they wrote it). A blocked
+    person's request is sent but answered automatically, by their fastlege at a GP office (source 001), in the
+    same thread: both messages have the request's subject and moment (``inbox.selectors.thread_of``)."""
     subject, suggested = time_request_clean(subject=subject, suggested_times=suggested_times)
     blocked = is_blocked(person, service.organisation_id)
     now = timezone.now()
@@ -62,11 +64,20 @@ def time_request_send(
             status=TimeRequest.Status.REFUSED_BLOCKED if blocked else TimeRequest.Status.NEW,
             created_at=now,
         )
+        message_write(
+            citizen=person,
+            kind=InboxMessage.Kind.TIME_REQUEST,
+            sender=booked_by.full_name,
+            subject=subject,
+            body=texts.time_request_body(suggested),
+            sent_at=now,
+            read=True,
+        )
         if blocked:
             message_write(
                 citizen=person,
                 kind=InboxMessage.Kind.AUTOMATIC_REPLY,
-                sender=service.organisation.name,
+                sender=texts.reply_sender(service.organisation),
                 subject=subject,
                 body=texts.BLOCKED_REPLY,
                 sent_at=now,

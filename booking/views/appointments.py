@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from citizens.access import citizen_required
@@ -51,15 +52,17 @@ def home(request: CitizenRequest) -> HttpResponse:
 
 
 @require_GET
+@never_cache
 def alerts(request: CitizenRequest) -> HttpResponse:
+    """*Varsler*: the unread messages in Innboks (the header's count, ``booking.context_processors``)."""
     return render(request, "booking/alerts.html")
 
 
 @require_GET
+@never_cache
 @citizen_required
 def appointments(request: CitizenRequest) -> HttpResponse:
-    upcoming, past = sel.upcoming_and_past(request.person, request.citizen)
-    return render(request, "booking/appointments.html", {"upcoming": upcoming, "past": past})
+    return render(request, "booking/appointments.html", {"lists": sel.timeavtaler(request.person, request.citizen)})
 
 
 def _get_appointment_for_viewer(request: CitizenRequest, pk: int) -> Appointment:
@@ -74,6 +77,7 @@ def _get_appointment_for_viewer(request: CitizenRequest, pk: int) -> Appointment
 
 
 @require_GET
+@never_cache
 @citizen_required
 def appointment_detail(request: CitizenRequest, pk: int) -> HttpResponse:
     appointment = _get_appointment_for_viewer(request, pk)
@@ -91,6 +95,7 @@ def appointment_detail(request: CitizenRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache
 @citizen_required
 def appointment_cancel_view(request: CitizenRequest, pk: int) -> HttpResponse:
     appointment = _get_appointment_for_viewer(request, pk)
@@ -106,6 +111,7 @@ def appointment_cancel_view(request: CitizenRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@never_cache
 @citizen_required
 def appointment_ics(request: CitizenRequest, pk: int) -> HttpResponse:
     appointment = _get_appointment_for_viewer(request, pk)

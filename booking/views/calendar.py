@@ -109,6 +109,7 @@ def choose_time(request: CitizenRequest, her_id: int, timebook_id: int) -> HttpR
         "previous_month": (month - dt.timedelta(days=1)).replace(day=1) if month > today.replace(day=1) else None,
         "next_month": (month + dt.timedelta(days=32)).replace(day=1),
         "day": day,
+        "required_note": "" if blocked else texts.ALL_FIELDS_REQUIRED,
     }
     if not blocked:
         context |= _slots_context(timebook, location, month, day)

@@ -27,6 +27,7 @@ from core.requests import CitizenRequest
 from resourcebooks.models import Timebook
 
 from .. import selectors as sel
+from .. import texts
 from ..errors import BookingError
 from ..forms import TimeRequestForm
 from ..services import time_request_send
@@ -38,10 +39,22 @@ class Flow:
     person: Citizen
     contact: sel.Contact
     other_municipality: bool
+    # «Ditt fastlegekontor» on its «Hva trenger du?»; ``contact`` is then its service for a time request
+    office: sel.GpOfficeContact | None = None
 
     @property
     def service(self) -> Service:
         return self.contact.service
+
+    @property
+    def acting_for_other(self) -> bool:
+        return self.person.pk != self.me.pk
+
+    @property
+    def contact_her_id(self) -> int:
+        """Where «Tilbake» to «Hva trenger du?» goes: the GP office's services are one contact (source 003)."""
+        org = self.service.organisation
+        return org.her_id if org.pk == self.person.gp_office_id else self.service.her_id
 
 
 def flow_for(request: CitizenRequest, her_id: int) -> Flow:
@@ -106,29 +119,49 @@ def other_municipality(request: CitizenRequest) -> HttpResponse:
     )
 
 
+def _step_2_flow(request: CitizenRequest, her_id: int) -> Flow:
+    """«Ditt fastlegekontor» by the office's HER-id or one of its services' (all show the one page), else the
+    contact of ``flow_for``."""
+    office = sel.gp_office_contact(request.person, her_id)
+    if office is None:
+        return flow_for(request, her_id)
+    return Flow(me=request.citizen, person=request.person, contact=office.main, other_municipality=False, office=office)
+
+
+def _chosen(choices: list[sel.Choice], raw: str) -> sel.Choice | None:
+    """The radio chosen; a bare «behandler» (a form from before the GP office's services were one contact)
+    means the practitioner when there is one."""
+    practitioners = [c for c in choices if c.timebook is None]
+    if raw == sel.PRACTITIONER_CHOICE and len(practitioners) == 1:
+        return practitioners[0]
+    return next((c for c in choices if c.value == raw), None)
+
+
 @require_http_methods(["GET", "POST"])
 @citizen_required
 def choose_timebook(request: CitizenRequest, her_id: int) -> HttpResponse:
-    """Step 2: «Hva trenger du?» (or, for a misconfigured or practitioner service, «Velg behandler»)."""
-    flow = flow_for(request, her_id)
-    offer = flow.contact.offer
-    timebooks = sel.timebooks_for(flow.person, flow.contact, other_municipality=flow.other_municipality)
+    """Step 2: «Hva trenger du?» (or, for a municipal service on the «mellomløsning», «Velg behandler»)."""
+    flow = _step_2_flow(request, her_id)
+    contacts = flow.office.services if flow.office else (flow.contact,)
+    choices = sel.choices_for(
+        flow.person, contacts, acting_for_other=flow.acting_for_other, other_municipality=flow.other_municipality
+    )
     error = ""
     if request.method == "POST":
-        choice = request.POST.get("timebook", "")
-        if choice == "behandler" and offer in (Offer.PRACTITIONER, Offer.PRACTITIONER_ROLE):
-            return redirect("booking:practitioner", her_id=her_id)
-        choice_id = parse_id(choice)
-        if choice_id is not None and any(tb.pk == choice_id for tb in timebooks):
-            return redirect("booking:place", her_id=her_id, timebook_id=choice_id)
-        error = _("Du må velge hva du trenger")
+        choice = _chosen(choices, request.POST.get("timebook", ""))
+        if choice is None:
+            error = _("Du må velge hva du trenger")
+        elif choice.unavailable:
+            error = choice.unavailable
+        elif choice.timebook is None:
+            return redirect("booking:practitioner", her_id=choice.service.her_id)
+        else:
+            return redirect("booking:place", her_id=choice.service.her_id, timebook_id=choice.timebook.pk)
+    timebooks = [c.timebook for c in choices if c.timebook is not None]
     office_texts = list(dict.fromkeys(tb.office_information for tb in timebooks if tb.office_information))
-    return render(
-        request,
-        "booking/choose_timebook.html",
-        {"flow": flow, "offer": offer, "timebooks": timebooks, "office_texts": office_texts, "error": error},
-        status=400 if error else 200,
-    )
+    role_page = flow.office is None and flow.contact.offer is Offer.PRACTITIONER_ROLE
+    context = {"flow": flow, "role_page": role_page, "choices": choices, "office_texts": office_texts, "error": error}
+    return render(request, "booking/choose_timebook.html", context, status=400 if error else 200)
 
 
 @require_GET
@@ -152,7 +185,8 @@ def choose_place(request: CitizenRequest, her_id: int, timebook_id: int) -> Http
     if len(locations) <= 1:
         url = reverse("booking:time", args=[her_id, timebook_id])
         return redirect(f"{url}?sted={locations[0].pk}" if locations else url)
-    return render(request, "booking/choose_place.html", {"flow": flow, "timebook": timebook, "locations": locations})
+    context = {"flow": flow, "timebook": timebook, "locations": locations, "required_note": texts.ALL_FIELDS_REQUIRED}
+    return render(request, "booking/choose_place.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -168,7 +202,12 @@ def time_request(request: CitizenRequest, her_id: int) -> HttpResponse:
     )
     raw = form["timebok"].value()
     timebook = timebook_in_flow(flow, parse_id(raw)) if raw else None
-    context = {"flow": flow, "timebook": timebook, "form": form}
+    context = {
+        "flow": flow,
+        "timebook": timebook,
+        "form": form,
+        "suggested_hint": texts.suggested_times_hint(flow.service.organisation),
+    }
     if form.is_valid():
         try:
             time_request_send(

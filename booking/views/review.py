@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from citizens.access import citizen_required
 from core import formatting as fmt
+from core.limits import REASON_MAX
 from core.requests import CitizenRequest
 from resourcebooks.models import Slot, Timebook
 
@@ -22,7 +23,7 @@ from .. import texts
 from ..errors import BookingError, SlotTaken
 from ..forms import ReviewForm
 from ..models import Appointment
-from ..services import appointment_request
+from ..services import appointment_request, cancellation_deadline
 from .flow import Flow, flow_for, timebook_in_flow
 
 
@@ -32,6 +33,10 @@ def _calendar_url(flow: Flow, timebook: Timebook, slot: Slot) -> str:
 
 
 def _review_context(flow: Flow, timebook: Timebook, slot: Slot) -> dict[str, Any]:
+    organisation = timebook.service.organisation
+    # Told before «Send bestilling» (issue 12), by the rule that later decides «Avbestill time».
+    slot.timebook = timebook
+    deadline = cancellation_deadline(Appointment(slot=slot))
     return {
         "flow": flow,
         "timebook": timebook,
@@ -39,6 +44,10 @@ def _review_context(flow: Flow, timebook: Timebook, slot: Slot) -> dict[str, Any
         "review_line": fmt.review_line(slot.start, slot.end),
         "actor": texts.actor_name(timebook),
         "back_url": _calendar_url(flow, timebook, slot),
+        "reason_hint": texts.reason_hint(organisation, REASON_MAX),
+        "journal_note": texts.journal_note(organisation),
+        "deadline": deadline,
+        "deadline_passed": deadline < timezone.now(),
     }
 
 

@@ -7,12 +7,13 @@ direct URLs only reach the user's own organisations' objects; anything else answ
 from core.admin_bases import SafeActionsMixin, SuperuserOnlyAdmin
 
 from . import slots, timebooks, week_templates
-from .base import ORGANISATION_PATH, OrganisationScopedAdmin, scope
+from .base import ORGANISATION_PATH, ListReadsAudited, OrganisationScopedAdmin, scope
 from .timebooks import PeriodForm
 from .week_templates import PublishForm
 
 __all__ = [
     "ORGANISATION_PATH",
+    "ListReadsAudited",
     "OrganisationScopedAdmin",
     "PeriodForm",
     "PublishForm",

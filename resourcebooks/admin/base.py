@@ -37,6 +37,28 @@ ORGANISATION_PATH: dict[type[models.Model], str] = {
 }
 
 
+def staff_her_id(user: Any) -> int | None:
+    """The HER-id of the one organisation the user works for; None for support and staff of several."""
+    if user.is_superuser:
+        return None
+    her_ids = list(organisations_for_staff(user).values_list("her_id", flat=True)[:2])
+    return her_ids[0] if len(her_ids) == 1 else None
+
+
+class ListReadsAudited:
+    """Records each showing of the list as a read of ``audit_list_type`` «liste», with its filter and search
+    (the query string) in the summary: the lists show patients' names and reasons too."""
+
+    audit_list_type = ""
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        response = super().changelist_view(request, extra_context)  # type: ignore[misc]
+        if self.audit_list_type and request.method == "GET" and response.status_code == 200:
+            her_id, shown = staff_her_id(request.user), request.get_full_path()
+            audit.record("read", self.audit_list_type, "liste", organisation_her_id=her_id, summary=shown)
+        return response
+
+
 class OrganisationScopedAdmin(ScopedAdmin):
     """Shows and offers only the objects of the staff user's own organisations.
 

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.admin_bases import SuperuserOnlyAdmin
 
@@ -80,9 +81,15 @@ class SlotAdmin(OrganisationScopedAdmin):
     def withdraw_selected(self, request: HttpRequest, queryset: QuerySet[Slot]) -> None:
         count = slots_withdraw_selected(slots=queryset)
         skipped = queryset.count() - count
-        text = f"Trakk tilbake {count} ledige timer."
+        text = ngettext("Trakk tilbake %(count)d ledig time.", "Trakk tilbake %(count)d ledige timer.", count) % {
+            "count": count
+        }
         if skipped:
-            text += f" {skipped} timer var ikke ledige og ble ikke endret."
+            text += " " + ngettext(
+                "%(count)d time var ikke ledig og ble ikke endret.",
+                "%(count)d timer var ikke ledige og ble ikke endret.",
+                skipped,
+            ) % {"count": skipped}
         self.message_user(request, text, messages.SUCCESS)
 
 

@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .. import charts
 from ..models import (
@@ -40,6 +41,7 @@ class TimeTypeAdmin(OrganisationScopedAdmin):
 
 @admin.register(Location)
 class LocationAdmin(OrganisationScopedAdmin):
+    audit_type = "location"
     list_display = ["name", "attendance_place", "organisation"]
     list_filter = [("organisation", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "attendance_place"]
@@ -185,7 +187,10 @@ class TimebookAdmin(OrganisationScopedAdmin):
             if not self.has_change_permission(request, timebook):
                 raise Http404
             count = slots_withdraw(timebook=timebook, date_from=day, date_to=day)
-            messages.success(request, f"Trakk tilbake {count} ledige timer {day:%d.%m.%Y}.")
+            text = ngettext(
+                "Trakk tilbake %(count)d ledig time %(day)s.", "Trakk tilbake %(count)d ledige timer %(day)s.", count
+            )
+            messages.success(request, text % {"count": count, "day": f"{day:%d.%m.%Y}"})
             return HttpResponseRedirect(f"{request.path}?dato={day.isoformat()}")
         slots = list(slots_on_day(timebook, day))
         occupants = slot_occupants(slots)
@@ -226,7 +231,8 @@ class TimebookAdmin(OrganisationScopedAdmin):
                 )
                 for tb in queryset
             )
-            self.message_user(request, f"Trakk tilbake {total} ledige timer.", messages.SUCCESS)
+            text = ngettext("Trakk tilbake %(count)d ledig time.", "Trakk tilbake %(count)d ledige timer.", total)
+            self.message_user(request, text % {"count": total}, messages.SUCCESS)
             return None
         return render(
             request,

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import MAX_PUBLISH_DAYS
+
 from ..models import (
     WEEKDAY_NAMES,
     WeekTemplate,
@@ -47,6 +49,7 @@ class WeekTemplateForm(forms.ModelForm):
             "slot_minutes",
             "valid_from",
             "valid_to",
+            "skip_holidays",
         ]
         widgets = {
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -82,7 +85,7 @@ class PublishForm(PeriodForm):
 class WeekTemplateAdmin(OrganisationScopedAdmin):
     audit_type = "week_template"
     form = WeekTemplateForm
-    list_display = ["__str__", "timebook", "location", "valid_from", "valid_to", "publish_link"]
+    list_display = ["__str__", "timebook", "location", "valid_from", "valid_to", "skip_holidays", "publish_link"]
     list_filter = [("timebook", admin.RelatedOnlyFieldListFilter), ("location", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "timebook__name"]
     actions = ["publish"]
@@ -132,7 +135,9 @@ class WeekTemplateAdmin(OrganisationScopedAdmin):
                 "opts": self.model._meta,
                 "title": "Publiser timer",
                 "intro": (
-                    "Timene lages fra ukemalen for dagene i perioden. Timer som finnes fra før lages ikke på nytt."
+                    "Timene lages fra ukemalen for dagene i perioden. Timer som finnes fra før lages ikke på nytt. "
+                    "En ukemal som hopper over helligdager, lager ingen timer på offentlige helligdager, julaften "
+                    "og nyttårsaften."
                 ),
                 "objects": templates,
                 "form": form,
@@ -141,9 +146,15 @@ class WeekTemplateAdmin(OrganisationScopedAdmin):
             },
         )
 
-    def _initial(self) -> dict[str, dt.date]:
+    def _initial(self, templates: list[WeekTemplate]) -> dict[str, dt.date]:
+        """The templates' own period: from today or their first start, to their last end, within the horizon
+        publishing allows."""
+        if not templates:
+            return {}
         today = timezone.localdate()
-        return {"date_from": today, "date_to": today + dt.timedelta(weeks=4) - dt.timedelta(days=1)}
+        date_from = max(today, min(t.valid_from for t in templates))
+        date_to = min(today + dt.timedelta(days=MAX_PUBLISH_DAYS), max(t.valid_to for t in templates))
+        return {"date_from": date_from, "date_to": max(date_from, date_to)}
 
     def publish_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         template = self.get_scoped_object_or_404(request, object_id)
@@ -154,7 +165,7 @@ class WeekTemplateAdmin(OrganisationScopedAdmin):
             if form.is_valid() and self._publish(request, [template], form):
                 return HttpResponseRedirect(reverse("admin:resourcebooks_timebook_chart", args=[template.timebook_id]))
         else:
-            form = PublishForm(initial=self._initial())
+            form = PublishForm(initial=self._initial([template]))
         return self._publish_page(request, [template], form, action="")
 
     @admin.action(description=_("Publiser timer"), permissions=["change"])
@@ -165,5 +176,5 @@ class WeekTemplateAdmin(OrganisationScopedAdmin):
             if form.is_valid() and self._publish(request, templates, form):
                 return None
         else:
-            form = PublishForm(initial=self._initial())
+            form = PublishForm(initial=self._initial(templates))
         return self._publish_page(request, templates, form, action="publish")

@@ -62,7 +62,7 @@ def test_innboks_lists_the_newest_first_and_marks_the_unread_ny(client, mailbox)
     items = re.findall(r'<li class="inbox__item[^"]*">(.*?)</li>', html_of(response), re.S)
     unread = ["Ny</span>" in item for item in items]
     assert unread == [True, True, False]
-    assert "Meldingen er knyttet til en timeavtale" in items[0]
+    assert "Meldingen(e) er knyttet til en timeavtale" in items[0]  # source 003
     assert f"Sendt: I dag {timezone.localtime(mailbox['newest'].sent_at):%d.%m.%Y %H:%M}" in text
 
 

@@ -168,6 +168,7 @@ class Demo:
     BESTE_LEGEVAKT = 8100103  # «Koronatest legevakt»
     DHS_SMITTEVERN = 8100201  # lacks Timereservasjon: «Kovidtest»
     DHS_MELLOMLOSNING = 8100202  # Behandleroversikt on: «Helsefaglig kontakt»
+    GP_OFFICE = 8100300  # Helsenorge testlegekontor: «Ditt fastlegekontor …», its services as one contact
     FASTLEGE = 8100301  # practitioner booking
     RESSURSTIMEBOK = 8100302  # «Influensa» (three places), «Ta prøve på laboratoriet» (manual)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from booking.models import Appointment
-from booking.selectors import upcoming_and_past
+from booking.selectors import timeavtaler
 from booking.services import BookingError, appointment_book_by_clinic, appointment_move
 from inbox.models import InboxMessage
 from notifications.models import Notification
@@ -46,8 +46,9 @@ def test_the_old_appointment_leaves_timeavtaler_and_the_new_one_stays(clinic):
     old = appointment_book_by_clinic(person=clinic.citizen, slot=clinic.slots[0], reason="Vaksine")
     new = appointment_move(appointment=old, to_slot=clinic.slots[1])
 
-    upcoming, _past = upcoming_and_past(clinic.citizen, clinic.citizen)
-    assert [a.pk for a in upcoming] == [new.pk]
+    lists = timeavtaler(clinic.citizen, clinic.citizen)
+    assert [a.pk for a in lists.upcoming] == [new.pk]
+    assert old.pk not in [a.pk for a in lists.cancelled + lists.past]
 
 
 def test_a_move_to_a_taken_slot_or_a_second_move_changes_nothing(clinic):

@@ -292,7 +292,10 @@ def test_a_time_request_is_stored(clinic):
         suggested_times=" Mandag morgen \n",
     )
     assert (sent.subject, sent.suggested_times, sent.status) == ("Vaksine", "Mandag morgen", TimeRequest.Status.NEW)
-    assert not InboxMessage.objects.exists()
+    # The person's own message stands in their Innboks, already read (source 001 shows it in the thread).
+    own = InboxMessage.objects.get()
+    assert (own.kind, own.subject, own.sender) == (InboxMessage.Kind.TIME_REQUEST, "Vaksine", clinic.citizen.full_name)
+    assert own.read_at is not None and "Mandag morgen" in own.body
 
 
 @pytest.mark.parametrize(
@@ -325,7 +328,7 @@ def test_a_blocked_persons_time_request_is_answered_automatically(clinic):
         suggested_times="Snart",
     )
     assert sent.status == TimeRequest.Status.REFUSED_BLOCKED
-    reply = InboxMessage.objects.get()
-    assert reply.kind == InboxMessage.Kind.AUTOMATIC_REPLY
+    reply = InboxMessage.objects.get(kind=InboxMessage.Kind.AUTOMATIC_REPLY)
+    assert reply.sender == clinic.municipality.name  # a municipality has no fastlege
     assert reply.body.startswith("Legekontoret har ikke gitt deg tilgang til denne tjenesten.")
     assert not reply.can_reply

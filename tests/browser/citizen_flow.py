@@ -17,18 +17,21 @@ BERIT = "Berit Sperret"
 FEBER_HER_ID = 8100011
 FEBER_CONTACT = "Helsenorge kommune Smittevern (Feberpoliklinikk Test)"
 FEBER_TIMEBOOK = "Influensavaksine"
+FEBER_CHOICE = "Vaksine"  # its radio under «Hva trenger du?»: the type of time (source 000 step 2)
 FEBER_ACTOR = "Influensavaksine, Smittevern (Feberpoliklinikk Test), Helsenorge kommune"
 FEBER_PLACE = "Feberpoliklinikk inngang A"
 
 GP_HER_ID = 8100302
-GP_CONTACT = "Helsenorge testlegekontor Ressurstimebok"
+GP_CONTACT = "Ditt fastlegekontor Helsenorge testlegekontor"  # the office's services as one contact (source 003)
 GP_TIMEBOOK = "Influensa"
+GP_CHOICE = "Vaksine"
 GP_ACTOR = "Influensa, Helsenorge testlegekontor"
-# «Velg sted» for «Influensa»: place name → its Oppmøtested and the weekdays it has times (Mon = 0).
+# «Velg sted» for «Influensa», in the office's order (source 001: «Influenza» first): place name → its
+# Oppmøtested and the weekdays it has times (Mon = 0).
 GP_PLACES = {
+    "Influenza": ("Influensaveien 3a, 1325 Lysaker", {0, 2}),
     "Influensavaksine 2": ("Sandviksveien 10, 1337 Sandvika", {1, 3}),
     "Influensavaksine 3": ("Fornebuveien 5, 1366 Lysaker", {4}),
-    "Influenza": ("Influensaveien 3a, 1325 Lysaker", {0, 2}),
 }
 
 MONTHS = (
@@ -90,7 +93,8 @@ def open_inbox(page: Page) -> None:
 
 
 def choose_contact_and_timebook(page: Page, contact: str, timebook: str) -> None:
-    """Steps 1 and 2, starting on Timeavtaler: «Bestill time» → contact → the timebook's radio → «Neste»."""
+    """Steps 1 and 2, starting on Timeavtaler: «Bestill time» → contact → the timebook's radio (labelled by
+    its type, e.g. ``FEBER_CHOICE``) → «Neste»."""
     page.get_by_role("link", name="Bestill time").click()
     expect(heading(page, "Hvem vil du bestille time hos?")).to_be_visible()
     page.get_by_role("link", name=contact).click()

@@ -8,13 +8,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from booking.models import Appointment
+from booking.services import appointment_cancel_by_clinic
 from inbox.models import InboxMessage
 from resourcebooks.models import Timebook
 from tests.browser.citizen_flow import (
+    FEBER_CHOICE,
     FEBER_CONTACT,
     FEBER_HER_ID,
-    FEBER_TIMEBOOK,
     FREE_DAY,
+    GP_CONTACT,
     GP_HER_ID,
     GP_TIMEBOOK,
     KURT,
@@ -44,6 +46,10 @@ def test_every_citizen_page_of_the_flow_has_no_serious_or_critical_axe_violation
     page.get_by_role("link", name="Bestill time").click()
     expect(heading(page, "Hvem vil du bestille time hos?")).to_be_visible()
     check("step 1: Hvem vil du bestille time hos?")
+    page.get_by_role("link", name=GP_CONTACT).click()
+    expect(heading(page, "Hva trenger du?")).to_be_visible()
+    check("step 2 of «Ditt fastlegekontor», with the office's information")
+    page.get_by_role("link", name="Tilbake").click()
     page.get_by_role("link", name="Bestill koronatest i annen kommune").click()
     check("Bestill koronatest i annen kommune")
     page.get_by_label("Velg kommune").select_option(label="Beste kommune")
@@ -57,14 +63,14 @@ def test_every_citizen_page_of_the_flow_has_no_serious_or_critical_axe_violation
     check("Velg sted")
 
     page.goto("/timeavtaler/")
-    choose_contact_and_timebook(page, FEBER_CONTACT, FEBER_TIMEBOOK)
+    choose_contact_and_timebook(page, FEBER_CONTACT, FEBER_CHOICE)
     check("Velg time")
     # The error of step 2 («Du må velge hva du trenger») is checked on the way back.
     page.get_by_role("link", name="Tilbake").click()
     page.get_by_role("button", name="Neste").click()
     expect(page.get_by_text("Du må velge hva du trenger")).to_be_visible()
     check("step 2: Hva trenger du? with the error")
-    page.get_by_role("radio", name=FEBER_TIMEBOOK, exact=True).check()
+    page.get_by_role("radio", name=FEBER_CHOICE, exact=True).check()
     page.get_by_role("button", name="Neste").click()
 
     first_free = page.locator(FREE_DAY).first
@@ -93,12 +99,22 @@ def test_every_citizen_page_of_the_flow_has_no_serious_or_critical_axe_violation
     page.goto(f"/timeavtaler/{appointment.pk}/avbestill/")
     expect(heading(page, "Avbestill time")).to_be_visible()
     check("cancel")
+    page.goto(f"/bestill/{FEBER_HER_ID}/")
+    expect(page.get_by_role("radio", name=FEBER_CHOICE, exact=True)).to_be_disabled()
+    check("step 2 with a timebook whose limit is reached")
+    page.goto("/varsler/")
+    expect(page.get_by_role("link", name="Gå til innboksen")).to_be_visible()
+    check("Varsler with unread messages")
 
     page.goto("/innboks/")
     check("Innboks")
     message = InboxMessage.objects.get(appointment=appointment, subject="Du har fått en ny timeavtale")
     page.goto(f"/innboks/{message.pk}/")
     check("a message")
+    assert appointment_cancel_by_clinic(appointment=appointment)  # «Avlyst»: no deadline stands in the way
+    page.goto("/timeavtaler/")
+    expect(page.get_by_role("heading", level=2, name="Avlyste og avbestilte timer")).to_be_visible()
+    check("Timeavtaler with a cancelled appointment")
 
     page.goto(f"/bestill/{FEBER_HER_ID}/timeforesporsel/?timebok={appointment.slot.timebook_id}")
     expect(heading(page, "Send timeforespørsel")).to_be_visible()
@@ -106,6 +122,13 @@ def test_every_citizen_page_of_the_flow_has_no_serious_or_critical_axe_violation
     page.get_by_role("button", name="Send timeforespørsel").click()
     expect(page.get_by_text("Du må skrive et emne")).to_be_visible()
     check("time request with «Du må skrive et emne»")
+    page.get_by_label("Emne").fill("Vaksine")
+    page.get_by_label("Foreslå ett eller flere tidspunkt som passer deg").fill("Fredag")
+    page.get_by_role("button", name="Send timeforespørsel").click()
+    expect(heading(page, "Timeavtaler")).to_be_visible()
+    own = InboxMessage.objects.get(citizen__first_name="Kurt Håkon", kind=InboxMessage.Kind.TIME_REQUEST)
+    page.goto(f"/innboks/{own.pk}/")
+    check("a time request in Innboks")
 
     if found:
         report = "\n".join(f"{page_name}:\n" + "\n".join(v) for page_name, v in found.items())

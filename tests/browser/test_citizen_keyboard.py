@@ -10,9 +10,9 @@ from playwright.sync_api import Locator, Page, expect
 from tests.browser.citizen_flow import (
     FREE_DAY,
     GP_ACTOR,
+    GP_CHOICE,
     GP_CONTACT,
     GP_PLACES,
-    GP_TIMEBOOK,
     KURT,
     SLOT,
     day_of,
@@ -72,18 +72,20 @@ def test_citizen_books_with_the_keyboard_only_and_always_sees_the_focus(page: Pa
     tab_to(page, page.get_by_role("link", name=GP_CONTACT))
     page.keyboard.press("Enter")
 
-    # Step 2: Tab into the radio group, arrow keys between the choices, then «Neste».
+    # Step 2: Tab into the radio group, arrow keys between the choices, then «Neste». Source 003's order:
+    # «Konsultasjon med fastlegen», «Ta prøve på laboratoriet», «Vaksine».
     expect(heading(page, "Hva trenger du?")).to_be_visible()
-    influensa = page.get_by_role("radio", name=GP_TIMEBOOK, exact=True)
+    konsultasjon = page.get_by_role("radio", name="Konsultasjon med fastlegen")
     lab = page.get_by_role("radio", name="Ta prøve på laboratoriet")
-    tab_to(page, influensa)
+    influensa = page.get_by_role("radio", name=GP_CHOICE, exact=True)
+    tab_to(page, konsultasjon)
     page.keyboard.press("Space")
-    expect(influensa).to_be_checked()
+    expect(konsultasjon).to_be_checked()
     page.keyboard.press("ArrowDown")
     expect(lab).to_be_focused()
     expect(lab).to_be_checked()
     _assert_focus_visible(page)
-    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowDown")
     expect(influensa).to_be_focused()
     expect(influensa).to_be_checked()
     _assert_focus_visible(page)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from resourcebooks.models import Timebook, WeekTemplate
+from booking.models import Appointment
+from booking.services import appointment_book_by_clinic
+from citizens.models import Citizen
+from resourcebooks.models import Slot, Timebook, WeekTemplate
 
 from .conftest import serious_axe_violations
 
@@ -20,6 +23,7 @@ def test_the_clinic_admins_key_pages_have_no_serious_or_critical_axe_violations(
     expect(page.get_by_role("link", name="Ressurstimebøker").first).to_be_visible()
     timebook = Timebook.objects.get(name="Influensavaksine")
     template = WeekTemplate.objects.filter(timebook=timebook).first()
+    assigned, _requested = _appointments(timebook)
     pages = [
         "/admin/",
         "/admin/resourcebooks/timebook/",
@@ -27,9 +31,11 @@ def test_the_clinic_admins_key_pages_have_no_serious_or_critical_axe_violations(
         f"/admin/resourcebooks/timebook/{timebook.pk}/dag/",
         f"/admin/resourcebooks/timebook/{timebook.pk}/belegg/",
         "/admin/resourcebooks/weektemplate/add/",
+        f"/admin/resourcebooks/weektemplate/{template.pk}/change/",
         f"/admin/resourcebooks/weektemplate/{template.pk}/publiser/",
         "/admin/resourcebooks/slot/",
         "/admin/booking/appointment/",
+        f"/admin/booking/appointment/{assigned.pk}/change/",
         "/admin/booking/invitationcampaign/add/",
     ]
     found = {}
@@ -38,4 +44,23 @@ def test_the_clinic_admins_key_pages_have_no_serious_or_critical_axe_violations(
         violations = serious_axe_violations(page)
         if violations:
             found[path] = violations
+    # «Avvis forespørsel» asks for the reason on a page of its own.
+    page.goto("/admin/booking/appointment/?status__exact=requested")
+    page.locator("input[name=_selected_action]").first.check()
+    page.locator("select[name=action]").select_option("reject")
+    page.get_by_role("button", name="Gå", exact=True).click()
+    expect(page.get_by_label("Begrunnelse til pasienten")).to_be_visible()
+    if violations := serious_axe_violations(page):
+        found["avvis forespørsel"] = violations
     assert not found, "\n".join(f"{path}:\n" + "\n".join(v) for path, v in found.items())
+
+
+def _appointments(timebook: Timebook) -> tuple[Appointment, Appointment]:
+    """Kurt on a time (assigned by the clinic), and Viktig's request still waiting for an answer."""
+    free = Slot.objects.filter(timebook=timebook, state=Slot.State.FREE).order_by("start")
+    kurt, viktig = Citizen.objects.get(first_name="Kurt Håkon"), Citizen.objects.get(first_name="Viktig")
+    assigned = appointment_book_by_clinic(person=kurt, slot=free[10], reason="Influensavaksine")
+    slot = free[20]
+    Slot.objects.filter(pk=slot.pk).update(state=Slot.State.HELD)
+    requested = Appointment.objects.create(slot=slot, citizen=viktig, booked_by=viktig, reason="Vaksine")
+    return assigned, requested

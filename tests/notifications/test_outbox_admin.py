@@ -115,7 +115,7 @@ def test_the_retry_action_puts_failed_rows_back_and_they_are_delivered(
     with django_capture_on_commit_callbacks(execute=True):
         response = staff.post(OUTBOX, {"action": "retry", "_selected_action": [failed.pk]}, follow=True)
 
-    assert "1 feilede varsler sendes på nytt." in [str(m) for m in response.context["messages"]]
+    assert "1 feilet varsel sendes på nytt." in [str(m) for m in response.context["messages"]]
     failed.refresh_from_db()
     assert failed.state == Notification.State.SENT
     assert failed.attempts == 1

@@ -102,6 +102,7 @@ def test_an_online_timebook_without_a_future_free_slot_gets_no_free_slots_and_pu
         slot_minutes=15,
         valid_from=first,
         valid_to=last,
+        skip_holidays=False,  # every day of the week counts, holiday or not
     )
     assert slots_publish(template=template, date_from=first, date_to=last, today=today).created == 28
 
