@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from addressregistry.models import Organisation
 from core.national_id import parse_national_id, validate_national_id
+from resourcebooks.models import Practitioner
 
 
 class Citizen(models.Model):
@@ -35,6 +36,16 @@ class Citizen(models.Model):
         related_name="gp_list_patients",
         limit_choices_to={"kind": Organisation.Kind.GP_OFFICE},
         verbose_name=_("fastlegekontor"),
+    )
+    fastlege = models.ForeignKey(
+        Practitioner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="list_patients",
+        limit_choices_to={"role": Practitioner.Role.FASTLEGE},
+        verbose_name=_("fastlege"),
+        help_text=_("Fastlegelisten: hvilken fastleges liste innbyggeren står på."),
     )
     phone = models.CharField(_("mobilnummer"), max_length=20, blank=True)
     email = models.EmailField(_("e-post"), blank=True)

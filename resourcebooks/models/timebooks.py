@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -18,13 +17,18 @@ from django.utils.translation import gettext_lazy as _
 
 from addressregistry.models import Organisation, Service
 from addressregistry.timebook_types import TimebookType
-from core.national_id import validate_national_id
 
 WEEKDAY_NAMES = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
 
 class TimeType(models.Model):
-    """A time type (timetype) of an organisation, e.g. "Influensavaksine", offered in one or more timebooks."""
+    """A time type (timetype) of an organisation, e.g. "Influensavaksine", or a GP's "Konsultasjon",
+    "Videotime", "Telefontime", "Hastetime" (source 003), offered in one or more timebooks."""
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", _("fysisk oppmøte")
+        VIDEO = "video", _("video")
+        PHONE = "phone", _("telefon")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="time_types", verbose_name=_("virksomhet")
@@ -41,6 +45,14 @@ class TimeType(models.Model):
             "på Helsenorge."
         ),
     )
+    mode = models.CharField(_("oppmøteform"), max_length=12, choices=Mode.choices, default=Mode.IN_PERSON)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("varighet (minutter)"), null=True, blank=True, validators=[MinValueValidator(5), MaxValueValidator(480)]
+    )
+    urgent = models.BooleanField(
+        _("hastetime"), default=False, help_text=_("Bestilles på nett bare når legekontoret tillater det.")
+    )
+    online = models.BooleanField(_("kan bestilles på nett"), default=True)
 
     class Meta:
         ordering = ["organisation", "name"]
@@ -55,7 +67,12 @@ class TimeType(models.Model):
 
 
 class Timebook(models.Model):
-    """A resource timebook (ressurstimebok) on an AR service."""
+    """A resource timebook (ressurstimebok) on an AR service, or a practitioner's own timebook
+    (behandlertimebok, source 004): one person's calendar, owned by exactly one practitioner."""
+
+    class Kind(models.TextChoices):
+        RESOURCE = "resource", _("ressurstimebok")
+        PRACTITIONER = "practitioner", _("behandlertimebok")
 
     class WhoMayBook(models.TextChoices):
         MUNICIPALITY = "municipality", _("Alle innbyggere i kommunen")
@@ -67,7 +84,23 @@ class Timebook(models.Model):
         MANUAL = "manual", _("Manuelt av de ansatte")
 
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="timebooks", verbose_name=_("tjeneste"))
-    type = models.CharField(_("timeboktype"), max_length=20, choices=TimebookType.choices)
+    kind = models.CharField(_("slag"), max_length=12, choices=Kind.choices, default=Kind.RESOURCE)
+    practitioner = models.ForeignKey(
+        "resourcebooks.Practitioner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="timebooks",
+        verbose_name=_("behandler"),
+        help_text=_("Eieren av en behandlertimebok."),
+    )
+    type = models.CharField(
+        _("timeboktype"),
+        max_length=20,
+        choices=TimebookType.choices,
+        blank=True,
+        help_text=_("For ressurstimebøker. En behandlertimebok har ingen timeboktype."),
+    )
     name = models.CharField(
         _("navn"), max_length=100, help_text=_("Navnet fra journalsystemet, slik det vises på Helsenorge.")
     )
@@ -113,6 +146,13 @@ class Timebook(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["service", "name"], name="timebook_unique_name_per_service"),
             models.CheckConstraint(condition=Q(max_active_bookings__gte=1), name="timebook_max_active_positive"),
+            # A resource timebook has a type and no owner; a practitioner's timebook has an owner and no type:
+            # one timebook cannot be both (source 000).
+            models.CheckConstraint(
+                condition=Q(kind="resource", practitioner__isnull=True) & ~Q(type="")
+                | Q(kind="practitioner", practitioner__isnull=False, type=""),
+                name="timebook_resource_or_practitioner",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -165,6 +205,15 @@ class WeekTemplate(models.Model):
     )
     valid_from = models.DateField(_("gyldig fra"))
     valid_to = models.DateField(_("gyldig til"))
+    time_type = models.ForeignKey(
+        TimeType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="week_templates",
+        verbose_name=_("timetype"),
+        help_text=_("Timene ukemalen publiserer får denne timetypen (f.eks. «Videotime»)."),
+    )
     skip_holidays = models.BooleanField(
         _("hopp over helligdager"),
         default=True,
@@ -213,6 +262,9 @@ class Slot(models.Model):
         related_name="slots",
         verbose_name=_("ukemal"),
     )
+    time_type = models.ForeignKey(
+        TimeType, on_delete=models.PROTECT, null=True, blank=True, related_name="slots", verbose_name=_("timetype")
+    )
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("slutt"))
     state = models.CharField(_("status"), max_length=12, choices=State.choices, default=State.FREE)
@@ -237,96 +289,3 @@ class Slot(models.Model):
     @property
     def duration_minutes(self) -> int:
         return int((self.end - self.start).total_seconds() // 60)
-
-
-class PatientBlock(models.Model):
-    """A citizen blocked by an organisation (sperring): sees no free slots and gets an automatic reply."""
-
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="patient_blocks", verbose_name=_("virksomhet")
-    )
-    national_id = models.CharField(_("fødselsnummer"), max_length=11, validators=[validate_national_id])
-    reason = models.CharField(_("årsak"), max_length=300)
-    blocked_on = models.DateField(_("sperret fra"), default=dt.date.today)
-    blocked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("sperret av"),
-    )
-
-    class Meta:
-        ordering = ["organisation", "-blocked_on"]
-        verbose_name = _("sperring")
-        verbose_name_plural = _("sperringer")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "national_id"], name="patientblock_unique_per_organisation"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.national_id[:6]} ***** ({self.organisation.name})"
-
-
-class TimebookListEntry(models.Model):
-    """One citizen on a timebook's named patient list (when "who may book" is the named list)."""
-
-    timebook = models.ForeignKey(
-        Timebook, on_delete=models.CASCADE, related_name="list_entries", verbose_name=_("timebok")
-    )
-    national_id = models.CharField(_("fødselsnummer"), max_length=11, validators=[validate_national_id])
-
-    class Meta:
-        verbose_name = _("pasient på liste")
-        verbose_name_plural = _("pasientliste")
-        constraints = [
-            models.UniqueConstraint(fields=["timebook", "national_id"], name="timebooklist_unique_entry"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.national_id[:6]} *****"
-
-
-class StaffMembership(models.Model):
-    """Which Django user works for which organisation, and may see and change only that organisation's data."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("bruker")
-    )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="staff_memberships", verbose_name=_("virksomhet")
-    )
-
-    class Meta:
-        verbose_name = _("ansatt i virksomhet")
-        verbose_name_plural = _("ansatte i virksomheter")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="staffmembership_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} – {self.organisation}"
-
-
-class ClinicSettings(models.Model):
-    """An organisation's own settings in its journal system (source 004: notifications "activated for the
-    clinic in the platform")."""
-
-    organisation = models.OneToOneField(
-        Organisation, on_delete=models.CASCADE, related_name="clinic_settings", verbose_name=_("virksomhet")
-    )
-    fallback_notifications = models.BooleanField(
-        _("varsler fra journalsystemet"),
-        default=False,
-        help_text=_("Send egne varsler (SMS/e-post) til pasienter som ikke er aktive på Helsenorge."),
-    )
-
-    class Meta:
-        verbose_name = _("innstillinger for virksomheten")
-        verbose_name_plural = _("innstillinger for virksomheten")
-
-    def __str__(self) -> str:
-        return f"Innstillinger for {self.organisation}"

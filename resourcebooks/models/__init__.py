@@ -1,0 +1,27 @@
+"""The clinic's side: timebooks (resource and practitioner), time types, locations, week templates and slots
+(``timebooks``); practitioners, vikarer, blocks, lists, staff and office settings (``people``)."""
+
+from .people import (
+    ClinicSettings,
+    PatientBlock,
+    Practitioner,
+    StaffMembership,
+    TimebookListEntry,
+    VikarAssignment,
+)
+from .timebooks import WEEKDAY_NAMES, Location, Slot, Timebook, TimeType, WeekTemplate
+
+__all__ = [
+    "WEEKDAY_NAMES",
+    "ClinicSettings",
+    "Location",
+    "PatientBlock",
+    "Practitioner",
+    "Slot",
+    "StaffMembership",
+    "TimeType",
+    "Timebook",
+    "TimebookListEntry",
+    "VikarAssignment",
+    "WeekTemplate",
+]

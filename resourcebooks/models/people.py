@@ -1,0 +1,212 @@
+"""Who works where and with whom: practitioners and their vikarer, patient blocks, who-may-book lists, staff
+membership, and each office's own settings for Helsenorge."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from addressregistry.models import Organisation
+from core.limits import HER_ID_MAX
+from core.national_id import validate_national_id
+
+from .timebooks import Timebook
+
+
+class Practitioner(models.Model):
+    """A person at a GP office who may have a timebook (source 004): a fastlege, a vikar for a fastlege, a LIS1 or
+    another practitioner. Names as the sources show them: «August (Ddf - Tri) September (fastlege)»."""
+
+    class Role(models.TextChoices):
+        FASTLEGE = "fastlege", _("fastlege")
+        VIKAR = "vikar", _("vikar for fastlege")
+        LIS1 = "lis1", _("LIS1")
+        OTHER = "other", _("annen behandler")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="practitioners",
+        limit_choices_to={"kind": Organisation.Kind.GP_OFFICE},
+        verbose_name=_("legekontor"),
+    )
+    her_id = models.PositiveIntegerField(
+        _("HER-id"), unique=True, validators=[MinValueValidator(1), MaxValueValidator(HER_ID_MAX)]
+    )
+    first_name = models.CharField(_("fornavn"), max_length=100)
+    middle_name = models.CharField(_("mellomnavn"), max_length=100, blank=True)
+    last_name = models.CharField(_("etternavn"), max_length=100)
+    role = models.CharField(_("rolle"), max_length=10, choices=Role.choices, default=Role.FASTLEGE)
+
+    class Meta:
+        ordering = ["organisation", "last_name", "first_name"]
+        verbose_name = _("behandler")
+        verbose_name_plural = _("behandlere")
+        constraints = [models.CheckConstraint(condition=Q(her_id__gt=0), name="practitioner_her_id_positive")]
+
+    def __str__(self) -> str:
+        return self.listed_name
+
+    @property
+    def display_name(self) -> str:
+        """«August (Ddf - Tri) September»."""
+        return " ".join(part for part in (self.first_name, self.middle_name, self.last_name) if part)
+
+    @property
+    def listed_name(self) -> str:
+        """«August (Ddf - Tri) September (fastlege)», «Astrid Psa Info (vikar for fastlege)» (source 003)."""
+        return f"{self.display_name} ({self.get_role_display()})"
+
+    @property
+    def full_name(self) -> str:
+        """«August September», as Innboks and «Behandler: Fastlege August September» write it."""
+        return f"{self.first_name} {self.last_name}"
+
+
+class VikarAssignment(models.Model):
+    """A vikar set on a fastlege for a period: the vikar books into the fastlege's timebook and receives the
+    fastlege's dialogues while set (source 004). Removing it keeps the record (``removed_at``)."""
+
+    fastlege = models.ForeignKey(
+        Practitioner, on_delete=models.CASCADE, related_name="vikar_assignments", verbose_name=_("fastlege")
+    )
+    vikar = models.ForeignKey(Practitioner, on_delete=models.CASCADE, related_name="vikar_for", verbose_name=_("vikar"))
+    valid_from = models.DateField(_("fra og med"), default=timezone.localdate)
+    valid_to = models.DateField(_("til og med"), null=True, blank=True)
+    removed_at = models.DateTimeField(_("fjernet"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["fastlege", "-valid_from"]
+        verbose_name = _("vikar for fastlege")
+        verbose_name_plural = _("vikarer for fastleger")
+        constraints = [
+            models.CheckConstraint(condition=~Q(fastlege=F("vikar")), name="vikar_not_own_fastlege"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")), name="vikar_period_forward"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vikar.display_name} er vikar for {self.fastlege.display_name}"
+
+    def is_set_on(self, day: dt.date) -> bool:
+        return self.removed_at is None and self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class PatientBlock(models.Model):
+    """A citizen blocked by an organisation (sperring): sees no free slots and gets an automatic reply."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="patient_blocks", verbose_name=_("virksomhet")
+    )
+    national_id = models.CharField(_("fødselsnummer"), max_length=11, validators=[validate_national_id])
+    reason = models.CharField(_("årsak"), max_length=300)
+    blocked_on = models.DateField(_("sperret fra"), default=dt.date.today)
+    blocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sperret av"),
+    )
+
+    class Meta:
+        ordering = ["organisation", "-blocked_on"]
+        verbose_name = _("sperring")
+        verbose_name_plural = _("sperringer")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "national_id"], name="patientblock_unique_per_organisation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.national_id[:6]} ***** ({self.organisation.name})"
+
+
+class TimebookListEntry(models.Model):
+    """One citizen on a timebook's named patient list (when "who may book" is the named list)."""
+
+    timebook = models.ForeignKey(
+        Timebook, on_delete=models.CASCADE, related_name="list_entries", verbose_name=_("timebok")
+    )
+    national_id = models.CharField(_("fødselsnummer"), max_length=11, validators=[validate_national_id])
+
+    class Meta:
+        verbose_name = _("pasient på liste")
+        verbose_name_plural = _("pasientliste")
+        constraints = [
+            models.UniqueConstraint(fields=["timebook", "national_id"], name="timebooklist_unique_entry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.national_id[:6]} *****"
+
+
+class StaffMembership(models.Model):
+    """Which Django user works for which organisation, and may see and change only that organisation's data."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("bruker")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="staff_memberships", verbose_name=_("virksomhet")
+    )
+
+    class Meta:
+        verbose_name = _("ansatt i virksomhet")
+        verbose_name_plural = _("ansatte i virksomheter")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="staffmembership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation}"
+
+
+class ClinicSettings(models.Model):
+    """An organisation's own settings in its journal system (source 004: notifications "activated for the
+    clinic in the platform")."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="clinic_settings", verbose_name=_("virksomhet")
+    )
+    fallback_notifications = models.BooleanField(
+        _("varsler fra journalsystemet"),
+        default=False,
+        help_text=_("Send egne varsler (SMS/e-post) til pasienter som ikke er aktive på Helsenorge."),
+    )
+    # «Tilpass Helsenorge» for a GP office (source 003): the three combinations of calendar booking and
+    # timeønske give the citizen the three step-5 screens.
+    calendar_booking = models.BooleanField(_("timebestilling i kalender"), default=True)
+    time_wish = models.BooleanField(_("timeønske"), default=True)
+    survey_choices = models.TextField(
+        _("kartleggingsskjema"),
+        blank=True,
+        help_text=_("«Hva gjelder timebestillingen?»: ett valg per linje. Tomt: uten kartleggingsskjema."),
+    )
+    information = models.CharField(
+        _("informasjon fra legekontoret"), max_length=300, blank=True, help_text=_("Maks 300 tegn.")
+    )
+    phone = models.CharField(_("telefonnummer"), max_length=20, blank=True)
+    urgent_online = models.BooleanField(_("hastetimer kan bestilles på nett"), default=False)
+    urgent_online_hours_before = models.PositiveSmallIntegerField(
+        _("hastetimer kan bestilles fra (timer før)"),
+        default=24,
+        validators=[MaxValueValidator(24 * 14)],
+        help_text=_("En hastetime blir ledig på nett først så mange timer før den begynner."),
+    )
+
+    class Meta:
+        verbose_name = _("innstillinger for virksomheten")
+        verbose_name_plural = _("innstillinger for virksomheten")
+
+    def __str__(self) -> str:
+        return f"Innstillinger for {self.organisation}"
