@@ -70,8 +70,14 @@ class UserFactory(factory.django.DjangoModelFactory):
 def _tasks_run_in_process(request):
     """Celery tasks run in-process (eagerly, still after commit) as in `make run`, even when CI sets
     REDIS_URL; tests about delivery through a real worker use the ``celery_worker`` fixture instead."""
+    from celery._state import _set_task_join_will_block
+
     from helsenorge_sim.celery import app
 
+    # A Celery worker started in this process (tests/notifications/test_worker.py) marks it as one whose
+    # result.get() would block, from its own thread and possibly after its fixture ended; with the suite split
+    # over processes, a later test here that reads an eager result would then fail.
+    _set_task_join_will_block(False)
     if "celery_worker" in request.fixturenames:
         yield
         return
