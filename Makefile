@@ -59,9 +59,9 @@ test-fast: install
 stack: install
 	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || { echo "make stack needs DATABASE_URL (postgres://…) and REDIS_URL (redis://…)"; exit 2; }
 	$(PY) manage.py migrate --no-input
-	DEBUG=false $(PY) manage.py collectstatic --no-input -v0
+	COLLECTED_STATIC=true $(PY) manage.py collectstatic --no-input -v0
 	mkdir -p var
-	DEBUG=false PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(BIN)/honcho -f Procfile start 2>&1 | tee var/stack.log
+	COLLECTED_STATIC=true PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(BIN)/honcho -f Procfile start 2>&1 | tee var/stack.log
 
 # The rush after an invitation SMS, against the full stack on PostgreSQL and Redis (see bench/rush.py).
 bench: install

@@ -168,7 +168,7 @@ def start_stack(database_url: str, redis_url: str) -> subprocess.Popen:
     env = os.environ | {
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
-        "DEBUG": "false",
+        "COLLECTED_STATIC": "true",
         "BIND": f"127.0.0.1:{PORT}",
         "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ.get('PATH', '')}",
     }

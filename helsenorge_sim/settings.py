@@ -24,7 +24,12 @@ if DJANGO_ENV not in {"development", "test", "production"}:
     raise ImproperlyConfigured(f"DJANGO_ENV must be development, test or production, not {DJANGO_ENV!r}.")
 PRODUCTION = DJANGO_ENV == "production"
 
-DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+# Django's technical error pages (the yellow 404 that lists every URL) only when asked for with DEBUG=true:
+# `make run` is used for training, so it shows the portal's own 404 and 500 pages (issue 12).
+DEBUG = env.bool("DEBUG", default=False)
+# Static files straight from the source folders (make run, tests), or collected, compressed and fingerprinted
+# (COLLECTED_STATIC=true: make stack, the bench; production always).
+COLLECTED_STATIC = PRODUCTION or env.bool("COLLECTED_STATIC", default=False)
 
 _DEV_SECRET_KEY = "django-insecure-dev-only-never-use-in-production-helsenorge-sim"
 if PRODUCTION:
@@ -201,18 +206,18 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# With DEBUG (make run, tests) WhiteNoise serves straight from the finders. Without it (make stack, the bench,
+# From source (make run, tests) WhiteNoise serves straight from the finders. Collected (make stack, the bench,
 # production) it serves the files collectstatic made: compressed, fingerprinted, cached for a year.
-STATIC_ROOT = None if DEBUG else BASE_DIR / "staticfiles"
-WHITENOISE_USE_FINDERS = DEBUG
-WHITENOISE_AUTOREFRESH = DEBUG
+STATIC_ROOT = BASE_DIR / "staticfiles" if COLLECTED_STATIC else None
+WHITENOISE_USE_FINDERS = not COLLECTED_STATIC
+WHITENOISE_AUTOREFRESH = not COLLECTED_STATIC
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if COLLECTED_STATIC
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }

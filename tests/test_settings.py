@@ -73,3 +73,27 @@ def test_the_defaults_are_oslo_time_and_norwegian_with_english():
     assert settings.TIME_ZONE == "Europe/Oslo" and settings.USE_TZ
     assert settings.LANGUAGE_CODE == "nb"
     assert [code for code, _ in settings.LANGUAGES] == ["nb", "en"]
+
+
+def _print_setting(name: str, **env: str) -> str:
+    code = f"import django; django.setup(); from django.conf import settings; print(settings.{name})"
+    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_ENV", "COLLECTED_STATIC"}}
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=base | {"DJANGO_SETTINGS_MODULE": "helsenorge_sim.settings"} | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_make_run_shows_the_portals_own_error_pages_and_debug_pages_only_when_asked_for():
+    """Issue 12: `make run` showed Django's technical 404 listing every URL to people being trained."""
+    assert _print_setting("DEBUG") == "False"
+    assert _print_setting("DEBUG", DEBUG="true") == "True"
+    # Static files still come straight from the source folders under make run, without collectstatic.
+    assert _print_setting("WHITENOISE_USE_FINDERS") == "True"
+    assert _print_setting("WHITENOISE_USE_FINDERS", COLLECTED_STATIC="true") == "False"
