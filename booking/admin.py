@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,7 @@ from notifications.services import notifications_retry
 from resourcebooks.admin import ListReadsAudited, OrganisationScopedAdmin
 from resourcebooks.selectors import organisations_for_staff
 
+from . import admin_gp
 from .models import Appointment, InvitationCampaign, TimeRequest
 from .services import (
     appointment_cancel_by_clinic,
@@ -78,9 +80,10 @@ class AppointmentAdmin(ListReadsAudited, OrganisationScopedAdmin):
     search_fields = ["citizen__first_name", "citizen__last_name", "reason", "slot__timebook__name"]
     list_select_related = ["slot__timebook", "slot__location", "citizen", "booked_by"]
     # Only «Skjult time» is editable (AppointmentForm); the idempotency key is not shown at all.
-    fields = ["slot", "citizen", "booked_by", "reason", "status", "hidden", *APPOINTMENT_TIMES, "replaces"]
-    readonly_fields = ["slot", "citizen", "booked_by", "reason", "status", *APPOINTMENT_TIMES, "replaces"]
-    actions = ["confirm", "reject", "cancel_by_clinic"]
+    fields = ["slot", "citizen", "booked_by", "reason", "status", "video", "hidden", *APPOINTMENT_TIMES, "replaces"]
+    readonly_fields = ["slot", "citizen", "booked_by", "reason", "status", "video", *APPOINTMENT_TIMES, "replaces"]
+    actions = ["confirm", "reject", "cancel_by_clinic", "move"]
+    change_list_template = "admin/booking/appointment/change_list.html"
     ordering = ["slot__start"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -104,6 +107,21 @@ class AppointmentAdmin(ListReadsAudited, OrganisationScopedAdmin):
     @admin.display(description=_("Bestilt av"))
     def booked_by_other(self, obj: Appointment) -> str:
         return "" if obj.booked_by_id == obj.citizen_id else obj.booked_by.full_name
+
+    @admin.display(description=_("Video"))
+    def video(self, obj: Appointment) -> str:
+        return admin_gp.video_link(obj)
+
+    def get_urls(self) -> list:
+        view = self.admin_site.admin_view
+        book = path(
+            "sett-opp/", view(lambda request: admin_gp.book_view(self, request)), name="booking_appointment_book"
+        )
+        return [book, *super().get_urls()]
+
+    @admin.action(description=_("Flytt time"), permissions=["change"])
+    def move(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> HttpResponse | None:
+        return admin_gp.move_action(self, request, queryset)
 
     def save_model(self, request: HttpRequest, obj: Appointment, form: Any, change: bool) -> None:
         if "hidden" in form.changed_data:

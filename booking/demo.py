@@ -15,7 +15,8 @@ from citizens.forms import normalise_norwegian_mobile
 from citizens.models import Citizen, Representation
 from core.national_id import make_synthetic_national_id
 from resourcebooks.demo import staff_group
-from resourcebooks.models import PatientBlock, Slot, Timebook
+from resourcebooks.gp_demo import FASTLEGE_HER_ID
+from resourcebooks.models import PatientBlock, Practitioner, Slot, Timebook
 
 from .models import Appointment
 from .services import appointment_book_by_clinic
@@ -114,6 +115,7 @@ def seed_citizens() -> dict[str, int]:
         national_id=by_key["berit"].national_id,
         defaults={"reason": "Misbruk av tjenesten (demodata)", "blocked_on": timezone.localdate()},
     )
+    _on_fastlege_list(list(by_key.values()))
     _hidden_appointment(by_key["ola"])
     group = staff_group()
     wanted = set(Permission.objects.filter(content_type__app_label="booking", codename__in=STAFF_BOOKING_PERMISSIONS))
@@ -121,6 +123,16 @@ def seed_citizens() -> dict[str, int]:
     if missing:
         group.permissions.add(*missing)
     return {"citizens": created_count}
+
+
+def _on_fastlege_list(citizens: list[Citizen]) -> None:
+    """The demo citizens of Helsenorge testlegekontor stand on August September's fastlegeliste (source 003).
+    A later change by hand is kept."""
+    august = Practitioner.objects.filter(her_id=FASTLEGE_HER_ID).first()
+    if august is None:
+        return
+    ids = [c.pk for c in citizens if c.gp_office_id == august.organisation_id and c.fastlege_id is None]
+    Citizen.objects.filter(pk__in=ids).update(fastlege=august)
 
 
 def _hidden_appointment(ola: Citizen) -> None:

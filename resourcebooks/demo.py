@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from addressregistry.models import Organisation, Service
 
+from .gp_demo import seed_gp_office
 from .models import Location, StaffMembership, Timebook, TimeType, WeekTemplate
 from .services import slots_publish
 
@@ -158,6 +159,9 @@ STAFF_PERMISSIONS = {
     "weektemplate": ("view", "add", "change", "delete"),
     "patientblock": ("view", "add", "change", "delete"),
     "slot": ("view",),
+    "practitioner": ("view", "add", "change"),
+    "vikarassignment": ("view", "add", "change"),
+    "clinicsettings": ("view", "change"),
 }
 
 
@@ -215,6 +219,8 @@ def seed_resourcebooks(today: dt.date | None = None) -> dict[str, int]:
             if template.valid_from <= last and template.valid_to >= today:
                 result = slots_publish(template=template, date_from=today, date_to=last, today=today)
                 counts["slots"] += result.created
+    for key, value in seed_gp_office(today, WEEKS_PUBLISHED).items():
+        counts[key] += value
     return counts
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -28,32 +28,54 @@ def organisations_for_staff(user) -> QuerySet[Organisation]:
 
 
 def timebook_facts_for_service(service: Service) -> Iterable[TimebookFacts]:
-    """What the AR diagnosis needs to know of a service's timebooks (registered in ``apps.py``)."""
+    """What the AR diagnosis needs to know of a service's timebooks (registered in ``apps.py``): for a
+    practitioner's timebook also the owner's role, how many timebooks the owner has, and which time types are
+    not online (source 004)."""
     future_free = Slot.objects.filter(timebook=OuterRef("pk"), state=Slot.State.FREE, start__gt=timezone.now())
+    owner_count = (
+        Timebook.objects.filter(practitioner=OuterRef("practitioner"))
+        .order_by()
+        .values("practitioner")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     timebooks = (
         Timebook.objects.filter(service=service)
-        .annotate(time_type_count=Count("time_types", distinct=True), has_future_free=Exists(future_free))
+        .select_related("practitioner")
+        .prefetch_related("time_types")
+        .annotate(has_future_free=Exists(future_free), owner_timebook_count=Subquery(owner_count))
         .order_by("name")
     )
-    return [
-        TimebookFacts(
-            id=tb.pk,
-            name=tb.name,
-            type=tb.type,
-            online=tb.online,
-            # Our timebooks are resource timebooks by construction; the EPJ cannot make one a practitioner's.
-            is_practitioner_timebook=False,
-            time_type_count=max(tb.time_type_count, 1),
-            has_future_free_slot=tb.has_future_free,
-            description=tb.description,
-        )
-        for tb in timebooks
-    ]
+    return [_facts(tb) for tb in timebooks]
+
+
+def _facts(tb: Timebook) -> TimebookFacts:
+    time_types = list(tb.time_types.all())
+    practitioner = tb.practitioner
+    return TimebookFacts(
+        id=tb.pk,
+        name=tb.name,
+        type=tb.type,
+        online=tb.online,
+        # A timebook is a resource timebook or a practitioner's by a database check; never both.
+        is_practitioner_timebook=False,
+        time_type_count=max(len(time_types), 1),
+        has_future_free_slot=tb.has_future_free,  # type: ignore[attr-defined]
+        description=tb.description,
+        kind=tb.kind,
+        practitioner_name=practitioner.display_name if practitioner else "",
+        practitioner_role=practitioner.role if practitioner else "",
+        owner_timebook_count=tb.owner_timebook_count or 0,  # type: ignore[attr-defined]
+        offline_time_types=tuple(t.name for t in time_types if not t.online),
+        online_time_type_count=sum(1 for t in time_types if t.online) if time_types else 1,
+    )
 
 
 def slots_on_day(timebook: Timebook, day: dt.date) -> QuerySet[Slot]:
     start, end = local_day_bounds(day, day)
-    return timebook.slots.filter(start__gte=start, start__lt=end).select_related("location").order_by("start")
+    return (
+        timebook.slots.filter(start__gte=start, start__lt=end).select_related("location", "time_type").order_by("start")
+    )
 
 
 @dataclass(frozen=True)
@@ -117,3 +139,40 @@ def slot_occupants(slots: list[Slot]) -> dict[int, str]:
     for source in _occupant_sources:
         result |= source(slots)
     return result
+
+
+@dataclass(frozen=True)
+class SlotBooking:
+    """The appointment on a slot, as the clinic's day and week show it: who, what for, and its status."""
+
+    who: str
+    reason: str
+    status: str
+    url: str = ""
+
+
+BookingSource = Callable[[list[Slot]], dict[int, SlotBooking]]
+_booking_sources: list[BookingSource] = []
+
+
+def register_booking_source(source: BookingSource) -> None:
+    """Let the booking app say which appointment holds a slot, without this app importing it."""
+    if source not in _booking_sources:
+        _booking_sources.append(source)
+
+
+def slot_bookings(slots: list[Slot]) -> dict[int, SlotBooking]:
+    """The active appointment of each slot (by slot id); slots only an occupant source knows get its text."""
+    result: dict[int, SlotBooking] = {
+        slot_id: SlotBooking(who=who, reason="", status="") for slot_id, who in slot_occupants(slots).items()
+    }
+    for source in _booking_sources:
+        result |= source(slots)
+    return result
+
+
+def slots_in_week(timebook: Timebook, monday: dt.date) -> QuerySet[Slot]:
+    start, end = local_day_bounds(monday, monday + dt.timedelta(days=6))
+    return (
+        timebook.slots.filter(start__gte=start, start__lt=end).select_related("location", "time_type").order_by("start")
+    )

@@ -203,6 +203,7 @@ def slots_publish(
                     timebook_id=template.timebook_id,
                     location_id=template.location_id,
                     template=template,
+                    time_type_id=template.time_type_id,
                     start=start,
                     end=end,
                 )

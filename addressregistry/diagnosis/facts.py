@@ -24,8 +24,20 @@ PROCESS_LABEL = {
 SMITTEVERN = "smittevern"
 VAKSINASJON = "vaksinasjon"
 LEGEVAKT = "legevakt"
+FASTLEGE = "fastlege"
 RECOMMENDED_SERVICE_TYPES = frozenset({SMITTEVERN, VAKSINASJON, LEGEVAKT})
 MUNICIPALITY = "municipality"
+# A fastlege's own service: «Bestill time» (Timebestilling), the booking reserved in the EPJ (Timereservasjon)
+# and the practitioners to choose among under «Velg behandler» (Behandleroversikt). Ressursoversikt is for
+# resource timebooks and has no part in it (sources 000, 003, 004).
+PRACTITIONER_PROCESSES = (TIMEBESTILLING, TIMERESERVASJON, BEHANDLEROVERSIKT)
+
+# Timebook kinds and practitioner roles, as stored in ``Timebook.kind`` and ``Practitioner.role``.
+RESOURCE_TIMEBOOK = "resource"
+PRACTITIONER_TIMEBOOK = "practitioner"
+ROLE_FASTLEGE = "fastlege"
+ROLE_VIKAR = "vikar"
+ROLE_LIS1 = "lis1"
 
 
 class Level(StrEnum):
@@ -53,7 +65,8 @@ class Offer(StrEnum):
 
 @dataclass(frozen=True)
 class TimebookFacts:
-    """What the diagnosis needs to know of one resource timebook (owned by ``resourcebooks``)."""
+    """What the diagnosis needs to know of one timebook (owned by ``resourcebooks``): a resource timebook, or a
+    practitioner's own (``kind`` «practitioner», with its owner's role and how many timebooks the owner has)."""
 
     name: str
     type: str
@@ -64,6 +77,32 @@ class TimebookFacts:
     # None when nothing is known about slots (no source has said).
     has_future_free_slot: bool | None = None
     description: str = ""
+    kind: str = RESOURCE_TIMEBOOK
+    practitioner_name: str = ""
+    practitioner_role: str = ""
+    owner_timebook_count: int = 0
+    # The names of the timebook's time types that are not online, and how many of them are.
+    offline_time_types: tuple[str, ...] = ()
+    online_time_type_count: int = 1
+
+    @property
+    def is_resource(self) -> bool:
+        return self.kind == RESOURCE_TIMEBOOK
+
+    @property
+    def is_practitioner_owned(self) -> bool:
+        return self.kind == PRACTITIONER_TIMEBOOK
+
+    @property
+    def bookable_by_fastlege_patients(self) -> bool:
+        """A fastlege's only timebook, online, with at least one time type online (source 004)."""
+        return (
+            self.is_practitioner_owned
+            and self.practitioner_role == ROLE_FASTLEGE
+            and self.owner_timebook_count <= 1
+            and self.online
+            and self.online_time_type_count > 0
+        )
 
     @property
     def type_label(self) -> str:
@@ -87,6 +126,14 @@ class ServiceSetup:
 
     def has(self, process: str) -> bool:
         return process in self.processes
+
+    @property
+    def resource_timebooks(self) -> tuple[TimebookFacts, ...]:
+        return tuple(tb for tb in self.timebooks or () if tb.is_resource)
+
+    @property
+    def practitioner_timebooks(self) -> tuple[TimebookFacts, ...]:
+        return tuple(tb for tb in self.timebooks or () if tb.is_practitioner_owned)
 
 
 @dataclass(frozen=True)
@@ -153,12 +200,19 @@ class Diagnosis:
 __all__ = [
     "BEHANDLEROVERSIKT",
     "BOOKING_PROCESSES",
+    "FASTLEGE",
     "LEGEVAKT",
     "MUNICIPALITY",
+    "PRACTITIONER_PROCESSES",
+    "PRACTITIONER_TIMEBOOK",
     "PROCESS_LABEL",
     "RECOMMENDED_SERVICE_TYPES",
     "RESOURCE_PROCESSES",
+    "RESOURCE_TIMEBOOK",
     "RESSURSOVERSIKT",
+    "ROLE_FASTLEGE",
+    "ROLE_LIS1",
+    "ROLE_VIKAR",
     "SMITTEVERN",
     "TIMEBESTILLING",
     "TIMERESERVASJON",

@@ -13,12 +13,14 @@ from .facts import (
     BEHANDLEROVERSIKT,
     LEGEVAKT,
     RESSURSOVERSIKT,
+    ROLE_FASTLEGE,
     SMITTEVERN,
     TIMEBESTILLING,
     TIMERESERVASJON,
     Offer,
     PortalView,
     ServiceSetup,
+    TimebookFacts,
     TimebookVisibility,
 )
 from .rules import expects_resource_booking
@@ -38,7 +40,9 @@ def _visibilities(setup: ServiceSetup, offer: Offer) -> tuple[TimebookVisibility
     visibilities = []
     for tb in setup.timebooks or ():
         why_not = ""
-        if offer is not Offer.TIMEBOOKS:
+        if tb.is_practitioner_owned:
+            why_not = _practitioner_why_not(tb, offer)
+        elif offer is not Offer.TIMEBOOKS:
             why_not = "tjenesten viser ikke ressurstimebøker"
         elif not tb.online:
             why_not = "timeboken er ikke på nett"
@@ -50,12 +54,30 @@ def _visibilities(setup: ServiceSetup, offer: Offer) -> tuple[TimebookVisibility
                 timebook=tb,
                 listed=listed,
                 why_not=why_not,
-                local_only=listed and tb.type == TimebookType.KORONATEST and setup.service_type == LEGEVAKT,
-                in_other_municipality=listed and setup.service_type == SMITTEVERN,
-                type_shown_blank=tb.time_type_count > 1,
+                local_only=listed
+                and tb.is_resource
+                and tb.type == TimebookType.KORONATEST
+                and setup.service_type == LEGEVAKT,
+                in_other_municipality=listed and tb.is_resource and setup.service_type == SMITTEVERN,
+                type_shown_blank=tb.is_resource and tb.time_type_count > 1,
             )
         )
     return tuple(visibilities)
+
+
+def _practitioner_why_not(tb: TimebookFacts, offer: Offer) -> str:
+    """Why a practitioner's timebook is not offered under «Velg behandler» (source 004), or "" when it is."""
+    if offer is not Offer.PRACTITIONER:
+        return "tjenesten viser ikke behandlere"
+    if tb.practitioner_role != ROLE_FASTLEGE:
+        return "timeboken eies ikke av en fastlege"
+    if tb.owner_timebook_count > 1:
+        return "fastlegen eier flere timebøker"
+    if not tb.online:
+        return "timeboken er ikke på nett"
+    if tb.online_time_type_count == 0:
+        return "ingen timetyper er på nett"
+    return ""
 
 
 def _timebook_lines(visible: tuple[TimebookVisibility, ...]) -> list[str]:
@@ -88,6 +110,12 @@ def _lines(setup: ServiceSetup, offer: Offer, visible: tuple[TimebookVisibility,
         )
     elif offer is Offer.PRACTITIONER:
         lines.append("Etter valget bestiller innbyggeren time hos en behandler (ikke i ressurstimebok).")
+        owners = [v.timebook.practitioner_name for v in visible if v.listed and v.timebook.practitioner_name]
+        if owners:
+            lines.append(
+                "Under «Velg behandler» vises: " + ", ".join(f"«{n}»" for n in owners) + ", for pasienter på "
+                "fastlegens liste."
+            )
     elif offer is Offer.NOTHING:
         lines.append("Under «Hva trenger du?» vises ingen timebøker, fordi Ressursoversikt ikke er aktivert.")
     elif setup.timebooks is None:

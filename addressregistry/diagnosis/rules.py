@@ -26,6 +26,7 @@ from .facts import (
     Level,
     ServiceSetup,
 )
+from .practitioner_rules import PRACTITIONER_RULES
 
 # --- Rules ------------------------------------------------------------------------------------------
 
@@ -34,10 +35,13 @@ def expects_resource_booking(setup: ServiceSetup) -> bool:
     """Whether the service is meant for resource-timebook booking.
 
     Smittevern and Vaksinasjon are resource-timebook services by nature (sources 000 and 002); any other
-    service is one as soon as it has Ressursoversikt on or timebooks attached. A Fastlege service with
-    Behandleroversikt and no timebooks is ordinary practitioner booking and not judged by these rules.
+    service is one as soon as it has Ressursoversikt on or resource timebooks attached. A Fastlege service with
+    Behandleroversikt and only practitioner timebooks is ordinary practitioner booking, judged by
+    ``practitioner_rules`` instead.
     """
-    return setup.service_type in {SMITTEVERN, VAKSINASJON} or setup.has(RESSURSOVERSIKT) or bool(setup.timebooks)
+    return (
+        setup.service_type in {SMITTEVERN, VAKSINASJON} or setup.has(RESSURSOVERSIKT) or bool(setup.resource_timebooks)
+    )
 
 
 def _names(processes: Iterable[str]) -> str:
@@ -100,7 +104,7 @@ def rule_mellomlosning(setup: ServiceSetup) -> Iterable[Finding]:
 
 def rule_pairings(setup: ServiceSetup) -> Iterable[Finding]:
     """Sources 000 and 002: advice for municipalities, «ikke krav, men en anbefaling»."""
-    if setup.organisation_kind != MUNICIPALITY or not setup.timebooks:
+    if setup.organisation_kind != MUNICIPALITY or not setup.resource_timebooks:
         return
     if setup.service_type not in RECOMMENDED_SERVICE_TYPES:
         yield Finding(
@@ -109,7 +113,7 @@ def rule_pairings(setup: ServiceSetup) -> Iterable[Finding]:
             "Anbefaling: ressurstimebøker i en kommune kobles til smittevern-, vaksinasjons- eller legevakttjenesten.",
             "Vurder å flytte timebøkene til en av disse tjenestene (anbefaling, ikke krav).",
         )
-    for tb in setup.timebooks:
+    for tb in setup.resource_timebooks:
         if tb.type == TimebookType.KORONATEST and setup.service_type == LEGEVAKT:
             yield Finding(
                 "koronatest_on_legevakt",
@@ -150,7 +154,7 @@ def rule_pairings(setup: ServiceSetup) -> Iterable[Finding]:
 def rule_timebooks(setup: ServiceSetup) -> Iterable[Finding]:
     if setup.timebooks is None:
         return
-    if not setup.timebooks and setup.has(RESSURSOVERSIKT):
+    if not setup.resource_timebooks and setup.has(RESSURSOVERSIKT):
         yield Finding(
             "no_timebooks",
             Level.WARNING,
@@ -158,7 +162,7 @@ def rule_timebooks(setup: ServiceSetup) -> Iterable[Finding]:
             "under «Hva trenger du?».",
             "Opprett en ressurstimebok på tjenesten i journalsystemet.",
         )
-    for tb in setup.timebooks:
+    for tb in setup.resource_timebooks:
         if tb.is_practitioner_timebook:
             yield Finding(
                 "resource_and_practitioner",
@@ -202,4 +206,5 @@ RULES: tuple[Callable[[ServiceSetup], Iterable[Finding]], ...] = (
     rule_mellomlosning,
     rule_timebooks,
     rule_pairings,
+    *PRACTITIONER_RULES,
 )

@@ -13,12 +13,15 @@ from addressregistry.models import Organisation, Service
 from core.admin_bases import ScopedAdmin
 
 from ..models import (
+    ClinicSettings,
     Location,
     PatientBlock,
+    Practitioner,
     Slot,
     Timebook,
     TimebookListEntry,
     TimeType,
+    VikarAssignment,
     WeekTemplate,
 )
 from ..selectors import organisations_for_staff
@@ -34,6 +37,9 @@ ORGANISATION_PATH: dict[type[models.Model], str] = {
     Slot: "timebook__service__organisation",
     PatientBlock: "organisation",
     TimebookListEntry: "timebook__service__organisation",
+    Practitioner: "organisation",
+    VikarAssignment: "fastlege__organisation",
+    ClinicSettings: "organisation",
 }
 
 

@@ -25,7 +25,7 @@ from ..models import (
     TimebookListEntry,
     TimeType,
 )
-from ..selectors import slot_occupants, slots_on_day, utilisation
+from ..selectors import slot_bookings, slots_in_week, slots_on_day, utilisation
 from ..services import slots_withdraw
 from .base import OrganisationScopedAdmin
 
@@ -34,8 +34,8 @@ from .base import OrganisationScopedAdmin
 
 @admin.register(TimeType)
 class TimeTypeAdmin(OrganisationScopedAdmin):
-    list_display = ["name", "organisation", "description", "fallback_notifications"]
-    list_filter = [("organisation", admin.RelatedOnlyFieldListFilter), "fallback_notifications"]
+    list_display = ["name", "mode", "duration_minutes", "urgent", "online", "organisation", "fallback_notifications"]
+    list_filter = [("organisation", admin.RelatedOnlyFieldListFilter), "mode", "urgent", "online"]
     search_fields = ["name", "description"]
 
 
@@ -85,6 +85,8 @@ class TimebookForm(forms.ModelForm):
         model = Timebook
         fields = [
             "service",
+            "kind",
+            "practitioner",
             "type",
             "name",
             "description",
@@ -105,26 +107,65 @@ class TimebookForm(forms.ModelForm):
             "time_types": forms.CheckboxSelectMultiple,
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A form sent without «slag» (older forms, scripts) keeps the timebook's kind, a resource timebook by default.
+        self.fields["kind"].required = False
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        data["kind"] = data.get("kind") or self.instance.kind or Timebook.Kind.RESOURCE
         service = data.get("service")
         foreign = [t for t in data.get("time_types") or () if service and t.organisation_id != service.organisation_id]
         if foreign:
             self.add_error("time_types", "Timetypene må høre til samme virksomhet som tjenesten.")
+        _check_kind(self, data)
         return data
+
+
+def _check_kind(form: forms.ModelForm, data: dict[str, Any]) -> None:
+    """A resource timebook has a type and no owner; a practitioner's timebook an owner and no type (source 000:
+    one timebook cannot be both). Said here in Norwegian before the database check refuses it."""
+    practitioner, service = data.get("practitioner"), data.get("service")
+    if data.get("kind") == Timebook.Kind.PRACTITIONER:
+        if practitioner is None:
+            form.add_error("practitioner", "En behandlertimebok må ha en behandler som eier.")
+        elif service and practitioner.organisation_id != service.organisation_id:
+            form.add_error("practitioner", "Behandleren må høre til samme virksomhet som tjenesten.")
+        if data.get("type"):
+            form.add_error("type", "En behandlertimebok har ingen timeboktype.")
+    else:
+        if practitioner is not None:
+            form.add_error("practitioner", "En ressurstimebok kan ikke ha en behandler som eier.")
+        if not data.get("type"):
+            form.add_error("type", "Velg timeboktype for ressurstimeboken.")
 
 
 @admin.register(Timebook)
 class TimebookAdmin(OrganisationScopedAdmin):
     audit_type = "timebook"
     form = TimebookForm
-    list_display = ["name", "type", "service", "online", "who_may_book", "confirmation", "next_free", "overview_links"]
-    list_filter = ["type", "online", "confirmation", ("service", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["name", "kind", "type", "practitioner", "service", "online", "next_free", "overview_links"]
+    list_filter = ["kind", "type", "online", "confirmation", ("service", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "description", "service__name", "service__organisation__name"]
     inlines = [TimebookListEntryInline]
     actions = ["withdraw_free_slots"]
     fieldsets = [
-        (None, {"fields": ["service", "type", "name", "description", "office_information", "owner"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "service",
+                    "kind",
+                    "practitioner",
+                    "type",
+                    "name",
+                    "description",
+                    "office_information",
+                    "owner",
+                ]
+            },
+        ),
         (_("Bestilling på Helsenorge"), {"fields": ["online", "time_types", "who_may_book", "confirmation"]}),
         (_("Regler"), {"fields": ["cancellation_deadline_hours", "max_active_bookings", "fallback_notifications"]}),
     ]
@@ -146,8 +187,9 @@ class TimebookAdmin(OrganisationScopedAdmin):
     @admin.display(description=_("Oversikt"))
     def overview_links(self, obj: Timebook) -> str:
         return format_html(
-            '<a href="{}">Dagvisning</a> · <a href="{}">Belegg</a>',
+            '<a href="{}">Dagvisning</a> · <a href="{}">Uke</a> · <a href="{}">Belegg</a>',
             reverse("admin:resourcebooks_timebook_day", args=[obj.pk]),
+            reverse("admin:resourcebooks_timebook_week", args=[obj.pk]),
             reverse("admin:resourcebooks_timebook_chart", args=[obj.pk]),
         )
 
@@ -155,6 +197,7 @@ class TimebookAdmin(OrganisationScopedAdmin):
         view = self.admin_site.admin_view
         return [
             path("<path:object_id>/dag/", view(self.day_view), name="resourcebooks_timebook_day"),
+            path("<path:object_id>/uke/", view(self.week_view), name="resourcebooks_timebook_week"),
             path("<path:object_id>/belegg/", view(self.chart_view), name="resourcebooks_timebook_chart"),
             *super().get_urls(),
         ]
@@ -193,8 +236,8 @@ class TimebookAdmin(OrganisationScopedAdmin):
             messages.success(request, text % {"count": count, "day": f"{day:%d.%m.%Y}"})
             return HttpResponseRedirect(f"{request.path}?dato={day.isoformat()}")
         slots = list(slots_on_day(timebook, day))
-        occupants = slot_occupants(slots)
-        rows = [(slot, occupants.get(slot.pk, "")) for slot in slots]
+        bookings = slot_bookings(slots)
+        rows = [(slot, bookings.get(slot.pk)) for slot in slots]
         context = self._context(request, timebook, f"{timebook.name}: {day:%d.%m.%Y}")
         context |= {
             "day": day,
@@ -203,8 +246,37 @@ class TimebookAdmin(OrganisationScopedAdmin):
             "next_day": day + dt.timedelta(days=1),
             "free_count": sum(1 for s in slots if s.state == Slot.State.FREE),
             "can_change": self.has_change_permission(request, timebook),
+            "monday": day - dt.timedelta(days=day.weekday()),
         }
         return render(request, "admin/resourcebooks/timebook_day.html", context)
+
+    def week_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The week from Monday, day by day, with every appointment: who, type, reason and status."""
+        timebook = self.get_scoped_object_or_404(request, object_id)
+        if not self.has_view_permission(request, timebook):
+            raise Http404
+        try:
+            day = dt.date.fromisoformat(request.GET["dato"]) if request.GET.get("dato") else timezone.localdate()
+        except ValueError:
+            day = None
+        if day is None or not sane_date(day - dt.timedelta(days=7)) or not sane_date(day + dt.timedelta(days=7)):
+            messages.error(request, "Ugyldig dato. Bruk formatet ÅÅÅÅ-MM-DD.")
+            day = timezone.localdate()
+        monday = day - dt.timedelta(days=day.weekday())
+        slots = list(slots_in_week(timebook, monday))
+        bookings = slot_bookings(slots)
+        days: dict[dt.date, list[tuple[Slot, Any]]] = {monday + dt.timedelta(days=i): [] for i in range(7)}
+        for slot in slots:
+            days[timezone.localtime(slot.start).date()].append((slot, bookings.get(slot.pk)))
+        context = self._context(request, timebook, f"{timebook.name}: uke {monday.isocalendar().week}")
+        context |= {
+            "monday": monday,
+            "days": [(d, rows) for d, rows in days.items() if rows or d.weekday() < 5],
+            "previous_week": monday - dt.timedelta(days=7),
+            "next_week": monday + dt.timedelta(days=7),
+            "booked_count": len(bookings),
+        }
+        return render(request, "admin/resourcebooks/timebook_week.html", context)
 
     def chart_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Free, held and booked slots per day for the coming weeks, as an SVG bar chart and a table."""

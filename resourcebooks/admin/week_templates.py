@@ -47,6 +47,7 @@ class WeekTemplateForm(forms.ModelForm):
             "start_time",
             "end_time",
             "slot_minutes",
+            "time_type",
             "valid_from",
             "valid_to",
             "skip_holidays",
@@ -63,6 +64,9 @@ class WeekTemplateForm(forms.ModelForm):
         timebook, location = data.get("timebook"), data.get("location")
         if timebook and location and location.organisation_id != timebook.service.organisation_id:
             self.add_error("location", "Lokasjonen må høre til samme virksomhet som timeboken.")
+        time_type = data.get("time_type")
+        if timebook and time_type and time_type.organisation_id != timebook.service.organisation_id:
+            self.add_error("time_type", "Timetypen må høre til samme virksomhet som timeboken.")
         candidate = WeekTemplate(
             weekdays=data.get("weekdays") or [],
             slot_minutes=data.get("slot_minutes") or 0,

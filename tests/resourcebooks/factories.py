@@ -4,8 +4,20 @@ import datetime as dt
 
 import factory
 
-from resourcebooks.models import Location, PatientBlock, Slot, StaffMembership, Timebook, TimeType, WeekTemplate
+from addressregistry.models import Organisation, Service
+from resourcebooks.models import (
+    Location,
+    PatientBlock,
+    Practitioner,
+    Slot,
+    StaffMembership,
+    Timebook,
+    TimeType,
+    WeekTemplate,
+)
 from tests.addressregistry.factories import RESOURCE, ServiceFactory
+
+PRACTITIONER = ("timebestilling", "timereservasjon", "behandleroversikt")
 
 
 class TimebookFactory(factory.django.DjangoModelFactory):
@@ -77,3 +89,33 @@ class StaffMembershipFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory("tests.conftest.UserFactory")
     organisation = factory.SubFactory("tests.addressregistry.factories.OrganisationFactory")
+
+
+class PractitionerFactory(factory.django.DjangoModelFactory):
+    """A fastlege at a GP office («August (Ddf - Tri) September»)."""
+
+    class Meta:
+        model = Practitioner
+
+    organisation = factory.SubFactory(
+        "tests.addressregistry.factories.OrganisationFactory", kind=Organisation.Kind.GP_OFFICE
+    )
+    her_id = factory.Sequence(lambda n: 8_800_000 + n)
+    first_name = "August"
+    middle_name = "(Ddf - Tri)"
+    last_name = factory.Sequence(lambda n: f"September{n}")
+    role = Practitioner.Role.FASTLEGE
+
+
+class PractitionerTimebookFactory(TimebookFactory):
+    """A practitioner's own timebook (behandlertimebok) on a Fastlege service of the practitioner's office."""
+
+    service = factory.LazyAttribute(
+        lambda o: ServiceFactory(
+            organisation=o.practitioner.organisation, service_type=Service.Type.FASTLEGE, processes=PRACTITIONER
+        )
+    )
+    kind = Timebook.Kind.PRACTITIONER
+    practitioner = factory.SubFactory(PractitionerFactory)
+    type = ""
+    name = factory.Sequence(lambda n: f"Timebok Test {n}")
