@@ -124,3 +124,35 @@ class TimeRequestForm(StepForm):
         except BookingError as error:
             self.add_booking_error(error)
         return data
+
+
+class SurveyForm(forms.Form):
+    """The office's kartleggingsskjema (source 003, step 5): «Hva gjelder timebestillingen?», one choice."""
+
+    gjelder = forms.ChoiceField(
+        label=gettext_lazy("Hva gjelder timebestillingen?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Du må velge hva timebestillingen gjelder")},
+    )
+
+    def __init__(self, *args: Any, choices: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["gjelder"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(choice, choice) for choice in choices]
+
+
+class BehandlerForm(forms.Form):
+    """«Velg behandler ved <kontor>» (source 003, step 6): the fastlege or a vikar set on him."""
+
+    behandler = forms.TypedChoiceField(
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Du må velge behandler")},
+    )
+
+    def __init__(self, *args: Any, practitioners: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["behandler"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(p.pk, p.listed_name) for p in practitioners]

@@ -26,6 +26,7 @@ from resourcebooks.models import Location, PatientBlock, Slot, Timebook, Timeboo
 from resourcebooks.services import local_day_bounds
 
 from . import texts
+from .gp_selectors import bookable_slots, may_book_practitioner
 from .models import Appointment
 
 
@@ -144,7 +145,9 @@ def other_municipality_contacts(municipality: Organisation) -> list[Contact]:
 
 
 def may_book(person: Citizen, timebook: Timebook, *, other_municipality: bool = False) -> bool:
-    """The timebook's who-may-book rule (source 004)."""
+    """The timebook's who-may-book rule; a practitioner's timebook only the fastlege's own list (source 004)."""
+    if timebook.kind == Timebook.Kind.PRACTITIONER:
+        return may_book_practitioner(person, timebook)
     org = timebook.service.organisation
     rule = timebook.who_may_book
     if rule == Timebook.WhoMayBook.NAMED_LIST:
@@ -162,7 +165,12 @@ def timebooks_for(person: Citizen, contact: Contact, *, other_municipality: bool
     portal = contact.diagnosis.portal
     listed = portal.in_other_municipality if other_municipality else portal.listed_timebooks
     ids = [tb.id for tb in listed if tb.id is not None]
-    timebooks = Timebook.objects.filter(pk__in=ids).select_related("service__organisation").order_by("name")
+    # A practitioner's timebook is booked through «Konsultasjon med fastlegen», never listed by its name.
+    timebooks = (
+        Timebook.objects.filter(pk__in=ids, kind=Timebook.Kind.RESOURCE)
+        .select_related("service__organisation")
+        .order_by("name")
+    )
     return [tb for tb in timebooks if may_book(person, tb, other_municipality=other_municipality)]
 
 
@@ -223,7 +231,9 @@ def is_blocked(person: Citizen, organisation_id: int) -> bool:
 
 
 def free_slots(timebook: Timebook, location: Location | None = None) -> QuerySet[Slot]:
-    qs = Slot.objects.filter(timebook=timebook, state=Slot.State.FREE, start__gt=timezone.now())
+    qs = bookable_slots(
+        Slot.objects.filter(timebook=timebook, state=Slot.State.FREE, start__gt=timezone.now()), timebook
+    )
     return qs.filter(location=location) if location is not None else qs
 
 
@@ -280,7 +290,7 @@ def free_slots_on(timebook: Timebook, location: Location | None, day: dt.date) -
     return list(
         free_slots(timebook, location)
         .filter(start__gte=start, start__lt=end)
-        .select_related("location")
+        .select_related("location", "time_type")
         .order_by("start")
     )
 

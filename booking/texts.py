@@ -19,7 +19,7 @@ from core import formatting as fmt
 
 if TYPE_CHECKING:
     from addressregistry.models import Organisation, Service
-    from resourcebooks.models import Timebook
+    from resourcebooks.models import Practitioner, Timebook, TimeType
 
     from .models import Appointment
 
@@ -31,9 +31,23 @@ def actor_name(timebook: Timebook) -> str:
     municipality; «Influensa, Helsenorge testlegekontor» (source 001) for a GP office."""
     service = timebook.service
     org = service.organisation
+    if timebook.practitioner is not None:
+        # A fastlege's own timebook: Innboks's sender «August September (fastlege)» (source 003, step 9).
+        return f"{timebook.practitioner.full_name} (fastlege)"
     if org.is_gp_office:
         return f"{timebook.name}, {org.name}"
     return f"{timebook.name}, {service.name}, {org.name}"
+
+
+def short_actor_name(timebook: Timebook) -> str:
+    """«… hos August.» (source 003, step 9): a fastlege by first name; otherwise ``actor_name``."""
+    practitioner = timebook.practitioner
+    return practitioner.first_name if practitioner is not None else actor_name(timebook)
+
+
+def practitioner_calendar_title(behandler: Practitioner, timebook: Timebook) -> str:
+    """«Elias Psa Rud (fastlege), Timebok Test» (source 003, step 6)."""
+    return f"{behandler.listed_name}, {timebook.name}"
 
 
 def description_owner(timebook: Timebook) -> str:
@@ -100,9 +114,13 @@ def appointment_title(appointment: Appointment) -> str:
     timebook = appointment.slot.timebook
     org = timebook.service.organisation
     prefixes = GP_OFFICE_TITLE_PREFIX if org.is_gp_office else APPOINTMENT_TITLE_PREFIX
+    prefix = pgettext(TITLE_PREFIX_CONTEXT, prefixes.get(timebook.type, "Time"))
+    time_type = appointment.slot.time_type
+    if timebook.practitioner_id is not None and time_type is not None:
+        prefix = time_type.name  # source 003: «28. januar 2025 kl. 09:00: Videotime hos DDFL Test»
     return _("%(moment)s: %(prefix)s hos %(actor)s") % {
         "moment": fmt.appointment_moment(appointment.slot.start),
-        "prefix": pgettext(TITLE_PREFIX_CONTEXT, prefixes.get(timebook.type, "Time")),
+        "prefix": prefix,
         "actor": org.name if org.is_gp_office else actor_name(timebook),
     }
 
@@ -177,10 +195,30 @@ def reason_hint(organisation: Organisation, max_length: int) -> str:
     return _("Maksimum %(max)s tegn.") % {"max": max_length}
 
 
+# Source 003, step 7 (a practitioner's timebook).
+PRACTITIONER_JOURNAL_NOTE = gettext_lazy("Henvendelsen vil bli journalført.")
+REASON_PLACEHOLDER = gettext_lazy("F. eks. magesmerter")
+
+
+def reason_hint_practitioner(max_length: int) -> str:
+    """Source 003, step 7: «Maksimum 50 tegn.»"""
+    return _("Maksimum %(max)s tegn.") % {"max": max_length}
+
+
+def practitioner_attendance_place(time_type: TimeType | None) -> str:
+    """Source 003: «Legekontoret, hvis ikke annet er avtalt»; «Videotime» for a video time; «Telefon»."""
+    mode = time_type.mode if time_type is not None else ""
+    if mode == "video":
+        return _("Videotime")
+    if mode == "phone":
+        return _("Telefon")
+    return _("Legekontoret, hvis ikke annet er avtalt")
+
+
 def journal_note(organisation: Organisation) -> str:
     """Source 001, a GP office's review page: «Henvendelsen lagres i legens journalsystem.» 000's municipal
-    review page has no such line. (003's practitioner booking says «Henvendelsen vil bli journalført.»; the
-    simulator has no practitioner calendar yet.)"""
+    review page has no such line. (003's practitioner booking says «Henvendelsen vil bli journalført.»:
+    ``PRACTITIONER_JOURNAL_NOTE``.)"""
     return _("Henvendelsen lagres i legens journalsystem.") if organisation.is_gp_office else ""
 
 
@@ -259,7 +297,7 @@ def assigned_body(appointment: Appointment) -> str:
     slot = appointment.slot
     return (
         f"Du har fått tildelt en timeavtale {fmt.long_date(fmt.local(slot.start).date(), lang='nb')} kl. "
-        f"{fmt.time_range(slot.start, slot.end)} hos {actor_name(slot.timebook)}.\n\n"
+        f"{fmt.time_range(slot.start, slot.end)} hos {short_actor_name(slot.timebook)}.\n\n"
         f"{CONFIRMED} {description_owner(slot.timebook)}."
     )
 
@@ -311,6 +349,8 @@ def notification_text(event: str, appointment: Appointment, *, recipient_first_n
     «Kurt Håkon, Emma har fått …», «Kurt Håkon, Emmas time til vaksine …»."""
     slot = appointment.slot
     what = TIMEBOOK_TYPE_IN_TEXT.get(slot.timebook.type, "time")
+    if slot.timebook.practitioner_id is not None and slot.time_type is not None:
+        what = slot.time_type.name.lower()  # «… time til videotime hos August September (fastlege)»
     actor = actor_name(slot.timebook)
     when = fmt.sms_moment(slot.start)
     place = slot.location.attendance_place

@@ -4,7 +4,7 @@ from citizens import views as citizen_views
 from core.ratelimit import booking_limited, login_limited, time_request_limited
 from inbox import views as inbox_views
 
-from .views import appointments, calendar, flow, received, review
+from .views import appointments, calendar, flow, gp, received, review
 
 app_name = "booking"
 
@@ -21,7 +21,7 @@ urlpatterns = [
     path("bestill/annen-kommune/", flow.other_municipality, name="other_municipality"),
     path("bestill/sendt/<int:pk>/", review.sent, name="sent"),
     path("bestill/<int:her_id>/", flow.choose_timebook, name="choose_timebook"),
-    path("bestill/<int:her_id>/behandler/", flow.practitioner, name="practitioner"),
+    path("bestill/<int:her_id>/behandler/", gp.practitioner, name="practitioner"),
     path("bestill/<int:her_id>/timeforesporsel/", time_request_limited(flow.time_request), name="time_request"),
     path("bestill/<int:her_id>/<int:timebook_id>/sted/", flow.choose_place, name="place"),
     path("bestill/<int:her_id>/<int:timebook_id>/tid/", calendar.choose_time, name="time"),
@@ -35,4 +35,13 @@ urlpatterns = [
     path("innstillinger/", citizen_views.contact_settings, name="settings"),
     path("innboks/", inbox_views.inbox, name="inbox"),
     path("innboks/<int:pk>/", inbox_views.message_detail, name="message"),
+]
+
+# The video room of a video appointment (issue 13)
+from .views import video  # noqa: E402
+
+urlpatterns += [
+    path("video/<int:pk>/", video.video_room, name="video_room"),
+    path("video/<int:pk>/signaler/", video.video_signals, name="video_signals"),
+    path("video/<int:pk>/signaler/send/", video.video_signal_send_view, name="video_signal_send"),
 ]

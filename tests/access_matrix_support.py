@@ -29,20 +29,31 @@ from django.utils import timezone
 
 from addressregistry.models import Organisation, ProcessChange, Service, ServiceProcess
 from booking.demo import STAFF_BOOKING_PERMISSIONS
-from booking.models import Appointment, InvitationCampaign, TimeRequest
+from booking.models import Appointment, InvitationCampaign, TimeRequest, VideoSignal
 from booking.services import appointment_book_by_clinic, appointment_confirm, appointment_request, time_request_send
 from citizens.middleware import ACTING_FOR
 from citizens.models import Citizen, Representation
 from inbox.models import InboxMessage
 from notifications.models import Notification
 from resourcebooks.demo import staff_group
-from resourcebooks.models import Location, PatientBlock, Slot, StaffMembership, Timebook, TimeType, WeekTemplate
+from resourcebooks.models import (
+    ClinicSettings,
+    Location,
+    PatientBlock,
+    Slot,
+    StaffMembership,
+    Timebook,
+    TimeType,
+    VikarAssignment,
+    WeekTemplate,
+)
 from tests.addressregistry.factories import RESOURCE, OrganisationFactory, ServiceFactory
 from tests.booking.factories import CitizenFactory, RepresentationFactory
 from tests.conftest import UserFactory
 from tests.resourcebooks.factories import (
     LocationFactory,
     PatientBlockFactory,
+    PractitionerFactory,
     SlotFactory,
     StaffMembershipFactory,
     TimebookFactory,
@@ -146,6 +157,7 @@ class World:
     appt_b: Appointment
     appt_child_hidden: Appointment
     appt_child_visible: Appointment  # booked by A for the child
+    appt_video_a: Appointment  # A's «Videotime» in X, going on now: its video room is open
     msg_a: InboxMessage
     msg_b: InboxMessage
     msg_child_hidden: InboxMessage
@@ -164,6 +176,10 @@ class World:
     support: Any
     celery: dict[str, Any]
     audit_event: Any = None  # one row of the audit trail (made by the world's own changes)
+    # X's practitioner, a vikar set on him, and X's own settings (the GP office's side, issue 13).
+    prx: Any = None
+    vax: Any = None
+    csx: Any = None
     sessions: dict[str, str] = field(default_factory=dict)  # kind → session key
 
     # The content types in the admin's «Vis på nettsted» URL (/admin/r/<content type>/<id>/).
@@ -219,12 +235,33 @@ def _book(person: Citizen, booked_by: Citizen, slot: Slot) -> Appointment:
     return Appointment.objects.get(pk=outcome.appointment.pk)
 
 
+def _video_appointment_now(person: Citizen, municipality: dict[str, Any]) -> Appointment:
+    """A «Videotime» that began five minutes ago and lasts two hours: its room stays open while the module runs."""
+    video = TimeTypeFactory(organisation=municipality["org"], name="Videotime X", mode=TimeType.Mode.VIDEO)
+    start = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(minutes=5)
+    slot = SlotFactory(
+        timebook=municipality["timebook"],
+        location=municipality["location"],
+        time_type=video,
+        start=start,
+        end=start + dt.timedelta(hours=2),
+    )
+    return appointment_book_by_clinic(person=person, slot=slot, reason="Utslett")
+
+
 def _staff(username: str, organisation: Organisation, group: Group) -> tuple[Any, StaffMembership]:
     membership = StaffMembershipFactory(
         organisation=organisation, user__username=username, user__is_staff=True, user__password=NO_PASSWORD
     )
     membership.user.groups.add(group)
     return membership.user, membership
+
+
+def _gp_side(org: Organisation) -> tuple[Any, Any, Any]:
+    fastlege = PractitionerFactory(organisation=org)
+    vikar = PractitionerFactory(organisation=org, first_name="Astrid", role="vikar")
+    assignment = VikarAssignment.objects.create(fastlege=fastlege, vikar=vikar)
+    return fastlege, assignment, ClinicSettings.objects.get_or_create(organisation=org)[0]
 
 
 def _outbox_row(org: Organisation, citizen: Citizen, *, failed: bool) -> Notification:
@@ -303,6 +340,7 @@ def build_world() -> World:
     appt_child_visible = _book(child, a, sx_slots[1])
     appt_child_hidden = appointment_book_by_clinic(person=child, slot=sx_slots[2], reason="Blodprøve", hidden=True)
     appt_b = _book(b, b, sy_slots[0])
+    appt_video_a = _video_appointment_now(a, mx)
 
     tr_x = time_request_send(
         person=a,
@@ -359,6 +397,7 @@ def build_world() -> World:
         appt_b=appt_b,
         appt_child_hidden=appt_child_hidden,
         appt_child_visible=appt_child_visible,
+        appt_video_a=appt_video_a,
         msg_a=InboxMessage.objects.get(appointment=appt_a),
         msg_b=InboxMessage.objects.get(appointment=appt_b),
         msg_child_hidden=InboxMessage.objects.get(appointment=appt_child_hidden),
@@ -378,6 +417,7 @@ def build_world() -> World:
         celery=_celery_beat_rows(),
     )
     assert world.process_change_x is not None
+    world.prx, world.vax, world.csx = _gp_side(mx["org"])
     world.audit_event = _an_audit_event(world)
     InboxMessage.objects.update(read_at=None)
     return world
@@ -447,6 +487,7 @@ def state_of_the_world(world: World) -> dict[str, Any]:
         "campaigns": rows(InvitationCampaign.objects, "state"),
         "citizens": rows(Citizen.objects, "phone", "email", "notify_sms", "notify_email", "notify_push"),
         "representations": rows(Representation.objects),
+        "video_signals": rows(VideoSignal.objects, "kind"),
         "audit_event_kept": type(world.audit_event).objects.filter(pk=world.audit_event.pk).exists(),
         # Whom each session acts for (the idle-timeout middleware may touch «last_seen»: that is no change).
         "acting_for": sorted(

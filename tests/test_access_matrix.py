@@ -190,6 +190,18 @@ def _withdraw_period(w: World) -> dict[str, str]:
     return {"date_from": today.isoformat(), "date_to": (today + dt.timedelta(days=14)).isoformat()}
 
 
+# «Sett opp pasient på time» with X's resident and X's free time: Y's staff get the form back, nothing done.
+FORM_AGAIN_UNCHANGED = Outcome("the form again, nothing done", 200, refused=True)
+
+
+def _clinic_booking(w: World) -> dict[str, Any]:
+    return {"national_id": w.a.national_id, "slot": w.free_x.pk, "reason": "Kontroll"}
+
+
+def _move_appointment(w: World) -> dict[str, Any]:
+    return {**action("move", "appt_a")(w), "apply": "1", "to_slot": w.free_x.pk}
+
+
 def _timebook_form(w: World) -> dict[str, Any]:
     return {
         "service": w.sx.pk,
@@ -203,6 +215,12 @@ def _timebook_form(w: World) -> dict[str, Any]:
         "list_entries-TOTAL_FORMS": "0",
         "list_entries-INITIAL_FORMS": "0",
     }
+
+
+def video_room_row(anonymous: Outcome, **kw: Any) -> Row:
+    """A's video room: A (for themself or acting for the child) and X's staff get in, everyone else 404."""
+    expect = dict.fromkeys(KINDS, NOT_FOUND) | {ANONYMOUS: anonymous, CITIZEN_A: OK, A_FOR_CHILD: OK, STAFF_X: OK}
+    return Row(expect, ("appt_video_a",), **kw)
 
 
 def _booking(w: World) -> dict[str, Any]:
@@ -301,6 +319,15 @@ MATRIX: dict[str, list[Row]] = {
         citizen_page("msg_child_hidden", variant="childs_hidden", citizen_a=NF, citizen_a_for_child=NF, citizen_b=NF),
         citizen_page("msg_b", variant="bs", citizen_a=NF, child=NF, citizen_a_for_child=NF),
     ],
+    # The video room of A's «Videotime» (open now): A (also while acting for the child) as the patient, X's staff
+    # as the practitioner; 404 for everyone else, as for an appointment that does not exist. The JSON endpoints
+    # answer 403 to the logged-out.
+    "booking:video_room": [video_room_row(TO_CITIZEN_LOGIN, watch=True)],
+    "booking:video_signals": [video_room_row(FORBIDDEN, query=lambda w: {"etter": "0"})],
+    "booking:video_signal_send": [
+        everyone(NOT_ALLOWED, "appt_video_a"),
+        video_room_row(FORBIDDEN, method="post", data=lambda w: {"kind": "join", "payload": "{}"}),
+    ],
     # NHN support pages, and the public JSON lookup of the Adresseregisteret
     "addressregistry:search": [support_page()],
     "addressregistry:organisation": [support_page("x.her_id")],
@@ -371,6 +398,7 @@ MATRIX: dict[str, list[Row]] = {
         admin_post(NF, NF, "tx", query=_free_day, data=lambda w: {}),
     ],
     "admin:resourcebooks_timebook_chart": [admin(OK, NF, NF, "tx")],
+    "admin:resourcebooks_timebook_week": [admin(OK, NF, NF, "tx")],
     # Ukemaler and «Publiser timer»
     "admin:resourcebooks_weektemplate_changelist": [
         admin(OK, OK, F),
@@ -408,6 +436,21 @@ MATRIX: dict[str, list[Row]] = {
         admin_post(NF, NF, "pbx", data=lambda w: {"post": "yes"}),
     ],
     # Staff memberships: superusers only
+    "admin:resourcebooks_practitioner_changelist": [admin(OK, OK, F)],
+    "admin:resourcebooks_practitioner_add": [admin(OK, OK, F)],
+    "admin:resourcebooks_practitioner_change": [admin(OK, NF, NF, "prx")],
+    "admin:resourcebooks_practitioner_history": [admin(OK, NF, NF, "prx")],
+    "admin:resourcebooks_practitioner_delete": [admin(F, NF, NF, "prx")],
+    "admin:resourcebooks_vikarassignment_changelist": [admin(OK, OK, F)],
+    "admin:resourcebooks_vikarassignment_add": [admin(OK, OK, F)],
+    "admin:resourcebooks_vikarassignment_change": [admin(OK, NF, NF, "vax")],
+    "admin:resourcebooks_vikarassignment_history": [admin(OK, NF, NF, "vax")],
+    "admin:resourcebooks_vikarassignment_delete": [admin(F, NF, NF, "vax")],
+    "admin:resourcebooks_clinicsettings_changelist": [admin(OK, OK, F)],
+    "admin:resourcebooks_clinicsettings_add": [admin(F, F, F)],
+    "admin:resourcebooks_clinicsettings_change": [admin(OK, NF, NF, "csx")],
+    "admin:resourcebooks_clinicsettings_history": [admin(OK, NF, NF, "csx")],
+    "admin:resourcebooks_clinicsettings_delete": [admin(F, NF, NF, "csx")],
     "admin:resourcebooks_staffmembership_changelist": [no_one_but_superusers()],
     "admin:resourcebooks_staffmembership_add": [no_one_but_superusers()],
     "admin:resourcebooks_staffmembership_change": [no_one_but_superusers("membership_x")],
@@ -417,8 +460,13 @@ MATRIX: dict[str, list[Row]] = {
     "admin:booking_appointment_changelist": [
         admin(OK, OK, F),
         admin_post(BACK_TO_LIST_UNCHANGED, F, data=action("cancel_by_clinic", "appt_a")),
+        admin_post(BACK_TO_LIST_UNCHANGED, F, data=_move_appointment, variant="move"),
     ],
     "admin:booking_appointment_add": [admin(F, F, F)],
+    "admin:booking_appointment_book": [
+        admin(OK, OK, F),
+        admin_post(FORM_AGAIN_UNCHANGED, F, data=_clinic_booking),
+    ],
     "admin:booking_appointment_change": [
         admin(OK, NF, NF, "appt_a"),
         admin(OK, NF, NF, "appt_child_hidden", variant="childs_hidden"),

@@ -26,6 +26,7 @@ from resourcebooks.models import Slot, Timebook
 
 from .. import texts
 from ..errors import FORM_EXPIRED, BookingError, SlotTaken
+from ..gp_selectors import bookable_slots
 from ..models import Appointment
 from ..selectors import active_count, is_blocked, may_book, nearest_free_slots
 from .transitions import appointment_record
@@ -85,6 +86,15 @@ def appointment_request_check(
     return reason
 
 
+def _bookable_online(timebook: Timebook, slot_id: int) -> bool:
+    """A practitioner's slot that exists but whose time type is not for the internet (source 004) is refused;
+    a slot that is not in the timebook at all is left to the claim, which says so."""
+    if timebook.kind != Timebook.Kind.PRACTITIONER:
+        return True
+    in_book = Slot.objects.filter(pk=slot_id, timebook=timebook)
+    return bookable_slots(in_book, timebook).exists() or not in_book.exists()
+
+
 def _claim(
     *, person: Citizen, booked_by: Citizen, timebook: Timebook, slot_id: int, reason: str, key: uuid.UUID
 ) -> Appointment:
@@ -93,6 +103,10 @@ def _claim(
     active = active_count(person, timebook)
     if active >= timebook.max_active_bookings:
         raise BookingError(texts.booking_limit_reached(active))
+    # The calendar's rules (a practitioner's time types online, Hastetime only when allowed), asked apart:
+    # the claim stays a plain conditional UPDATE on the slot's own row, without a join in its WHERE.
+    if not _bookable_online(timebook, slot_id):
+        raise BookingError(_("Timen kan ikke bestilles på nett. Velg en annen time i kalenderen."))
     claimed = Slot.objects.filter(pk=slot_id, timebook=timebook, state=Slot.State.FREE, start__gt=now).update(
         state=Slot.State.HELD
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from citizens.access import citizen_required
 from citizens.selectors import may_act_for
 from core.requests import CitizenRequest
+from resourcebooks.models import Practitioner
 
 from .. import calendar_export, texts
 from .. import selectors as sel
@@ -25,6 +27,7 @@ from ..errors import BookingError
 from ..models import Appointment
 from ..services import appointment_can_cancel, appointment_cancel, cancellation_deadline
 from ..services.transitions import APPOINTMENT_RELATED
+from ..services.video import video_room_exists
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,30 @@ class AppointmentView:
     @property
     def duration(self) -> int:
         return self.appointment.slot.duration_minutes
+
+    @property
+    def practitioner(self) -> Practitioner | None:
+        """The fastlege of a practitioner's timebook: «Behandler: Fastlege August September» (source 003)."""
+        return self.appointment.slot.timebook.practitioner
+
+    @property
+    def attendance_place(self) -> str:
+        slot = self.appointment.slot
+        if self.practitioner is not None and slot.time_type is not None and slot.time_type.mode != "in_person":
+            return texts.practitioner_attendance_place(slot.time_type)
+        return slot.location.attendance_place
+
+    @property
+    def is_video(self) -> bool:
+        time_type = self.appointment.slot.time_type
+        return self.practitioner is not None and time_type is not None and time_type.mode == "video"
+
+    @property
+    def video_url(self) -> str:
+        """**Start video**: the appointment's video room, when it has one (assigned, on a video time)."""
+        if not video_room_exists(self.appointment):
+            return ""
+        return reverse("booking:video_room", args=[self.appointment.pk])
 
 
 @require_GET

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -20,11 +21,13 @@ from core import formatting as fmt
 from core.ids import parse_id
 from core.limits import CALENDAR_HORIZON_DAYS
 from core.requests import CitizenRequest
-from resourcebooks.models import Location, Timebook
+from resourcebooks.models import Location, Timebook, TimeType
 
+from .. import gp_selectors as gp
 from .. import selectors as sel
 from .. import texts
 from .flow import Flow, flow_for, timebook_in_flow
+from .gp import chosen_behandler
 
 
 def _parse_date(raw: str, *, month: bool = False) -> dt.date | None:
@@ -61,6 +64,14 @@ def _month_and_day(request: CitizenRequest, first_free: Callable[[], dt.date | N
     return max(month, first_month), day
 
 
+def _slot_label(timebook: Timebook, slot: Any) -> str:
+    """«14:00 - 14:30»; in a practitioner's timebook with the time type after it, «14:00 - 14:30 Konsultasjon»."""
+    label = fmt.time_range(slot.start, slot.end)
+    if timebook.kind == Timebook.Kind.PRACTITIONER and slot.time_type is not None:
+        label = f"{label} {slot.time_type.name}"
+    return label
+
+
 def _slots_context(timebook: Timebook, location: Location | None, month: dt.date, day: dt.date | None) -> dict:
     context: dict[str, Any] = {
         "weeks": sel.month_calendar(timebook, location, month, day),
@@ -68,7 +79,8 @@ def _slots_context(timebook: Timebook, location: Location | None, month: dt.date
     }
     if day is not None:
         slots = sel.free_slots_on(timebook, location, day)
-        context["slots"] = [(slot, fmt.time_range(slot.start, slot.end)) for slot in slots]
+        context["slots"] = [(slot, _slot_label(timebook, slot)) for slot in slots]
+        context["has_video"] = any(s.time_type is not None and s.time_type.mode == TimeType.Mode.VIDEO for s in slots)
         context["day_title"] = fmt.short_date(day)
         context["attendance_place"] = (
             location.attendance_place if location else (slots[0].location.attendance_place if slots else "")
@@ -81,10 +93,25 @@ def _page_context(flow: Flow, timebook: Timebook, location: Location | None, blo
         "flow": flow,
         "timebook": timebook,
         "actor": texts.actor_name(timebook),
+        "office_information": timebook.office_information,
         "location": location,
         "blocked": blocked,
         "weekdays": fmt.WEEKDAYS_SHORT,
         "phone": flow.service.phone,
+        "time_wish": True,
+    }
+
+
+def _practitioner_context(request: CitizenRequest, flow: Flow, timebook: Timebook) -> dict[str, Any]:
+    """A fastlege's timebook (source 003, step 6): «<behandler> (fastlege), <timebok>», the office's information
+    and its settings; «Tilbake» goes to «Velg behandler»."""
+    office = gp.clinic_settings(timebook.service.organisation_id)
+    behandler = chosen_behandler(request, flow, timebook)
+    return {
+        "actor": texts.practitioner_calendar_title(behandler, timebook),
+        "office_information": office.information,
+        "time_wish": office.time_wish,
+        "back_url": reverse("booking:practitioner", args=[flow.service.her_id]),
     }
 
 
@@ -111,6 +138,8 @@ def choose_time(request: CitizenRequest, her_id: int, timebook_id: int) -> HttpR
         "day": day,
         "required_note": "" if blocked else texts.ALL_FIELDS_REQUIRED,
     }
+    if timebook.kind == Timebook.Kind.PRACTITIONER:
+        context |= _practitioner_context(request, flow, timebook)
     if not blocked:
         context |= _slots_context(timebook, location, month, day)
     template = "booking/choose_time.html" + ("#picker" if request.htmx else "")

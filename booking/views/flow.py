@@ -26,6 +26,7 @@ from core.limits import HER_ID_MAX
 from core.requests import CitizenRequest
 from resourcebooks.models import Timebook
 
+from .. import gp_selectors as gp
 from .. import selectors as sel
 from .. import texts
 from ..errors import BookingError
@@ -79,6 +80,12 @@ def flow_for(request: CitizenRequest, her_id: int) -> Flow:
 
 
 def timebook_in_flow(flow: Flow, timebook_id: int | None) -> Timebook:
+    """One of the contact's timebooks the person may book in: a listed resource timebook, or, for booking with
+    a practitioner, the person's own fastlege's timebook (source 004)."""
+    if flow.contact.offer is Offer.PRACTITIONER:
+        own = gp.fastlege_timebook(flow.person, flow.service.organisation_id)
+        if own is not None and own.pk == timebook_id:
+            return own
     timebooks = sel.timebooks_for(flow.person, flow.contact, other_municipality=flow.other_municipality)
     timebook = next((tb for tb in timebooks if tb.pk == timebook_id), None)
     if timebook is None:
@@ -158,21 +165,12 @@ def choose_timebook(request: CitizenRequest, her_id: int) -> HttpResponse:
         else:
             return redirect("booking:place", her_id=choice.service.her_id, timebook_id=choice.timebook.pk)
     timebooks = [c.timebook for c in choices if c.timebook is not None]
-    office_texts = list(dict.fromkeys(tb.office_information for tb in timebooks if tb.office_information))
+    # «Informasjon fra legekontoret» (source 003, step 4): the office's own text, then its timebooks'.
+    own = [gp.clinic_settings(flow.office.organisation.pk).information] if flow.office else []
+    office_texts = list(dict.fromkeys(t for t in [*own, *(tb.office_information for tb in timebooks)] if t))
     role_page = flow.office is None and flow.contact.offer is Offer.PRACTITIONER_ROLE
     context = {"flow": flow, "role_page": role_page, "choices": choices, "office_texts": office_texts, "error": error}
     return render(request, "booking/choose_timebook.html", context, status=400 if error else 200)
-
-
-@require_GET
-@citizen_required
-def practitioner(request: CitizenRequest, her_id: int) -> HttpResponse:
-    """A practitioner role (the «mellomløsning» symptom) or a GP's own calendar, which the simulator does
-    not hold: no free times can be fetched, and the citizen is offered a time request."""
-    flow = flow_for(request, her_id)
-    if flow.contact.offer not in (Offer.PRACTITIONER, Offer.PRACTITIONER_ROLE):
-        raise Http404
-    return render(request, "booking/practitioner.html", {"flow": flow, "offer": flow.contact.offer})
 
 
 @require_GET

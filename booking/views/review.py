@@ -3,6 +3,7 @@ sendt». Two citizens on one slot: exactly one gets it, the other is told at onc
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.http import HttpResponse
@@ -25,6 +26,7 @@ from ..forms import ReviewForm
 from ..models import Appointment
 from ..services import appointment_request, cancellation_deadline
 from .flow import Flow, flow_for, timebook_in_flow
+from .gp import chosen_behandler, gp_choices
 
 
 def _calendar_url(flow: Flow, timebook: Timebook, slot: Slot) -> str:
@@ -48,6 +50,21 @@ def _review_context(flow: Flow, timebook: Timebook, slot: Slot) -> dict[str, Any
         "journal_note": texts.journal_note(organisation),
         "deadline": deadline,
         "deadline_passed": deadline < timezone.now(),
+    }
+
+
+def _practitioner_context(request: CitizenRequest, flow: Flow, timebook: Timebook, slot: Slot) -> dict[str, Any]:
+    """Source 003, step 7: «Time hos August», «Oppmøtested: Legekontoret, hvis ikke annet er avtalt» (or
+    Videotime, Telefon), «Type: Konsultasjon», «Henvendelsen vil bli journalført.»"""
+    behandler = chosen_behandler(request, flow, timebook)
+    return {
+        "actor": behandler.first_name,
+        "attendance_place": texts.practitioner_attendance_place(slot.time_type),
+        "time_type": slot.time_type,
+        "journal_note": texts.PRACTITIONER_JOURNAL_NOTE,
+        "reason_hint": texts.reason_hint_practitioner(REASON_MAX),
+        "placeholder": texts.REASON_PLACEHOLDER,
+        "survey_answer": gp_choices(request, flow, timebook).get("gjelder", ""),
     }
 
 
@@ -89,19 +106,23 @@ def _send(request: CitizenRequest, flow: Flow, timebook: Timebook, slot: Slot, c
 def review(request: CitizenRequest, her_id: int, timebook_id: int, slot_id: int) -> HttpResponse:
     flow = flow_for(request, her_id)
     timebook = timebook_in_flow(flow, timebook_id)
-    slot = Slot.objects.filter(pk=slot_id, timebook=timebook).select_related("location").first()
+    slot = Slot.objects.filter(pk=slot_id, timebook=timebook).select_related("location", "time_type").first()
     if slot is None:
         return _problem(request, flow, timebook, _("Timen finnes ikke i denne timeboken. Velg en time i kalenderen."))
     if sel.is_blocked(flow.person, timebook.service.organisation_id):
         # Source 001: a blocked patient sees no free times, also not by opening a slot's address.
         return _problem(request, flow, timebook, texts.NO_FREE_TIMES)
     context = _review_context(flow, timebook, slot)
+    if timebook.kind == Timebook.Kind.PRACTITIONER:
+        context |= _practitioner_context(request, flow, timebook, slot)
     if request.method == "POST":
         return _send(request, flow, timebook, slot, context)
     if slot.state != Slot.State.FREE or slot.start <= timezone.now():
         context["taken"] = SlotTaken(sel.nearest_free_slots(timebook, slot.start, location=slot.location))
         return render(request, "booking/review.html", context, status=409)
-    context["form"] = ReviewForm(person=flow.person)
+    answer = context.get("survey_answer", "")
+    initial = {"reason": answer} if 0 < len(answer) <= REASON_MAX else {}
+    context["form"] = ReviewForm(person=flow.person, initial=initial | {"idempotency_key": uuid.uuid4()})
     return render(request, "booking/review.html", context)
 
 
@@ -109,5 +130,8 @@ def review(request: CitizenRequest, her_id: int, timebook_id: int, slot_id: int)
 @citizen_required
 def sent(request: CitizenRequest, pk: int) -> HttpResponse:
     """«Timebestillingen er sendt»."""
-    appointment = get_object_or_404(Appointment, pk=pk, booked_by=request.citizen)
-    return render(request, "booking/sent.html", {"a": appointment})
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("slot__timebook"), pk=pk, booked_by=request.citizen
+    )
+    practitioner = appointment.slot.timebook.kind == Timebook.Kind.PRACTITIONER
+    return render(request, "booking/sent.html", {"a": appointment, "practitioner": practitioner})

@@ -243,9 +243,11 @@ def test_the_fastlege_service_offers_konsultasjon_med_fastlegen(client, demo):
     response = client.post(timebook_url(Demo.FASTLEGE), {"timebook": "behandler"})
     assert response.status_code == 302
     page = text_of(client.get(response.url))
-    assert "Konsultasjon med fastlegen, Helsenorge testlegekontor" in page
-    assert "Tjenesten kunne ikke hente ledige timer. Prøv igjen senere." in page
-    assert "Hvis det haster, ring legekontoret på tlf. 815 69 069" in page
+    # Issue 13 ended the dead end («Tjenesten kunne ikke hente ledige timer»): the demo office has a
+    # kartleggingsskjema, so step 5 of source 003 comes next.
+    assert "Timebestilling hos fastlegen" in page
+    assert "Hva gjelder timebestillingen?" in page
+    assert "Tjenesten kunne ikke hente ledige timer" not in page
 
 
 def test_the_practitioner_page_of_a_timebook_service_is_404(client, demo):

@@ -184,7 +184,7 @@ def test_konsultasjon_med_fastlegen_leads_to_the_practitioner_page_and_a_timeboo
     assert response.status_code == 302
     assert response.url == reverse("booking:practitioner", args=[Demo.FASTLEGE])
     page = client.get(response.url)
-    assert "Konsultasjon med fastlegen, Helsenorge testlegekontor" in text_of(page)
+    assert "Timebestilling hos fastlegen" in text_of(page)  # step 5 of source 003 (issue 13)
     assert f'href="{step_2(GP_OFFICE)}"' in html_of(page)  # «Tilbake»
 
     response = client.post(step_2(GP_OFFICE), {"timebook": demo.influensa.pk})

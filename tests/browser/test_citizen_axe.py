@@ -133,3 +133,24 @@ def test_every_citizen_page_of_the_flow_has_no_serious_or_critical_axe_violation
     if found:
         report = "\n".join(f"{page_name}:\n" + "\n".join(v) for page_name, v in found.items())
         pytest.fail(f"axe-core found serious/critical violations:\n{report}", pytrace=False)
+
+
+def test_the_fastlege_booking_pages_have_no_serious_or_critical_axe_violations(page: Page) -> None:
+    """Source 003's new pages (kartleggingsskjema, «Velg behandler», the calendar with time types and the video
+    note, «Se gjennom», «Timebestillingen er sendt», the message, the video appointment), on our own office."""
+    from tests.booking.gp_support import gp_office
+    from tests.browser.test_gp_booking import walk
+
+    found: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        violations = serious_axe_violations(page)
+        if violations:
+            found[f"{name} ({page.url})"] = violations
+
+    gp = gp_office(survey_choices="Sykdom\nKontroll\nAttest")
+    gp.slot(gp.konsultasjon, days=2, hour=13)
+    walk(page, gp, gp.slot(gp.video, days=2, hour=9), check=check)
+    if found:
+        report = "\n".join(f"{page_name}:\n" + "\n".join(v) for page_name, v in found.items())
+        pytest.fail(f"axe-core found serious/critical violations:\n{report}", pytrace=False)

@@ -1,0 +1,69 @@
+"""Reads for booking with the fastlege (source 003, rules from source 004): whose timebook a citizen may book
+in, who is listed under «Velg behandler», and which of its free slots can be booked on the internet.
+
+Each rule lives here once: the calendar's selectors and the service that claims a slot both call it, so a
+hand-made POST cannot book what the calendar does not show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from citizens.models import Citizen
+from resourcebooks.models import ClinicSettings, Practitioner, Slot, Timebook, VikarAssignment
+
+
+def clinic_settings(organisation_id: int) -> ClinicSettings:
+    """The office's «Tilpass Helsenorge» settings; an office that never saved any has the defaults."""
+    found = ClinicSettings.objects.filter(organisation_id=organisation_id).first()
+    return found or ClinicSettings(organisation_id=organisation_id)
+
+
+def fastlege_timebook(person: Citizen, organisation_id: int) -> Timebook | None:
+    """The one timebook the person may book with the fastlege in, or None (source 004): only the person's
+    own fastlege's, at this office; a fastlege who owns more than one timebook cannot be booked at all; the
+    timebook must be online. A LIS1 or a vikar owns no bookable timebook (a vikar books in the fastlege's)."""
+    fastlege = person.fastlege
+    if fastlege is None or fastlege.role != Practitioner.Role.FASTLEGE or fastlege.organisation_id != organisation_id:
+        return None
+    owned = list(
+        Timebook.objects.filter(kind=Timebook.Kind.PRACTITIONER, practitioner=fastlege).select_related(
+            "service__organisation", "practitioner"
+        )[:2]
+    )
+    if len(owned) != 1 or not owned[0].online:
+        return None
+    return owned[0]
+
+
+def may_book_practitioner(person: Citizen, timebook: Timebook) -> bool:
+    return fastlege_timebook(person, timebook.service.organisation_id) == timebook
+
+
+def behandlere(timebook: Timebook, day: dt.date | None = None) -> list[Practitioner]:
+    """«Velg behandler ved <kontor>»: the fastlege, then each vikar set on him on ``day`` (today)."""
+    fastlege = timebook.practitioner
+    if fastlege is None:
+        return []
+    day = day or timezone.localdate()
+    assignments = VikarAssignment.objects.filter(fastlege=fastlege, removed_at__isnull=True).select_related("vikar")
+    vikarer = [a.vikar for a in assignments if a.is_set_on(day) and a.vikar.role != Practitioner.Role.LIS1]
+    return [fastlege, *sorted(set(vikarer), key=lambda p: (p.first_name, p.last_name))]
+
+
+def bookable_slots(slots: QuerySet[Slot], timebook: Timebook) -> QuerySet[Slot]:
+    """A practitioner timebook's slots that may be booked on the internet: the time type online, and a
+    Hastetime only when the office allows it, from so many hours before it starts. Resource timebooks: all."""
+    if timebook.kind != Timebook.Kind.PRACTITIONER:
+        return slots
+    untyped_or = Q(time_type__isnull=True)
+    slots = slots.filter(untyped_or | Q(time_type__online=True))
+    office = clinic_settings(timebook.service.organisation_id)
+    not_urgent = untyped_or | Q(time_type__urgent=False)
+    if not office.urgent_online:
+        return slots.filter(not_urgent)
+    opens = timezone.now() + dt.timedelta(hours=office.urgent_online_hours_before)
+    return slots.filter(not_urgent | Q(start__lte=opens))
