@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from django.urls import reverse
@@ -95,7 +96,8 @@ def log_in_staff(page: Page, username: str, next_path: str) -> None:
     page.get_by_label("Brukernavn").fill(username)
     page.get_by_label("Passord").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Logg inn", exact=True).click()
-    page.wait_for_url(lambda url: url.endswith(next_path))
+    # On the path, not the whole URL: the login page's own address ends with «?next=<room>» too.
+    page.wait_for_url(lambda url: urlparse(url).path == next_path)
 
 
 def reopen(page: Page, path: str) -> None:
@@ -165,7 +167,11 @@ def test_patient_and_practitioner_see_each_other_and_either_can_turn_off_the_cam
         "the patient's camera is released"
     )
     kinds = list(VideoSignal.objects.values_list("sender", "kind").order_by("pk"))
-    assert ("practitioner", "admit") in kinds and kinds[-1] == ("patient", "leave")
+    # The practitioner's side may still store a late ICE candidate or media change after the patient has left
+    # (the two sides send independently), so the patient's own signals are what end with «leave».
+    patient = [kind for sender, kind in kinds if sender == "patient"]
+    assert ("practitioner", "admit") in kinds and patient[-1] == "leave"
+    assert kinds.index(("practitioner", "admit")) < kinds.index(("patient", "leave"))
 
 
 def test_a_practitioner_who_reloads_gets_the_call_back_and_a_patient_who_reloads_waits_to_be_let_in_again(
