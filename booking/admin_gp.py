@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from citizens.models import Citizen
 from core.national_id import validate_national_id
 from resourcebooks.models import Slot
-from resourcebooks.selectors import SlotBooking, organisations_for_staff, register_booking_source
+from resourcebooks.selectors import organisations_for_staff
 
 from .errors import BookingError
 from .models import Appointment
@@ -28,26 +28,6 @@ from .services import appointment_book_by_clinic, appointment_move
 from .services.video import video_room_exists
 
 BOOKABLE_DAYS = 28
-
-
-def appointment_bookings(slots: list[Slot]) -> dict[int, SlotBooking]:
-    """For the clinic's day and week: the active appointment of each slot (who, reason, status, link)."""
-    active = Appointment.objects.filter(slot__in=slots, status__in=Appointment.ACTIVE).select_related(
-        "citizen", "booked_by"
-    )
-    result = {}
-    for a in active:
-        who = f"{a.citizen.full_name} ({a.citizen.masked_national_id})"
-        if a.booked_by_id != a.citizen_id:
-            who += f", bestilt av {a.booked_by.full_name}"
-        if a.hidden:
-            who += " – skjult time"
-        url = reverse("admin:booking_appointment_change", args=[a.pk])
-        result[a.slot_id] = SlotBooking(who=who, reason=a.reason, status=a.get_status_display(), url=url)
-    return result
-
-
-register_booking_source(appointment_bookings)
 
 
 def slot_label(slot: Slot) -> str:

@@ -6,9 +6,9 @@ class BookingConfig(AppConfig):
     verbose_name = "Timebestilling"
 
     def ready(self) -> None:
-        # The clinic's day view (resourcebooks) shows who holds a slot without importing us.
-        from resourcebooks.selectors import register_occupant_source
+        # The clinic's day and week views (resourcebooks) show the appointment on a slot without importing us.
+        from resourcebooks.selectors import register_booking_source
 
-        from .selectors import slot_occupants
+        from .selectors import appointment_bookings
 
-        register_occupant_source(slot_occupants)
+        register_booking_source(appointment_bookings)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
+from django.urls import reverse
 from django.utils import timezone
 
 from addressregistry.diagnosis import Diagnosis, Offer, portal_diagnosis
@@ -23,6 +24,7 @@ from addressregistry.models import Organisation, Service
 from addressregistry.selectors import services_with_processes
 from citizens.models import Citizen
 from resourcebooks.models import Location, PatientBlock, Slot, Timebook, TimebookListEntry
+from resourcebooks.selectors import SlotBooking
 from resourcebooks.services import local_day_bounds
 
 from . import texts
@@ -361,17 +363,20 @@ def active_counts(person: Citizen, timebooks: Sequence[Timebook]) -> dict[int, i
     return dict(rows)
 
 
-def slot_occupants(slots: list[Slot]) -> dict[int, str]:
-    """For the clinic's day view: who holds each slot (the person, and who booked for them)."""
+def appointment_bookings(slots: list[Slot]) -> dict[int, SlotBooking]:
+    """For the clinic's day and week: the active appointment of each slot (who, reason, status, link)."""
     active = Appointment.objects.filter(slot__in=slots, status__in=Appointment.ACTIVE).select_related(
         "citizen", "booked_by"
     )
     result = {}
     for a in active:
-        text = f"{a.citizen.full_name} ({a.citizen.masked_national_id})"
+        who = f"{a.citizen.full_name} ({a.citizen.masked_national_id})"
         if a.booked_by_id != a.citizen_id:
-            text += f", bestilt av {a.booked_by.full_name}"
-        result[a.slot_id] = text
+            who += f", bestilt av {a.booked_by.full_name}"
+        if a.hidden:
+            who += " – skjult time"
+        url = reverse("admin:booking_appointment_change", args=[a.pk])
+        result[a.slot_id] = SlotBooking(who=who, reason=a.reason, status=a.get_status_display(), url=url)
     return result
 
 

@@ -123,24 +123,6 @@ def utilisation(timebook: Timebook, first_day: dt.date, days: int) -> list[DayLo
     return result
 
 
-OccupantSource = Callable[[list[Slot]], dict[int, str]]
-_occupant_sources: list[OccupantSource] = []
-
-
-def register_occupant_source(source: OccupantSource) -> None:
-    """Let a higher app (booking) say who holds a slot, for the day view, without this app importing it."""
-    if source not in _occupant_sources:
-        _occupant_sources.append(source)
-
-
-def slot_occupants(slots: list[Slot]) -> dict[int, str]:
-    """Who holds each slot (by slot id), as told by the registered sources."""
-    result: dict[int, str] = {}
-    for source in _occupant_sources:
-        result |= source(slots)
-    return result
-
-
 @dataclass(frozen=True)
 class SlotBooking:
     """The appointment on a slot, as the clinic's day and week show it: who, what for, and its status."""
@@ -156,16 +138,15 @@ _booking_sources: list[BookingSource] = []
 
 
 def register_booking_source(source: BookingSource) -> None:
-    """Let the booking app say which appointment holds a slot, without this app importing it."""
+    """Let the booking app say which appointment holds a slot, for the day and week views, without this app
+    importing it (registered from its ``AppConfig.ready``)."""
     if source not in _booking_sources:
         _booking_sources.append(source)
 
 
 def slot_bookings(slots: list[Slot]) -> dict[int, SlotBooking]:
-    """The active appointment of each slot (by slot id); slots only an occupant source knows get its text."""
-    result: dict[int, SlotBooking] = {
-        slot_id: SlotBooking(who=who, reason="", status="") for slot_id, who in slot_occupants(slots).items()
-    }
+    """The active appointment of each slot (by slot id), as the registered sources tell it."""
+    result: dict[int, SlotBooking] = {}
     for source in _booking_sources:
         result |= source(slots)
     return result
