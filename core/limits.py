@@ -7,6 +7,12 @@ ID_MAX_DIGITS = 18  # a database id from a URL or a form: a 5,000-digit number i
 
 REASON_MAX = 50  # «Hva gjelder det?» and «Emne» (sources 000, 001, 003)
 SUGGESTED_TIMES_MAX = 250  # «Foreslå ett eller flere tidspunkt som passer deg» (source 003)
+# Dialogues (source 004): the files of one message may not exceed 12 MB in all.
+ATTACHMENTS_MAX_BYTES = 12 * 1024 * 1024
+ATTACHMENTS_MAX_FILES = 5
+DIALOGUE_SUBJECT_MAX = 50  # «Emne», as for a time request
+DIALOGUE_BODY_MAX = 2000  # «Melding»
+DIALOGUE_ANSWER_MAX = 4000  # the clinic's answer
 DESCRIPTION_MAX = 200  # a timebook's description under its name (source 004)
 OFFICE_INFORMATION_MAX = 300  # «Informasjon fra legekontoret» (source 004)
 

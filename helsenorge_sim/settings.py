@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "citizens",
     "inbox",
     "booking",
+    "dialogues",
     "notifications",
 ]
 

@@ -34,5 +34,6 @@ urlpatterns = [
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("ar/", include("addressregistry.urls")),
+    path("", include("dialogues.urls")),
     path("", include("booking.urls")),
 ]

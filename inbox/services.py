@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from citizens.models import Citizen
 
-from .models import InboxMessage
+from .models import InboxMessage, Thread
 
 
 def message_write(
@@ -22,11 +22,23 @@ def message_write(
     can_reply: bool = False,
     sent_at: dt.datetime | None = None,
     read: bool = False,
+    thread: Thread | None = None,
+    written_by: Citizen | None = None,
+    staff_user_id: int | None = None,
+    note: str = "",
 ) -> InboxMessage:
     """One message in the citizen's Innboks (``read`` for what they wrote themselves). Runs in the caller's
-    transaction: a message about a change commits with the change, or not at all."""
+    transaction: a message about a change commits with the change, or not at all. In a ``thread``, the side
+    that wrote it: ``written_by`` (the citizen side: who acted) or ``staff_user_id``; neither is automatic."""
     sent_at = sent_at or timezone.now()
+    if thread is not None:
+        Thread.objects.filter(pk=thread.pk).update(last_message_at=sent_at)
     return InboxMessage.objects.create(
+        thread=thread,
+        from_citizen=written_by is not None,
+        written_by=written_by,
+        staff_user_id=staff_user_id,
+        note=note,
         citizen=citizen,
         appointment_id=appointment_id,
         kind=kind,

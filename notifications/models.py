@@ -28,6 +28,7 @@ class Notification(models.Model):
         CANCELLATION_RECEIPT = "cancellation_receipt", _("Kvittering for avbestilling")
         REMINDER = "reminder", _("Påminnelse")
         INVITATION = "invitation", _("Invitasjon")
+        MESSAGE = "message", _("Ny melding")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Venter")

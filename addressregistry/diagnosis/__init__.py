@@ -15,13 +15,17 @@ The rules come from the sources (000 «Oppsett i Adresseregisteret», 002 «Mer 
   locally, and every timebook under Smittevern also appears in «Bestill koronatest i annen kommune»;
 - a resource timebook cannot also be a practitioner timebook;
 - several time types on one timebook make the type show as blank;
-- a timebook that is offline is not shown; an online one with no future free slot offers nothing.
+- a timebook that is offline is not shown; an online one with no future free slot offers nothing;
+- (source 004) on a fastlege's service, each of E-kontakt, E-konsultasjon and Reseptfornyelse gives the
+  citizen «Kontakt legekontoret», «Start e-konsultasjon» and «Forny resept» (``dialogue_availability``); with
+  all of them and Timebestilling off, the «fastlegepanelet» disappears for the patient.
 
 Timebook facts come from the apps that own timebooks, which register a source with
 ``register_timebook_source`` (this app never imports them).
 """
 
 from . import facts
+from .dialogue_rules import DIALOGUE_ACTION, dialogue_availability
 from .facts import *  # noqa: F403  (the vocabulary, listed in facts.__all__)
 from .portal import portal_view
 from .rules import RULES, expects_resource_booking
@@ -39,12 +43,14 @@ from .service import (
 
 __all__ = [
     *facts.__all__,
+    "DIALOGUE_ACTION",
     "PORTAL_CACHE_SECONDS",
     "RULES",
     "SETUP_VERSION_KEY",
     "TimebookSource",
     "diagnose",
     "diagnose_service",
+    "dialogue_availability",
     "expects_resource_booking",
     "portal_diagnosis",
     "portal_view",

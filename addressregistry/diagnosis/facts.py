@@ -12,6 +12,11 @@ TIMEBESTILLING = "timebestilling"
 TIMERESERVASJON = "timereservasjon"
 RESSURSOVERSIKT = "ressursoversikt"
 BEHANDLEROVERSIKT = "behandleroversikt"
+E_KONTAKT = "e_kontakt"
+E_KONSULTASJON = "e_konsultasjon"
+RESEPTFORNYELSE = "reseptfornyelse"
+# The dialogues a fastlege offers in the citizen's «Din fastlege» panel, each switched on by its own AR process.
+DIALOGUE_PROCESSES = (E_KONTAKT, E_KONSULTASJON, RESEPTFORNYELSE)
 RESOURCE_PROCESSES = (TIMEBESTILLING, TIMERESERVASJON, RESSURSOVERSIKT)
 BOOKING_PROCESSES = frozenset({*RESOURCE_PROCESSES, BEHANDLEROVERSIKT})
 PROCESS_LABEL = {
@@ -19,6 +24,9 @@ PROCESS_LABEL = {
     TIMERESERVASJON: "Timereservasjon",
     RESSURSOVERSIKT: "Ressursoversikt",
     BEHANDLEROVERSIKT: "Behandleroversikt",
+    E_KONTAKT: "E-kontakt",
+    E_KONSULTASJON: "E-konsultasjon",
+    RESEPTFORNYELSE: "Reseptfornyelse",
 }
 
 SMITTEVERN = "smittevern"
@@ -200,6 +208,9 @@ class Diagnosis:
 __all__ = [
     "BEHANDLEROVERSIKT",
     "BOOKING_PROCESSES",
+    "DIALOGUE_PROCESSES",
+    "E_KONSULTASJON",
+    "E_KONTAKT",
     "FASTLEGE",
     "LEGEVAKT",
     "MUNICIPALITY",
@@ -207,6 +218,7 @@ __all__ = [
     "PRACTITIONER_TIMEBOOK",
     "PROCESS_LABEL",
     "RECOMMENDED_SERVICE_TYPES",
+    "RESEPTFORNYELSE",
     "RESOURCE_PROCESSES",
     "RESOURCE_TIMEBOOK",
     "RESSURSOVERSIKT",

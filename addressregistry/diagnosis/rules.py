@@ -10,6 +10,7 @@ from ..timebook_types import TimebookType
 if TYPE_CHECKING:
     pass
 
+from .dialogue_rules import DIALOGUE_RULES
 from .facts import (
     BEHANDLEROVERSIKT,
     BOOKING_PROCESSES,
@@ -207,4 +208,5 @@ RULES: tuple[Callable[[ServiceSetup], Iterable[Finding]], ...] = (
     rule_timebooks,
     rule_pairings,
     *PRACTITIONER_RULES,
+    *DIALOGUE_RULES,
 )

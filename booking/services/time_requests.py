@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +12,7 @@ from addressregistry.models import Service
 from citizens.models import Citizen
 from core.limits import REASON_MAX, SUGGESTED_TIMES_MAX
 from core.text import has_control_characters, one_line
-from inbox.models import InboxMessage
+from inbox.models import InboxMessage, Thread
 from inbox.services import message_write
 from resourcebooks.models import Timebook
 
@@ -18,6 +20,10 @@ from .. import texts
 from ..errors import BookingError
 from ..models import TimeRequest
 from ..selectors import is_blocked
+
+# Called in the transaction of each time request sent, with the request and its Innboks thread: the app above
+# (``dialogues``) registers here to route the request to the clinic's staff, as its ``apps.py`` says.
+TIME_REQUEST_HOOKS: list[Callable[[TimeRequest, Thread], None]] = []
 
 
 def time_request_clean(*, subject: str, suggested_times: str) -> tuple[str, str]:
@@ -53,6 +59,7 @@ def time_request_send(
     subject, suggested = time_request_clean(subject=subject, suggested_times=suggested_times)
     blocked = is_blocked(person, service.organisation_id)
     now = timezone.now()
+    organisation = service.organisation
     with transaction.atomic():
         request = TimeRequest.objects.create(
             service=service,
@@ -64,6 +71,15 @@ def time_request_send(
             status=TimeRequest.Status.REFUSED_BLOCKED if blocked else TimeRequest.Status.NEW,
             created_at=now,
         )
+        thread = Thread.objects.create(
+            citizen=person,
+            organisation=organisation,
+            kind=Thread.Kind.TIMEFORESPORSEL,
+            subject=subject,
+            created_at=now,
+            last_message_at=now,
+            closed_at=now if blocked else None,
+        )
         message_write(
             citizen=person,
             kind=InboxMessage.Kind.TIME_REQUEST,
@@ -72,14 +88,19 @@ def time_request_send(
             body=texts.time_request_body(suggested),
             sent_at=now,
             read=True,
+            thread=thread,
+            written_by=booked_by,
         )
         if blocked:
             message_write(
                 citizen=person,
                 kind=InboxMessage.Kind.AUTOMATIC_REPLY,
-                sender=texts.reply_sender(service.organisation),
+                sender=texts.reply_sender(organisation),
                 subject=subject,
                 body=texts.BLOCKED_REPLY,
                 sent_at=now,
+                thread=thread,
             )
+        for hook in TIME_REQUEST_HOOKS:
+            hook(request, thread)
     return request

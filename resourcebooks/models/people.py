@@ -151,13 +151,32 @@ class TimebookListEntry(models.Model):
 
 
 class StaffMembership(models.Model):
-    """Which Django user works for which organisation, and may see and change only that organisation's data."""
+    """Which Django user works for which organisation, and may see and change only that organisation's data.
+    At a GP office also the position's role and, for a practitioner, which ``Practitioner`` the user is: what
+    routes a dialogue to «Pasientens behandler», a role or a single position (source 004)."""
+
+    class Role(models.TextChoices):
+        LEGE = "lege", _("Lege")
+        HELSESEKRETAER = "helsesekretaer", _("Helsesekretær")
+        SYKEPLEIER = "sykepleier", _("Sykepleier")
+        BIOINGENIOR = "bioingenior", _("Bioingeniør")
+        ADMINISTRATOR = "administrator", _("Klinikkadministrator")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("bruker")
     )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="staff_memberships", verbose_name=_("virksomhet")
+    )
+    role = models.CharField(_("rolle"), max_length=20, choices=Role.choices, blank=True)
+    practitioner = models.OneToOneField(
+        Practitioner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="membership",
+        verbose_name=_("behandler"),
+        help_text=_("Behandleren denne brukeren er (fastlege, vikar, LIS1): får «Pasientens behandler»-dialogene."),
     )
 
     class Meta:
@@ -168,7 +187,29 @@ class StaffMembership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.organisation}"
+        name = self.user.get_full_name() or self.user.get_username()
+        return f"{name} – {self.organisation}"
+
+
+class StaffGroup(models.Model):
+    """A group of staff at one organisation (e.g. «Resepsjonen», «LAB-gruppen»): a recipient of dialogues."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="staff_groups", verbose_name=_("virksomhet")
+    )
+    name = models.CharField(_("navn"), max_length=100)
+    members = models.ManyToManyField(
+        StaffMembership, blank=True, related_name="staff_groups", verbose_name=_("medlemmer")
+    )
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        verbose_name = _("gruppe")
+        verbose_name_plural = _("grupper")
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="staffgroup_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ClinicSettings(models.Model):

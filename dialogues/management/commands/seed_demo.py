@@ -9,11 +9,12 @@ from django.db import transaction
 
 from addressregistry.demo import seed_addressregistry, seed_support_users
 from booking.demo import seed_citizens
+from dialogues.demo import seed_dialogues
 from resourcebooks.demo import seed_resourcebooks, seed_staff_users
 
 
 class Command(BaseCommand):
-    help = "Last demodata (idempotent): Adresseregisteret, ressurstimebøker med timer, ansatte og NHN kundesenter."
+    help = "Last demodata (idempotent): Adresseregisteret, timebøker med timer, ansatte, resepter og NHN kundesenter."
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
@@ -21,6 +22,9 @@ class Command(BaseCommand):
             books = seed_resourcebooks()
             logins = seed_staff_users() + seed_support_users()
             people = seed_citizens()
+            gp_staff = seed_dialogues()
+            printed = {username for username, _, _ in gp_staff}
+            logins = [row for row in logins if row[0] not in printed] + gp_staff
         self.stdout.write(
             f"Adresseregisteret: {ar['organisations']} nye virksomheter, {ar['services']} nye tjenester, "
             f"{ar['process_changes']} prosessendringer."

@@ -1,0 +1,103 @@
+"""Reads of dialogues: what a member of staff may see, what a citizen is offered in «Din fastlege»."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from addressregistry.diagnosis import dialogue_availability
+from addressregistry.models import Organisation, Service
+from booking.selectors import gp_office_contact
+from citizens.models import Citizen
+from inbox.models import InboxMessage
+from resourcebooks.models import Practitioner, StaffMembership, VikarAssignment
+
+from . import texts
+from .models import Dialogue, DialogueRoute, Kind, Prescription, StaffRead, Target
+
+
+def _my_practitioners(memberships: list[StaffMembership], today: dt.date) -> set[int]:
+    """The practitioners whose «Pasientens behandler» dialogues the user reads: their own, and the fastleger
+    they are vikar for today (source 004: the vikar sees all the fastlege has received, while set)."""
+    mine = {m.practitioner_id for m in memberships if m.practitioner_id}
+    covering = VikarAssignment.objects.filter(vikar_id__in=mine, removed_at__isnull=True, valid_from__lte=today).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+    )
+    return mine | set(covering.values_list("fastlege_id", flat=True))
+
+
+def dialogues_for_staff(user, today: dt.date | None = None) -> QuerySet[Dialogue]:  # type: ignore[no-untyped-def]
+    """The dialogues routed to the user, their groups and roles, their clinic, or (as a vikar) their fastlege;
+    and any they took part in or started. Other organisations' never. Unread first."""
+    today = today or timezone.localdate()
+    qs = Dialogue.objects.select_related("thread", "citizen", "organisation", "fastlege")
+    if not user.is_superuser:
+        memberships = list(StaffMembership.objects.filter(user_id=user.pk))
+        routed = Q(target=Target.CLINIC) | Q(membership__user_id=user.pk) | Q(group__members__user_id=user.pk)
+        routed |= Q(target="behandler", practitioner_id__in=_my_practitioners(memberships, today))
+        for m in memberships:
+            if m.role:
+                routed |= Q(target=Target.ROLE, role=m.role, dialogue__organisation_id=m.organisation_id)
+        routes = DialogueRoute.objects.filter(routed, dialogue=OuterRef("pk"))
+        took_part = InboxMessage.objects.filter(thread_id=OuterRef("thread_id"), staff_user_id=user.pk)
+        qs = qs.filter(organisation_id__in=[m.organisation_id for m in memberships]).filter(
+            Exists(routes) | Exists(took_part) | Q(started_by_staff_id=user.pk)
+        )
+    seen = StaffRead.objects.filter(dialogue=OuterRef("pk"), user_id=user.pk, read_at__gte=OuterRef("patient_wrote_at"))
+    return qs.annotate(unread=~Exists(seen)).order_by("-unread", "-thread__last_message_at", "-pk")
+
+
+@dataclass
+class FastlegePanel:
+    """«Din fastlege»: the fastlege and office, «Bestill time» and the dialogues the office offers, or why not."""
+
+    person: Citizen
+    office: Organisation | None
+    fastlege: Practitioner | None
+    service: Service | None
+    booking_her_id: int | None
+    missing: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def offered(self) -> list[str]:
+        return [k for k in (Kind.RESEPTFORNYELSE, Kind.E_KONSULTASJON, Kind.E_KONTAKT) if k not in self.missing]
+
+    def reason(self, kind: str) -> str | None:
+        return self.missing.get(kind)
+
+
+def dialogue_service(office: Organisation, fastlege: Practitioner | None) -> Service | None:
+    """The AR service whose processes switch the fastlege's dialogues on and off: the service of the fastlege's
+    timebook, or else the office's fastlege service."""
+    if fastlege is not None:
+        timebook = fastlege.timebooks.select_related("service").first()
+        if timebook is not None:
+            return timebook.service
+    return (
+        Service.objects.filter(organisation=office, service_type=Service.Type.FASTLEGE)
+        .prefetch_related("processes")
+        .order_by("her_id")
+        .first()
+    )
+
+
+def fastlege_panel(person: Citizen) -> FastlegePanel:
+    office, fastlege = person.gp_office, person.fastlege
+    if office is None or fastlege is None or fastlege.organisation_id != office.pk:
+        reason = str(texts.NO_FASTLEGE)
+        return FastlegePanel(person, office, None, None, None, {k: reason for k in texts.ACTION})
+    service = dialogue_service(office, fastlege)
+    active = service.active_processes() if service is not None else frozenset()
+    missing = {k: v for k, v in dialogue_availability(active).items() if v}
+    if not person.digital_contact_consent:
+        missing = {k: str(texts.NO_CONSENT_CITIZEN) for k in texts.ACTION}
+    contact = gp_office_contact(person)
+    booking = office.her_id if contact is not None else None
+    return FastlegePanel(person, office, fastlege, service, booking, missing)
+
+
+def prescriptions_of(person: Citizen) -> QuerySet[Prescription]:
+    return Prescription.objects.filter(citizen=person).order_by("medication")

@@ -1,0 +1,1 @@
+"""The dialogues' pages: the citizen's (``citizen``) and the clinic's (``staff``)."""
