@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from inbox import texts as inbox_texts
 from inbox.models import Thread
 
 Kind = Thread.Kind
@@ -25,13 +26,8 @@ CONSULTATION_NOTICE = _(
     "Henvendelsen vil bli journalført. En e-konsultasjon kan koste det samme som en vanlig konsultasjon "
     "(egenandel), og legekontoret sender i så fall regning."
 )
-# Source 003/004 for an e-konsultasjon; the same words for the other kinds, from the office.
-CLOSED = {
-    Kind.E_KONSULTASJON: _(
-        "E-konsultasjonen er nå avsluttet fra behandlerens side. Denne meldingen kan ikke besvares."
-    ),
-}
-CLOSED_OTHER = _("Samtalen er nå avsluttet fra legekontorets side. Denne meldingen kan ikke besvares.")
+# The closed texts live in Innboks (below dialogues), which shows them; re-exported for the staff pages.
+CLOSED, CLOSED_OTHER = inbox_texts.CLOSED, inbox_texts.CLOSED_OTHER
 # Source 004: what staff are told when a patient cannot receive a dialogue.
 NOT_CONTACTABLE = _(
     "Pasienten kan ikke kontaktes digitalt. Dialoger kan kun sendes til pasienter med fullt fødselsnummer eller "
@@ -60,4 +56,4 @@ def notification_text(first_name: str, office_name: str, *, to_person: bool, pat
 
 
 def closed_text(kind: str) -> str:
-    return str(CLOSED.get(kind, CLOSED_OTHER))
+    return inbox_texts.closed_text(kind)

@@ -1,19 +1,21 @@
-"""Innboks: the list and one message. Another citizen's message answers 404."""
+"""Innboks: the list and one message or conversation. Another citizen's message answers 404."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from citizens.access import citizen_required
+from citizens.models import Citizen
 from citizens.selectors import may_act_for
+from core.limits import DIALOGUE_BODY_MAX
 from core.requests import CitizenRequest
 
 from .models import InboxMessage
-from .selectors import inbox_visible, thread_of
+from .selectors import QUERY_MAX, inbox_items, thread_of, thread_state
 from .services import message_mark_read
 
 
@@ -21,23 +23,57 @@ from .services import message_mark_read
 @never_cache
 @citizen_required
 def inbox(request: CitizenRequest) -> HttpResponse:
-    messages = inbox_visible(request.person, request.citizen)
-    return render(request, "booking/inbox.html", {"inbox_messages": messages})
+    query = request.GET.get("q", "").strip()[:QUERY_MAX]
+    items = inbox_items(request.person, request.citizen, query)
+    context = {
+        "inbox_messages": items,
+        "total": sum(item.count for item in items),
+        "q": query,
+        "query_max": QUERY_MAX,
+    }
+    return render(request, "booking/inbox.html", context)
+
+
+def visible_message(viewer: Citizen, pk: int) -> InboxMessage:
+    """The message if ``viewer`` may read it (theirs, or of someone they may act for today, except a hidden
+    appointment's), else 404."""
+    message = get_object_or_404(InboxMessage.objects.select_related("appointment", "citizen", "thread"), pk=pk)
+    if message.citizen_id != viewer.pk:
+        if may_act_for(viewer, message.citizen_id, timezone.localdate()) is None:
+            raise Http404
+        if message.appointment is not None and message.appointment.hidden:
+            raise Http404
+    return message
+
+
+def message_page(
+    request: HttpRequest,
+    message: InboxMessage,
+    *,
+    reply_body: str = "",
+    reply_errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The message with its whole conversation, all of it marked read; under it the reply form or why there is
+    none. Also the page a refused reply is shown on again: what was written, and the error by field ("body",
+    "attachments", or "form" for the reply as a whole)."""
+    parts = thread_of(message)
+    for part in parts:
+        if part.read_at is None:
+            message_mark_read(message=part)
+    context = {
+        "message": message,
+        "thread": parts,
+        "state": thread_state(message, parts),
+        "reply_body": reply_body,
+        "reply_errors": reply_errors or {},
+        "body_max": DIALOGUE_BODY_MAX,
+    }
+    return render(request, "booking/message.html", context, status=status)
 
 
 @require_GET
 @never_cache
 @citizen_required
 def message_detail(request: CitizenRequest, pk: int) -> HttpResponse:
-    me = request.citizen
-    message = get_object_or_404(InboxMessage.objects.select_related("appointment", "citizen"), pk=pk)
-    if message.citizen_id != me.pk:
-        if may_act_for(me, message.citizen_id, timezone.localdate()) is None:
-            raise Http404
-        if message.appointment is not None and message.appointment.hidden:
-            raise Http404
-    thread = thread_of(message)
-    for part in thread:
-        if part.read_at is None:
-            message_mark_read(message=part)
-    return render(request, "booking/message.html", {"message": message, "thread": thread})
+    return message_page(request, visible_message(request.citizen, pk))

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+from django.utils.translation import gettext
+
 from .facts import (
     DIALOGUE_PROCESSES,
     E_KONSULTASJON,
@@ -48,7 +50,8 @@ def dialogue_availability(active_processes: frozenset[str]) -> dict[str, str | N
     return {
         process: None
         if process in active_processes
-        else f"{PROCESS_LABEL[process]} er ikke aktivert i Adresseregisteret for tjenesten"
+        else gettext("%(process)s er ikke aktivert i Adresseregisteret for tjenesten")
+        % {"process": PROCESS_LABEL[process]}
         for process in DIALOGUE_PROCESSES
     }
 
