@@ -6,7 +6,7 @@ direct URLs only reach the user's own organisations' objects; anything else answ
 
 from core.admin_bases import SafeActionsMixin, SuperuserOnlyAdmin
 
-from . import practitioners, slots, timebooks, week_templates
+from . import groups, practitioners, slots, timebooks, week_templates
 from .base import ORGANISATION_PATH, ListReadsAudited, OrganisationScopedAdmin, scope
 from .timebooks import PeriodForm
 from .week_templates import PublishForm
@@ -19,6 +19,7 @@ __all__ = [
     "PublishForm",
     "SafeActionsMixin",
     "SuperuserOnlyAdmin",
+    "groups",
     "practitioners",
     "scope",
     "slots",

@@ -116,6 +116,7 @@ class PatientBlockAdmin(OrganisationScopedAdmin):
 
 @admin.register(StaffMembership)
 class StaffMembershipAdmin(SuperuserOnlyAdmin):
-    list_display = ["user", "organisation"]
-    list_filter = ["organisation"]
+    list_display = ["user", "organisation", "role", "practitioner"]
+    list_filter = ["organisation", "role"]
+    fields = ["user", "organisation", "role", "practitioner"]
     search_fields = ["user__username", "organisation__name"]
