@@ -20,14 +20,15 @@ from .models import Dialogue
 
 
 def recipients(dialogue: Dialogue, today: dt.date | None = None) -> list[Citizen]:
-    """A child under 16 is told through the parents; anyone else themself, and so is a representative under a
-    power of attorney still valid who wrote in the conversation for them."""
+    """A child under 16 is told through the parents only (with no parent on record, nobody: a child's health
+    message must not reach the child's phone); anyone else themself, and so is a representative under a power of
+    attorney still valid who wrote in the conversation for them."""
     today = today or timezone.localdate()
     person = dialogue.citizen
     reps = representatives_of(person, today)
     if person.age_on(today) < CHILD_AGE_LIMIT:
         parents = [r.representative for r in reps if r.kind == Representation.Kind.PARENT]
-        return parents or [person]
+        return parents
     wrote = set(
         InboxMessage.objects.filter(thread_id=dialogue.thread_id, written_by__isnull=False).values_list(
             "written_by_id", flat=True

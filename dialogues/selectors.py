@@ -19,31 +19,33 @@ from . import texts
 from .models import Dialogue, DialogueRoute, Kind, Prescription, StaffRead, Target
 
 
-def _my_practitioners(memberships: list[StaffMembership], today: dt.date) -> set[int]:
-    """The practitioners whose «Pasientens behandler» dialogues the user reads: their own, and the fastleger
-    they are vikar for today (source 004: the vikar sees all the fastlege has received, while set)."""
-    mine = {m.practitioner_id for m in memberships if m.practitioner_id}
-    covering = VikarAssignment.objects.filter(vikar_id__in=mine, removed_at__isnull=True, valid_from__lte=today).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+def _routed_to(user, today: dt.date) -> Q:  # type: ignore[no-untyped-def]
+    """The routes that reach the user, as subqueries (no query of its own): to their clinic, to them, their groups
+    and their role at the route's office; as «Pasientens behandler», to the practitioner they are and to the
+    fastleger they are vikar for today (source 004: the vikar sees all the fastlege has received, while set)."""
+    memberships = StaffMembership.objects.filter(user_id=user.pk)
+    mine = memberships.filter(practitioner__isnull=False).values("practitioner_id")
+    covering = (
+        VikarAssignment.objects.filter(vikar_id__in=mine, removed_at__isnull=True, valid_from__lte=today)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .values("fastlege_id")
     )
-    return mine | set(covering.values_list("fastlege_id", flat=True))
+    my_role = memberships.filter(organisation_id=OuterRef("dialogue__organisation_id"), role=OuterRef("role"))
+    routed = Q(target=Target.CLINIC) | Q(membership__user_id=user.pk) | Q(group__members__user_id=user.pk)
+    routed |= Q(target="behandler") & (Q(practitioner_id__in=mine) | Q(practitioner_id__in=covering))
+    return routed | Q(Q(target=Target.ROLE), Exists(my_role.exclude(role="")))
 
 
 def dialogues_for_staff(user, today: dt.date | None = None) -> QuerySet[Dialogue]:  # type: ignore[no-untyped-def]
     """The dialogues routed to the user, their groups and roles, their clinic, or (as a vikar) their fastlege;
-    and any they took part in or started. Other organisations' never. Unread first."""
+    and any they took part in or started. Other organisations' never. Unread first. One query."""
     today = today or timezone.localdate()
     qs = Dialogue.objects.select_related("thread", "citizen", "organisation", "fastlege")
     if not user.is_superuser:
-        memberships = list(StaffMembership.objects.filter(user_id=user.pk))
-        routed = Q(target=Target.CLINIC) | Q(membership__user_id=user.pk) | Q(group__members__user_id=user.pk)
-        routed |= Q(target="behandler", practitioner_id__in=_my_practitioners(memberships, today))
-        for m in memberships:
-            if m.role:
-                routed |= Q(target=Target.ROLE, role=m.role, dialogue__organisation_id=m.organisation_id)
-        routes = DialogueRoute.objects.filter(routed, dialogue=OuterRef("pk"))
+        offices = StaffMembership.objects.filter(user_id=user.pk).values("organisation_id")
+        routes = DialogueRoute.objects.filter(_routed_to(user, today), dialogue=OuterRef("pk"))
         took_part = InboxMessage.objects.filter(thread_id=OuterRef("thread_id"), staff_user_id=user.pk)
-        qs = qs.filter(organisation_id__in=[m.organisation_id for m in memberships]).filter(
+        qs = qs.filter(organisation_id__in=offices).filter(
             Exists(routes) | Exists(took_part) | Q(started_by_staff_id=user.pk)
         )
     seen = StaffRead.objects.filter(dialogue=OuterRef("pk"), user_id=user.pk, read_at__gte=OuterRef("patient_wrote_at"))

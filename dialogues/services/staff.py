@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from addressregistry.models import Organisation
 from booking.models import TimeRequest
@@ -28,6 +29,8 @@ from ..notify import dialogue_notify
 from ..routing import routes_write
 from .citizen import journal_write
 from .common import body_clean, dialogue_record, message_with_files, subject_clean
+
+NOT_ON_LIST = _lazy("Fant ingen pasient med dette fødselsnummeret på legekontorets liste.")
 
 
 def staff_sender(user, organisation_id: int) -> str:  # type: ignore[no-untyped-def]
@@ -159,6 +162,9 @@ def dialogue_start_by_staff(
     contacted; otherwise nothing is sent and staff are told why."""
     if kind not in (Kind.E_KONTAKT, Kind.E_KONSULTASJON):
         raise DialogueError(_("Velg e-kontakt eller e-konsultasjon."), field="kind")
+    fastlege = citizen.fastlege
+    if citizen.gp_office_id != organisation.pk and (fastlege is None or fastlege.organisation_id != organisation.pk):
+        raise DialogueError(NOT_ON_LIST, field="national_id")
     if why := contact_check(citizen):
         raise DialogueError(" ".join([str(texts.NOT_CONTACTABLE), *why]))
     subject = subject_clean(subject, DIALOGUE_SUBJECT_MAX)
