@@ -49,7 +49,7 @@ def seed_dialogues(today: dt.date | None = None) -> list[tuple[str, str, str]]:
     office = Organisation.objects.filter(her_id=GP_OFFICE_HER_ID).first()
     if office is None:
         return []
-    _permissions()
+    staff_dialogue_permissions()
     printed = [_staff(office, *spec) for spec in GP_STAFF]
     reception, _ = StaffGroup.objects.get_or_create(organisation=office, name=RECEPTION)
     lars = StaffMembership.objects.filter(user__username="legekontor-ansatt", organisation=office).first()
@@ -96,7 +96,7 @@ def _staff(
     return (username, password, f"{full_name}, {what} ved {office.name}")
 
 
-def _permissions() -> None:
+def staff_dialogue_permissions() -> None:
     group = staff_group()
     codenames = [f"{a}_{m}" for m, actions in STAFF_DIALOGUE_PERMISSIONS.items() for a in actions]
     wanted = set(Permission.objects.filter(content_type__app_label="dialogues", codename__in=codenames))

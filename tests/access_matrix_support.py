@@ -10,6 +10,7 @@ permissions, a membership of their organisation), and an NHN support user.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import time
 import uuid
 from collections.abc import Callable
@@ -33,7 +34,10 @@ from booking.models import Appointment, InvitationCampaign, TimeRequest, VideoSi
 from booking.services import appointment_book_by_clinic, appointment_confirm, appointment_request, time_request_send
 from citizens.middleware import ACTING_FOR
 from citizens.models import Citizen, Representation
-from inbox.models import InboxMessage
+from dialogues.demo import staff_dialogue_permissions
+from dialogues.models import Dialogue, JournalEntry, Prescription, RoutingAbsence, RoutingSetting
+from dialogues.services import dialogue_start
+from inbox.models import Attachment, InboxMessage, Thread
 from notifications.models import Notification
 from resourcebooks.demo import staff_group
 from resourcebooks.models import (
@@ -41,6 +45,7 @@ from resourcebooks.models import (
     Location,
     PatientBlock,
     Slot,
+    StaffGroup,
     StaffMembership,
     Timebook,
     TimeType,
@@ -180,6 +185,21 @@ class World:
     prx: Any = None
     vax: Any = None
     csx: Any = None
+    # The dialogues (issue 14): a GP office G where X's staff also work and A is on the fastlege's list; A's
+    # e-kontakt there with a PDF, A's e-konsultasjon (journalled), G's routing, absence, group and A's
+    # prescription. X's and Y's time requests are dialogues too (``tr_x.dialogue``).
+    gx: Any = None
+    prgx: Any = None
+    dlg_x: Any = None  # A's e-kontakt at G
+    thread_x: Any = None
+    att_x: Any = None
+    dlg_consult_x: Any = None
+    journal_x: Any = None
+    routing_x: Any = None
+    absence_x: Any = None
+    group_x: Any = None
+    prescription_x: Any = None
+    dlg_tr_x: Any = None  # X's time request as a dialogue
     sessions: dict[str, str] = field(default_factory=dict)  # kind → session key
 
     # The content types in the admin's «Vis på nettsted» URL (/admin/r/<content type>/<id>/).
@@ -418,9 +438,55 @@ def build_world() -> World:
     )
     assert world.process_change_x is not None
     world.prx, world.vax, world.csx = _gp_side(mx["org"])
+    _dialogue_side(world)
     world.audit_event = _an_audit_event(world)
     InboxMessage.objects.update(read_at=None)
     return world
+
+
+class _Pdf(io.BytesIO):
+    name = "resept.pdf"
+
+    def __init__(self) -> None:
+        super().__init__(b"%PDF-1.4\n%matrix\n")
+        self.size = len(self.getvalue())
+
+
+def _dialogue_side(world: World) -> None:
+    """G, a GP office whose fastlege offers all three dialogues; A on his list; X's staff work there too."""
+    gx = OrganisationFactory(name="Legekontor G", kind=Organisation.Kind.GP_OFFICE)
+    ServiceFactory(
+        organisation=gx,
+        service_type=Service.Type.FASTLEGE,
+        name="Fastlege G",
+        processes=("timebestilling", "e_kontakt", "e_konsultasjon", "reseptfornyelse"),
+    )
+    prgx = PractitionerFactory(organisation=gx)
+    Citizen.objects.filter(pk=world.a.pk).update(gp_office=gx, fastlege=prgx)
+    world.a.refresh_from_db()
+    membership = StaffMembership.objects.create(
+        user=world.staff_x, organisation=gx, role=StaffMembership.Role.HELSESEKRETAER
+    )
+    staff_dialogue_permissions()
+    world.gx, world.prgx = gx, prgx
+    world.dlg_x = dialogue_start(
+        person=world.a, written_by=world.a, kind="e_kontakt", subject="Attest", body="Hei", uploads=[_Pdf()]
+    )
+    world.thread_x = world.dlg_x.thread
+    world.att_x = Attachment.objects.get(message__thread=world.thread_x)
+    world.dlg_consult_x = dialogue_start(
+        person=world.a, written_by=world.a, kind="e_konsultasjon", subject="Utslett", body="Det klør"
+    )
+    world.journal_x = JournalEntry.objects.get(dialogue=world.dlg_consult_x)
+    world.routing_x = RoutingSetting.objects.create(organisation=gx, kind="reseptfornyelse", mode="fixed")
+    world.absence_x = RoutingAbsence.objects.create(
+        fastlege=prgx, substitute=membership, valid_to=timezone.localdate() + dt.timedelta(days=7)
+    )
+    world.group_x = StaffGroup.objects.create(organisation=gx, name="Resepsjonen")
+    world.prescription_x = Prescription.objects.create(
+        citizen=world.a, medication="Levaxin", prescribed_on=timezone.localdate() - dt.timedelta(days=90)
+    )
+    world.dlg_tr_x = Dialogue.objects.get(time_request=world.tr_x)
 
 
 # --- One logged-in session per kind of user ------------------------------------------------------------
@@ -488,6 +554,12 @@ def state_of_the_world(world: World) -> dict[str, Any]:
         "citizens": rows(Citizen.objects, "phone", "email", "notify_sms", "notify_email", "notify_push"),
         "representations": rows(Representation.objects),
         "video_signals": rows(VideoSignal.objects, "kind"),
+        "threads": rows(Thread.objects, "kind", "closed_at"),
+        "dialogues": rows(Dialogue.objects, "kind", "outcome", "journalled_at"),
+        "journal": rows(JournalEntry.objects),
+        "routing": rows(RoutingSetting.objects, "mode"),
+        "absences": rows(RoutingAbsence.objects, "valid_to"),
+        "groups": rows(StaffGroup.objects, "name"),
         "audit_event_kept": type(world.audit_event).objects.filter(pk=world.audit_event.pk).exists(),
         # Whom each session acts for (the idle-timeout middleware may touch «last_seen»: that is no change).
         "acting_for": sorted(

@@ -217,6 +217,27 @@ def _timebook_form(w: World) -> dict[str, Any]:
     }
 
 
+def staff_page(*args: str, staff_y: Outcome = NF, support: Outcome = NF, variant: str = "", **kw: Any) -> Row:
+    """The clinic's inbox pages (issue 14): anyone not staff goes to the staff login; X's staff (who also work at
+    the GP office G) get the page; Y's staff and support find nothing (404) unless told otherwise."""
+    expect = dict.fromkeys(NOT_STAFF, TO_STAFF_LOGIN) | {STAFF_X: OK, STAFF_Y: staff_y, SUPPORT: support}
+    return Row(expect, args, variant, **kw)
+
+
+def staff_post(*args: str, data: Callable[[World], dict[str, Any]], variant: str = "") -> Row:
+    """A POST to the clinic's inbox by everyone but X's staff: the staff login, or 404 for other staff."""
+    expect = dict.fromkeys(NOT_STAFF, TO_STAFF_LOGIN) | {STAFF_Y: NF, SUPPORT: NF}
+    return Row(expect, args, variant, method="post", data=data)
+
+
+# A citizen's form that cannot be sent for the person (no fastlege, or the service not offered): shown again.
+FORM_REFUSED = Outcome("the form again with why (400), nothing done", 400, refused=True)
+
+
+def _new_dialogue(w: World) -> dict[str, Any]:
+    return {"subject": "Spørsmål om attest", "body": "Hei, jeg trenger en attest."}
+
+
 def video_room_row(anonymous: Outcome, **kw: Any) -> Row:
     """A's video room: A (for themself or acting for the child) and X's staff get in, everyone else 404."""
     expect = dict.fromkeys(KINDS, NOT_FOUND) | {ANONYMOUS: anonymous, CITIZEN_A: OK, A_FOR_CHILD: OK, STAFF_X: OK}
@@ -328,6 +349,46 @@ MATRIX: dict[str, list[Row]] = {
         everyone(NOT_ALLOWED, "appt_video_a"),
         video_room_row(FORBIDDEN, method="post", data=lambda w: {"kind": "join", "payload": "{}"}),
     ],
+    # «Din fastlege» and the dialogues (issue 14): A's GP office G offers them; B and the child have no fastlege
+    "dialogues:panel": [citizen_page()],
+    "dialogues:new": [
+        citizen_page("=kontakt-legekontoret"),
+        citizen_page("=finnes-ikke", variant="unknown_kind", page=NF),
+        citizen_post(
+            "=kontakt-legekontoret",
+            data=_new_dialogue,
+            citizen_b=FORM_REFUSED,
+            child=FORM_REFUSED,
+            citizen_a_for_child=FORM_REFUSED,
+        ),
+    ],
+    "dialogues:reply": [
+        everyone(NOT_ALLOWED, "thread_x.pk"),
+        # A acting for the child still reads and answers A's own Innboks, as «booking:message» has it.
+        citizen_post("thread_x.pk", data=lambda w: {"body": "Takk"}, citizen_b=NF, child=NF),
+    ],
+    "dialogues:attachment": [citizen_page("att_x", citizen_b=NF, child=NF)],
+    # The clinic's inbox: X's staff work at G too; Y's staff and support see no dialogue of G or X
+    "dialogues:staff_inbox": [staff_page(staff_y=OK, support=OK)],
+    "dialogues:staff_new": [
+        staff_page(),
+        staff_post(
+            data=lambda w: {"office": w.gx.pk, "national_id": w.a.national_id, "kind": "e_kontakt", **_new_dialogue(w)}
+        ),
+    ],
+    "dialogues:staff_thread": [staff_page("dlg_x"), staff_page("dlg_tr_x", variant="time_request_of_x")],
+    "dialogues:staff_answer": [
+        everyone(NOT_ALLOWED, "dlg_x"),
+        staff_post("dlg_x", data=lambda w: {"body": "Attesten er klar."}),
+    ],
+    "dialogues:staff_close": [everyone(NOT_ALLOWED, "dlg_x"), staff_post("dlg_x", data=lambda w: {})],
+    "dialogues:staff_convert": [everyone(NOT_ALLOWED, "dlg_x"), staff_post("dlg_x", data=lambda w: {})],
+    "dialogues:staff_book": [
+        everyone(NOT_ALLOWED, "dlg_tr_x"),
+        staff_post("dlg_tr_x", data=lambda w: {"slot": w.free_x.pk, "body": ""}),
+    ],
+    "dialogues:staff_attachment": [staff_page("att_x")],
+    "dialogues:staff_journal": [staff_page("a")],
     # NHN support pages, and the public JSON lookup of the Adresseregisteret
     "addressregistry:search": [support_page()],
     "addressregistry:organisation": [support_page("x.her_id")],
@@ -456,6 +517,32 @@ MATRIX: dict[str, list[Row]] = {
     "admin:resourcebooks_staffmembership_change": [no_one_but_superusers("membership_x")],
     "admin:resourcebooks_staffmembership_history": [no_one_but_superusers("membership_x")],
     "admin:resourcebooks_staffmembership_delete": [no_one_but_superusers("membership_x")],
+    # Dialogues' set-up at G (issue 14): routing, absence, groups; prescriptions and journal read-only
+    "admin:resourcebooks_staffgroup_changelist": [admin(OK, OK, F)],
+    "admin:resourcebooks_staffgroup_add": [admin(OK, OK, F)],
+    "admin:resourcebooks_staffgroup_change": [admin(OK, NF, NF, "group_x")],
+    "admin:resourcebooks_staffgroup_history": [admin(OK, NF, NF, "group_x")],
+    "admin:resourcebooks_staffgroup_delete": [admin(OK, NF, NF, "group_x")],
+    "admin:dialogues_routingsetting_changelist": [admin(OK, OK, F)],
+    "admin:dialogues_routingsetting_add": [admin(OK, OK, F)],
+    "admin:dialogues_routingsetting_change": [admin(OK, NF, NF, "routing_x")],
+    "admin:dialogues_routingsetting_history": [admin(OK, NF, NF, "routing_x")],
+    "admin:dialogues_routingsetting_delete": [admin(OK, NF, NF, "routing_x")],
+    "admin:dialogues_routingabsence_changelist": [admin(OK, OK, F)],
+    "admin:dialogues_routingabsence_add": [admin(OK, OK, F)],
+    "admin:dialogues_routingabsence_change": [admin(OK, NF, NF, "absence_x")],
+    "admin:dialogues_routingabsence_history": [admin(OK, NF, NF, "absence_x")],
+    "admin:dialogues_routingabsence_delete": [admin(OK, NF, NF, "absence_x")],
+    "admin:dialogues_prescription_changelist": [admin(OK, OK, F)],
+    "admin:dialogues_prescription_add": [admin(F, F, F)],
+    "admin:dialogues_prescription_change": [admin(OK, NF, NF, "prescription_x")],
+    "admin:dialogues_prescription_history": [admin(OK, NF, NF, "prescription_x")],
+    "admin:dialogues_prescription_delete": [admin(F, NF, NF, "prescription_x")],
+    "admin:dialogues_journalentry_changelist": [admin(OK, OK, F)],
+    "admin:dialogues_journalentry_add": [admin(F, F, F)],
+    "admin:dialogues_journalentry_change": [admin(OK, NF, NF, "journal_x")],
+    "admin:dialogues_journalentry_history": [admin(OK, NF, NF, "journal_x")],
+    "admin:dialogues_journalentry_delete": [admin(F, NF, NF, "journal_x")],
     # Timeavtaler in the admin: the organisation's own, hidden ones included; never added or deleted there
     "admin:booking_appointment_changelist": [
         admin(OK, OK, F),
@@ -689,6 +776,7 @@ RIGHTFUL_POSTER: dict[str, str | None] = {
     "booking:cancel/childs_hidden": CHILD,
     "booking:cancel/bs": CITIZEN_B,
     "admin:audit_auditevent_delete": None,
+    **{f"dialogues:staff_{name}": STAFF_X for name in ("new", "answer", "close", "convert", "book")},
 }
 
 
