@@ -25,8 +25,13 @@ NAME_MAX = 200
 
 
 class Upload(Protocol):
-    name: str | None
-    size: int | None
+    """What the checks read of an uploaded file (Django's ``UploadedFile`` among others)."""
+
+    @property
+    def name(self) -> str | None: ...
+
+    @property
+    def size(self) -> int | None: ...
 
     def read(self, size: int = ...) -> bytes: ...
 

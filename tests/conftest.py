@@ -96,6 +96,19 @@ def _fresh_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _norwegian_to_begin_with():
+    """Each test starts in the site's language (Norwegian), as a request does: a page an earlier test in the same
+    process asked for in English leaves the language active in the thread, which services called outside a
+    request would then speak."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(scope="module")
 def demo_db(django_db_setup, django_db_blocker):
     """The sources' demo (``seed_demo``) loaded once per test module inside a transaction that is rolled back

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from booking import texts as booking_texts
@@ -94,8 +94,9 @@ def dialogue_start(
 
 
 def _prescription_body(chosen: list[Prescription], body: str) -> str:
+    """Stored as written, in Norwegian like every Innboks text, whatever the page's language."""
     lines = "\n".join(f"- {p.medication} {p.strength}".rstrip() for p in chosen)
-    return _("Resepter jeg ønsker fornyet:\n%(lines)s\n\n%(body)s") % {"lines": lines, "body": body}
+    return f"Resepter jeg ønsker fornyet:\n{lines}\n\n{body}"
 
 
 def _blocked_reply(dialogue: Dialogue, now) -> None:  # type: ignore[no-untyped-def]
@@ -112,7 +113,8 @@ def _blocked_reply(dialogue: Dialogue, now) -> None:  # type: ignore[no-untyped-
 
 def journal_write(dialogue: Dialogue, now) -> JournalEntry:  # type: ignore[no-untyped-def]
     """The journal note of a dialogue, once (a unique key: a second call changes nothing)."""
-    title = f"{Kind.E_KONSULTASJON.label} (helsenorge.no): {dialogue.thread.subject}"
+    with translation.override("nb"):
+        title = f"{Kind.E_KONSULTASJON.label} (helsenorge.no): {dialogue.thread.subject}"
     entry, _created = JournalEntry.objects.get_or_create(
         dialogue=dialogue,
         defaults={

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -35,7 +35,12 @@ NOT_ON_LIST = _lazy("Fant ingen pasient med dette fødselsnummeret på legekonto
 
 def staff_sender(user, organisation_id: int) -> str:  # type: ignore[no-untyped-def]
     """The name the patient sees on the clinic's answer: a practitioner by name and role («August September
-    (fastlege)»; a vikar's own name, source 004), anyone else by name and position."""
+    (fastlege)»; a vikar's own name, source 004), anyone else by name and position. Stored, in Norwegian."""
+    with translation.override("nb"):
+        return _staff_sender(user, organisation_id)
+
+
+def _staff_sender(user, organisation_id: int) -> str:  # type: ignore[no-untyped-def]
     membership = (
         StaffMembership.objects.filter(user_id=user.pk, organisation_id=organisation_id)
         .select_related("practitioner", "organisation")
@@ -84,7 +89,8 @@ def dialogue_answer(
     now = timezone.now()
     with transaction.atomic():
         locked, thread = _locked_open(dialogue)
-        note = str(Dialogue.Outcome(outcome).label) if outcome else ""
+        with translation.override("nb"):  # stored, like every Innboks text, in Norwegian
+            note = str(Dialogue.Outcome(outcome).label) if outcome else ""
         message = message_with_files(
             thread=thread,
             kind=InboxMessage.Kind.ANSWER,

@@ -54,8 +54,8 @@ def time_request_book(*, dialogue: Dialogue, user, slot: Slot, body: str = "") -
             appointment = appointment_book_by_clinic(person=dialogue.citizen, slot=slot, reason=request.subject)
         except BookingError as exc:
             raise DialogueError(exc.message, field="slot") from exc
-        text = body.strip() or _("Du har fått time %(when)s. Du finner den under Timeavtaler.") % {
-            "when": fmt.appointment_moment(slot.start)
-        }
+        # Stored in Norwegian, like every Innboks text.
+        when = fmt.appointment_moment(slot.start, lang="nb")
+        text = body.strip() or f"Du har fått time {when}. Du finner den under Timeavtaler."
         dialogue_answer(dialogue=dialogue, user=user, body=text, close=True)
     return appointment
