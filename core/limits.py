@@ -10,6 +10,8 @@ SUGGESTED_TIMES_MAX = 250  # «Foreslå ett eller flere tidspunkt som passer deg
 # Dialogues (source 004): the files of one message may not exceed 12 MB in all.
 ATTACHMENTS_MAX_BYTES = 12 * 1024 * 1024
 ATTACHMENTS_MAX_FILES = 5
+# A request body beyond this is refused unread (``core.middleware.RequestSizeLimitMiddleware``).
+REQUEST_MAX_BYTES = ATTACHMENTS_MAX_BYTES + 1024 * 1024
 DIALOGUE_SUBJECT_MAX = 50  # «Emne», as for a time request
 DIALOGUE_BODY_MAX = 2000  # «Melding»
 DIALOGUE_ANSWER_MAX = 4000  # the clinic's answer

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from .limits import REQUEST_MAX_BYTES
 from .locking import LockBusy
 
 request_log = logging.getLogger("portal.requests")
@@ -77,3 +78,21 @@ class LockBusyMiddleware:
         response = render(request, "503.html", {"message": exception.message}, status=503)
         response["Retry-After"] = "5"
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """A request body larger than ``REQUEST_MAX_BYTES`` (the 12 MB of attachments, and room for the form) is
+    refused by its ``Content-Length`` with a Norwegian 413, before anything reads it: Django would otherwise
+    write the whole upload to disk (and CSRF would parse it) before the view could say it is too large."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > REQUEST_MAX_BYTES:
+            return render(request, "413.html", status=413)
+        return self.get_response(request)

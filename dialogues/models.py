@@ -90,7 +90,16 @@ class RoutingRecipient(models.Model):
     class Meta:
         verbose_name = _("mottaker")
         verbose_name_plural = _("mottakere")
-        constraints = [models.CheckConstraint(condition=_one_target(), name="routingrecipient_one_target")]
+        constraints = [
+            models.CheckConstraint(
+                condition=_one_target(),
+                name="routingrecipient_one_target",
+                violation_error_message=_(
+                    "Velg mottakeren som passer til typen: en ansatt for «Enkeltstilling», en gruppe for «Gruppe», "
+                    "en rolle for «Rolle», og ingen av dem for «Hele klinikken»."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return describe_target(self.target, self.membership, self.group, self.role)
@@ -118,7 +127,11 @@ class RoutingAbsence(models.Model):
         verbose_name = _("fravær: dialoger til en annen")
         verbose_name_plural = _("fravær: dialoger til en annen")
         constraints = [
-            models.CheckConstraint(condition=Q(valid_to__gte=models.F("valid_from")), name="absence_period_forward"),
+            models.CheckConstraint(
+                condition=Q(valid_to__gte=models.F("valid_from")),
+                name="absence_period_forward",
+                violation_error_message=_("«Til og med» kan ikke være før «Fra og med»."),
+            ),
         ]
 
     def __str__(self) -> str:

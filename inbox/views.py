@@ -13,6 +13,7 @@ from citizens.models import Citizen
 from citizens.selectors import may_act_for
 from core.limits import DIALOGUE_BODY_MAX
 from core.requests import CitizenRequest
+from core.text import has_control_characters
 
 from .models import InboxMessage
 from .selectors import QUERY_MAX, inbox_items, thread_of, thread_state
@@ -24,6 +25,8 @@ from .services import message_mark_read
 @citizen_required
 def inbox(request: CitizenRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:QUERY_MAX]
+    if has_control_characters(query):  # «\0» would reach PostgreSQL, which refuses it: no message matches
+        query = ""
     items = inbox_items(request.person, request.citizen, query)
     context = {
         "inbox_messages": items,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from django.db import transaction
@@ -23,6 +24,9 @@ from ..models import Dialogue, JournalEntry, Kind, Prescription
 from ..routing import routes_write
 from ..selectors import fastlege_panel
 from .common import body_clean, dialogue_record, message_with_files, subject_clean
+
+# The same message from the same person within this many seconds is a double submit, not a new dialogue.
+DUPLICATE_SECONDS = 30
 
 
 def _prescriptions(person: Citizen, kind: str, prescription_ids: Sequence[int]) -> list[Prescription]:
@@ -58,11 +62,15 @@ def dialogue_start(
     office = panel.office
     blocked = is_blocked(person, office.pk)
     now = timezone.now()
+    text = body if not chosen else _prescription_body(chosen, body)
     with transaction.atomic():
+        # One send at a time per person: the same message sent twice (a double click) is the one dialogue.
+        lock_rows(Citizen.objects.filter(pk=person.pk))
+        if (again := _just_sent(person, written_by, kind, subject, text, now)) is not None:
+            return again
         thread = Thread.objects.create(
             citizen=person, organisation=office, kind=kind, subject=subject, created_at=now, last_message_at=now
         )
-        text = body if not chosen else _prescription_body(chosen, body)
         message_with_files(
             thread=thread,
             kind=InboxMessage.Kind.DIALOGUE,
@@ -91,6 +99,23 @@ def dialogue_start(
             routes_write(dialogue, timezone.localdate())
         dialogue_record(dialogue, "create", subject)
     return dialogue
+
+
+def _just_sent(
+    person: Citizen, written_by: Citizen, kind: str, subject: str, text: str, now: dt.datetime
+) -> Dialogue | None:
+    return (
+        Dialogue.objects.filter(
+            citizen=person,
+            kind=kind,
+            thread__subject=subject,
+            created_at__gte=now - dt.timedelta(seconds=DUPLICATE_SECONDS),
+            thread__messages__written_by=written_by,
+            thread__messages__body=text,
+        )
+        .select_related("thread", "organisation")
+        .first()
+    )
 
 
 def _prescription_body(chosen: list[Prescription], body: str) -> str:

@@ -116,6 +116,7 @@ def dialogue_answer(
 def dialogue_close(*, dialogue: Dialogue, user) -> bool:  # type: ignore[no-untyped-def]
     """Close the conversation: the patient can no longer answer. Closing twice changes nothing."""
     with transaction.atomic():
+        lock_rows(Dialogue.objects.filter(pk=dialogue.pk))  # after an answer or a reply under way, not between
         closed = Thread.objects.filter(pk=dialogue.thread_id, closed_at__isnull=True).update(closed_at=timezone.now())
         if closed:
             dialogue_record(dialogue, "update", "avsluttet")
@@ -124,9 +125,11 @@ def dialogue_close(*, dialogue: Dialogue, user) -> bool:  # type: ignore[no-unty
 
 def dialogue_convert(*, dialogue: Dialogue, user) -> bool:  # type: ignore[no-untyped-def]
     """An e-kontakt with clinical content becomes an e-konsultasjon, and is journalled (source 004). Routed
-    anew as an e-konsultasjon; whoever had it keeps it."""
+    anew as an e-konsultasjon; whoever had it keeps it. A closed conversation is not converted (the patient's
+    thread would change kind, and cost, after the fact)."""
     now = timezone.now()
     with transaction.atomic():
+        _locked_open(dialogue)
         changed = Dialogue.objects.filter(pk=dialogue.pk, kind=Kind.E_KONTAKT).update(
             kind=Kind.E_KONSULTASJON, journalled_at=now, converted_at=now
         )

@@ -233,8 +233,9 @@ def new(request: HttpRequest) -> HttpResponse:
                 return _back(dialogue)
     else:
         national_id = request.GET.get("fodselsnummer", "")[:11]
+        national_id = national_id if national_id.isascii() and national_id.isdigit() else ""
         form = NewForm(initial={"national_id": national_id}, offices=offices)
-        citizen = patient_of(offices[0], national_id) if len(offices) == 1 and national_id else None
+        citizen = patient_of(offices[0], national_id) if len(offices) == 1 and len(national_id) == 11 else None
         refused = not_contactable(citizen) if citizen is not None else ""
     return _page(request, "dialogues/staff/new.html", _("Ny dialog"), form=form, refused=refused)
 
