@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint format migrate seed check-migrations pytest stack bench bench-deliver bench-publish clean
+.PHONY: install run test test-fast lint format migrate seed check-migrations pytest stack bench bench-pages bench-deliver bench-publish clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,10 @@ stack: install
 # The rush after an invitation SMS, against the full stack on PostgreSQL and Redis (see bench/rush.py).
 bench: install
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) bench/rush.py $(BENCH_ARGS)
+
+# What each page of the flow costs in CPU next to a trivial view, in one process (see bench/pages.py).
+bench-pages: install
+	$(PY) bench/pages.py $(BENCH_ARGS)
 
 bench-deliver: install
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) bench/deliver.py

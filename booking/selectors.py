@@ -6,16 +6,11 @@ who-may-book rule, and patient blocks; nothing here second-guesses the diagnosis
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Count, QuerySet
-from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,12 +18,20 @@ from addressregistry.diagnosis import Diagnosis, Offer, portal_diagnosis
 from addressregistry.models import Organisation, Service
 from addressregistry.selectors import services_with_processes
 from citizens.models import Citizen
-from resourcebooks.models import Location, PatientBlock, Slot, Timebook, TimebookListEntry
+from resourcebooks.models import PatientBlock, Slot, Timebook, TimebookListEntry
 from resourcebooks.selectors import SlotBooking
-from resourcebooks.services import local_day_bounds
 
 from . import texts
-from .gp_selectors import bookable_slots, may_book_practitioner
+from .calendar_selectors import (  # noqa: F401 - the flow's views and services read them from here
+    CalendarDay,
+    first_free_day,
+    free_slots,
+    free_slots_on,
+    locations_with_free_slots,
+    month_calendar,
+    nearest_free_slots,
+)
+from .gp_selectors import may_book_practitioner
 from .models import Appointment
 
 
@@ -229,83 +232,7 @@ def is_blocked(person: Citizen, organisation_id: int) -> bool:
     return PatientBlock.objects.filter(organisation_id=organisation_id, national_id=person.national_id).exists()
 
 
-# --- Step 3 and 4: places, the calendar and the day's slots -------------------------------------------
-
-
-def free_slots(timebook: Timebook, location: Location | None = None) -> QuerySet[Slot]:
-    qs = bookable_slots(
-        Slot.objects.filter(timebook=timebook, state=Slot.State.FREE, start__gt=timezone.now()), timebook
-    )
-    return qs.filter(location=location) if location is not None else qs
-
-
-def locations_with_free_slots(timebook: Timebook) -> list[Location]:
-    """«Velg sted» in the office's own order, the order it made the places in (source 001 lists «Influenza»
-    before «Influensavaksine 2»: not alphabetical)."""
-    ids = free_slots(timebook).order_by().values("location_id").distinct()
-    return list(Location.objects.filter(pk__in=ids).order_by("pk"))
-
-
-def first_free_day(timebook: Timebook, location: Location | None) -> dt.date | None:
-    first = free_slots(timebook, location).order_by("start").values_list("start", flat=True).first()
-    return timezone.localtime(first).date() if first else None
-
-
-@dataclass(frozen=True)
-class CalendarDay:
-    day: dt.date
-    in_month: bool
-    has_free: bool
-    is_today: bool
-    selected: bool
-
-
-def month_calendar(
-    timebook: Timebook, location: Location | None, month: dt.date, selected: dt.date | None
-) -> list[list[CalendarDay | None]]:
-    """Weeks (Monday first) of the month; days with free slots are marked. One query."""
-    first = month.replace(day=1)
-    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
-    start, end = local_day_bounds(first, last)
-    days_free = set(
-        free_slots(timebook, location)
-        .filter(start__gte=start, start__lt=end)
-        .annotate(day=TruncDate("start", tzinfo=ZoneInfo(settings.TIME_ZONE)))
-        .order_by()  # without this, Slot's default ordering joins the DISTINCT and every slot comes back
-        .values_list("day", flat=True)
-        .distinct()
-    )
-    today = timezone.localdate()
-    weeks: list[list[CalendarDay | None]] = []
-    for week in calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month):
-        weeks.append(
-            [
-                CalendarDay(d, True, d in days_free, d == today, d == selected) if d.month == first.month else None
-                for d in week
-            ]
-        )
-    return weeks
-
-
-def free_slots_on(timebook: Timebook, location: Location | None, day: dt.date) -> list[Slot]:
-    start, end = local_day_bounds(day, day)
-    return list(
-        free_slots(timebook, location)
-        .filter(start__gte=start, start__lt=end)
-        .select_related("location", "time_type")
-        .order_by("start")
-    )
-
-
-def nearest_free_slots(
-    timebook: Timebook, around: dt.datetime, *, location: Location | None, count: int = 4
-) -> list[Slot]:
-    """The free slots nearest in time to ``around`` (before or after), for «the time is no longer free»."""
-    qs = free_slots(timebook, location).select_related("location")
-    after = list(qs.filter(start__gte=around).order_by("start")[:count])
-    before = list(qs.filter(start__lt=around).order_by("-start")[:count])
-    nearest = sorted(after + before, key=lambda s: abs((s.start - around).total_seconds()))[:count]
-    return sorted(nearest, key=lambda s: s.start)
+# --- Step 3 and 4: places, the calendar and the day's slots: booking/calendar_selectors.py (cached) ---------
 
 
 # --- Timeavtaler and Innboks --------------------------------------------------------------------------

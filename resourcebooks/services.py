@@ -20,6 +20,7 @@ import audit
 from core.limits import MAX_PUBLISH_DAYS
 from core.locking import lock_rows
 
+from .freshness import slots_changed
 from .models import Slot, Timebook, WeekTemplate
 
 __all__ = ["MAX_PUBLISH_DAYS", "slots_publish", "slots_withdraw", "slots_withdraw_selected"]
@@ -211,6 +212,8 @@ def slots_publish(
             ],
             batch_size=BULK_BATCH,
         )
+        if new:
+            slots_changed(template.timebook_id)
     return PublishResult(created=len(new), existing=len(candidates) - len(new), date_from=first, date_to=last)
 
 
@@ -253,6 +256,8 @@ def slots_withdraw(*, timebook: Timebook, date_from: dt.date, date_to: dt.date) 
         count = Slot.objects.filter(timebook=timebook, state=Slot.State.FREE, start__gte=start, start__lt=end).update(
             state=Slot.State.WITHDRAWN
         )
+        if count:
+            slots_changed(timebook.pk)
         _withdrawal_record(timebook, count, f"{_fmt_date(date_from)}–{_fmt_date(date_to)}")
     return count
 
@@ -265,6 +270,8 @@ def slots_withdraw_selected(*, slots: QuerySet[Slot]) -> int:
         timebooks = Timebook.objects.filter(pk__in=slots.values("timebook_id")).select_related("service__organisation")
         for timebook in timebooks:
             count = slots.filter(timebook=timebook, state=Slot.State.FREE).update(state=Slot.State.WITHDRAWN)
+            if count:
+                slots_changed(timebook.pk)
             _withdrawal_record(timebook, count, "blant de valgte")
             total += count
     return total

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from citizens.models import Citizen
 from inbox.models import InboxMessage
+from resourcebooks.freshness import slots_changed
 from resourcebooks.models import Slot, Timebook
 
 from .. import texts
@@ -70,6 +71,7 @@ def appointment_book_by_clinic(*, person: Citizen, slot: Slot, reason: str, hidd
     with transaction.atomic():
         if Slot.objects.filter(pk=slot.pk, state=Slot.State.FREE).update(state=Slot.State.BOOKED) != 1:
             raise BookingError("Timen er ikke ledig.")
+        slots_changed(slot.timebook_id)
         appointment = Appointment.objects.create(
             slot=slot,
             citizen=person,

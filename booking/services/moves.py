@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from inbox.models import InboxMessage
+from resourcebooks.freshness import slots_changed
 from resourcebooks.models import Slot
 
 from .. import texts
@@ -34,6 +35,7 @@ def appointment_move(*, appointment: Appointment, to_slot: Slot, note: str = "")
         )
         if claimed != 1:
             raise BookingError("Timen du vil flytte til er ikke ledig.")
+        slots_changed(to_slot.timebook_id)  # both slots are in this timebook
         moved = Appointment.objects.filter(pk=appointment.pk, status__in=Appointment.ACTIVE).update(
             status=Appointment.Status.MOVED, cancelled_at=now
         )

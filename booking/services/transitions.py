@@ -18,6 +18,7 @@ from django.utils import timezone
 import audit
 from inbox.models import InboxMessage
 from inbox.services import message_write
+from resourcebooks.freshness import slots_changed
 from resourcebooks.models import Slot
 
 from .. import texts
@@ -129,7 +130,8 @@ def appointment_transition(
         slots = Slot.objects.filter(pk=appointment.slot_id)
         if transition.slot_from is not None:
             slots = slots.filter(state__in=transition.slot_from)
-        slots.update(state=transition.slot_to)
+        if slots.update(state=transition.slot_to):
+            slots_changed(appointment.slot.timebook_id)
         appointment_message(appointment, transition.message_kind, transition.subject, body(appointment), now)
         if transition.event is not None:
             appointment_notify(appointment, transition.event)

@@ -1,0 +1,161 @@
+"""Issue 15, «Fast: the page is cheap»: what makes the pages cheap must never make them wrong.
+
+The month's free days and a day's free slots come from the cache, keyed by the timebook's slot version;
+these tests change slots behind a page the citizen already looked at and check that the next page shows
+the change. The session is written at most once a minute, and the 30-minute idle end still holds. With
+Redis down, the pages read the database and are just as right.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from booking.services import appointment_book_by_clinic, appointment_cancel
+from resourcebooks.freshness import NO_CACHE, slots_version
+from resourcebooks.models import Slot
+from resourcebooks.services import slots_withdraw
+from tests.booking.test_flow_support import (
+    Clinic,
+    html_of,
+    idempotency_key_in,
+    log_in,
+    make_clinic,
+    new_citizen,
+    review_url,
+    time_url,
+)
+
+pytestmark = pytest.mark.django_db
+
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "core.cache.FailSoftRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there: every call fails at once
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+def day_page(client: Client, clinic: Clinic) -> str:
+    """The day's slots as the calendar's link asks for them (htmx)."""
+    day = timezone.localtime(clinic.slots[0].start).date()
+    url = f"{time_url(clinic.timebook)}?sted={clinic.location.pk}&dag={day.isoformat()}"
+    response = client.get(url, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    return html_of(response)
+
+
+def month_page(client: Client, clinic: Clinic) -> str:
+    day = timezone.localtime(clinic.slots[0].start).date()
+    response = client.get(f"{time_url(clinic.timebook)}?sted={clinic.location.pk}&maned={day:%Y-%m}")
+    assert response.status_code == 200
+    return html_of(response)
+
+
+def offered(html: str, slot: Slot) -> bool:
+    return f'href="{review_url(slot)}"' in html
+
+
+def marked_free(html: str, slot: Slot) -> bool:
+    return f'id="dag-{timezone.localtime(slot.start).date().isoformat()}"' in html
+
+
+@pytest.fixture
+def clinic(db) -> Clinic:
+    return make_clinic()
+
+
+@pytest.fixture
+def citizen_client(client: Client, clinic: Clinic) -> Client:
+    return log_in(client, clinic.citizen)
+
+
+def test_the_calendar_is_cached_when_redis_is_there(clinic):
+    # The guard tests below are only worth something if the cache is really in use.
+    if slots_version(clinic.timebook.pk) == NO_CACHE:
+        pytest.skip("no shared cache (REDIS_URL unset): the calendar always reads the database")
+    assert slots_version(clinic.timebook.pk) == slots_version(clinic.timebook.pk)
+
+
+def test_a_slot_the_clinic_books_is_gone_from_the_day_at_once(citizen_client, clinic):
+    assert offered(day_page(citizen_client, clinic), clinic.slots[0])
+    appointment_book_by_clinic(person=new_citizen(), slot=clinic.slots[0], reason="Satt opp")
+    html = day_page(citizen_client, clinic)
+    assert not offered(html, clinic.slots[0])
+    assert offered(html, clinic.slots[1])
+
+
+def test_a_slot_another_citizen_books_is_gone_from_the_day_at_once(citizen_client, clinic):
+    assert offered(day_page(citizen_client, clinic), clinic.slots[2])
+    other = log_in(Client(), new_citizen(municipality=clinic.timebook.service.organisation))
+    key = other.get(review_url(clinic.slots[2]))
+    assert key.status_code == 200
+    sent = other.post(
+        review_url(clinic.slots[2]), {"reason": "Vaksine", "idempotency_key": idempotency_key_in(html_of(key))}
+    )
+    assert sent.status_code == 302
+    assert not offered(day_page(citizen_client, clinic), clinic.slots[2])
+
+
+def test_a_cancelled_time_is_offered_again_at_once(citizen_client, clinic):
+    other = new_citizen()
+    appointment = appointment_book_by_clinic(person=other, slot=clinic.slots[0], reason="Satt opp")
+    assert not offered(day_page(citizen_client, clinic), clinic.slots[0])
+    appointment_cancel(appointment=appointment, by=other)
+    assert offered(day_page(citizen_client, clinic), clinic.slots[0])
+
+
+def test_a_withdrawn_day_is_no_longer_free_in_the_month(citizen_client, clinic):
+    assert marked_free(month_page(citizen_client, clinic), clinic.slots[0])
+    day = timezone.localtime(clinic.slots[0].start).date()
+    slots_withdraw(timebook=clinic.timebook, date_from=day, date_to=day)
+    html = month_page(citizen_client, clinic)
+    assert not marked_free(html, clinic.slots[0])
+    assert "Det er ingen ledige timer i denne timeboken nå." in html
+
+
+def test_a_plain_page_within_a_minute_writes_no_session(citizen_client):
+    citizen_client.get(reverse("booking:appointments"))
+    with CaptureQueriesContext(connection) as queries:
+        response = citizen_client.get(reverse("booking:appointments"))
+    assert response.status_code == 200
+    assert not [q["sql"] for q in queries if "django_session" in q["sql"]]
+
+
+def test_activity_after_a_minute_moves_the_idle_end(citizen_client):
+    session = citizen_client.session
+    session["last_seen"] = int(time.time()) - 29 * 60
+    session.save()
+    assert citizen_client.get(reverse("booking:appointments")).status_code == 200
+    assert citizen_client.session["last_seen"] >= int(time.time()) - 5
+    assert citizen_client.get(reverse("booking:appointments")).status_code == 200
+
+
+def test_thirty_idle_minutes_still_end_the_session(citizen_client):
+    session = citizen_client.session
+    session["last_seen"] = int(time.time()) - 31 * 60
+    session.save()
+    response = citizen_client.get(reverse("booking:appointments"))
+    assert response.status_code == 302
+    assert reverse("booking:login") in response["Location"]
+    again = citizen_client.get(reverse("booking:appointments"))
+    assert again.status_code == 302  # logged out, not only sent away once
+
+
+@override_settings(CACHES=DEAD_REDIS, SESSION_ENGINE="django.contrib.sessions.backends.cached_db")
+def test_with_redis_down_the_calendar_reads_the_database_and_is_right(client):
+    clinic = make_clinic()
+    assert slots_version(clinic.timebook.pk) == NO_CACHE
+    log_in(client, clinic.citizen)
+    assert offered(day_page(client, clinic), clinic.slots[0])
+    appointment_book_by_clinic(person=new_citizen(), slot=clinic.slots[0], reason="Satt opp")
+    assert not offered(day_page(client, clinic), clinic.slots[0])
+    assert offered(day_page(client, clinic), clinic.slots[1])
+    assert marked_free(month_page(client, clinic), clinic.slots[1])
