@@ -169,6 +169,9 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Citizens at once in one timebook's booking steps before new ones queue (issue 15); a timebook may set its own.
+WAITING_ROOM_DEFAULT_CAPACITY = env.int("WAITING_ROOM_DEFAULT_CAPACITY", default=200)
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 # Without a broker, tasks run in-process; ``delay_on_commit`` still waits for the commit.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -15,10 +16,13 @@ from citizens.models import Citizen
 from notifications.models import Notification
 from notifications.services import Outgoing, notifications_enqueue
 from resourcebooks.models import Timebook
+from resourcebooks.waiting import waiting_queue_is_long
 
 from ..errors import BookingError
 from ..models import CampaignRecipient, InvitationCampaign
 from ..texts import campaign_default_text
+
+log = logging.getLogger(__name__)
 
 __all__ = ["campaign_create", "campaign_default_text", "campaign_pause", "campaign_resume", "campaigns_tick"]
 
@@ -114,6 +118,7 @@ def _invitations_write(campaign: InvitationCampaign, batch: list[CampaignRecipie
 
 def campaigns_tick(*, now: dt.datetime | None = None) -> int:
     """Send the next batch of every running campaign whose pause is over; returns how many SMS were written.
+    A campaign whose timebook has a long queue in its waiting room (over half its capacity) waits.
 
     A campaign is claimed for a batch by moving its ``next_batch_at`` forward in one conditional update,
     so two ticks at once never send the same batch; each SMS also has its own dedupe key.
@@ -122,6 +127,15 @@ def campaigns_tick(*, now: dt.datetime | None = None) -> int:
     written = 0
     due = InvitationCampaign.objects.filter(state=InvitationCampaign.State.RUNNING, next_batch_at__lte=now)
     for campaign in due.select_related("timebook__service__organisation"):
+        if waiting_queue_is_long(campaign.timebook):
+            # Source 002: don't send more people into a rush. The batch stays due and goes at the first tick
+            # after the queue is short again; the pause between batches is kept from then on.
+            log.info(
+                "Invitasjon %s venter med neste bolk: lang kø i venterommet til timeboken %s.",
+                campaign.pk,
+                campaign.timebook_id,
+            )
+            continue
         with transaction.atomic():
             claimed = InvitationCampaign.objects.filter(
                 pk=campaign.pk, state=InvitationCampaign.State.RUNNING, next_batch_at=campaign.next_batch_at

@@ -26,6 +26,7 @@ from resourcebooks.models import Location, Timebook, TimeType
 from .. import gp_selectors as gp
 from .. import selectors as sel
 from .. import texts
+from ..waiting_room import waiting_room
 from .flow import Flow, flow_for, timebook_in_flow
 from .gp import chosen_behandler
 
@@ -72,14 +73,18 @@ def _slot_label(timebook: Timebook, slot: Any) -> str:
     return label
 
 
-def _slots_context(timebook: Timebook, location: Location | None, month: dt.date, day: dt.date | None) -> dict:
+def _slots_context(
+    flow: Flow, timebook: Timebook, location: Location | None, month: dt.date, day: dt.date | None
+) -> dict:
     context: dict[str, Any] = {
         "weeks": sel.month_calendar(timebook, location, month, day),
         "has_any_free": sel.first_free_day(timebook, location) is not None,
     }
     if day is not None:
         slots = sel.free_slots_on(timebook, location, day)
-        context["slots"] = [(slot, _slot_label(timebook, slot)) for slot in slots]
+        # One reverse for the day, not one per slot: «Se gjennom» differs between slots only in the last part.
+        review = reverse("booking:review", args=[flow.service.her_id, timebook.pk, 0]).removesuffix("0/")
+        context["slots"] = [(f"{review}{slot.pk}/", _slot_label(timebook, slot)) for slot in slots]
         context["has_video"] = any(s.time_type is not None and s.time_type.mode == TimeType.Mode.VIDEO for s in slots)
         context["day_title"] = fmt.short_date(day)
         context["attendance_place"] = (
@@ -117,6 +122,7 @@ def _practitioner_context(request: CitizenRequest, flow: Flow, timebook: Timeboo
 
 @require_GET
 @citizen_required
+@waiting_room
 def choose_time(request: CitizenRequest, her_id: int, timebook_id: int) -> HttpResponse:
     """«Velg time»: the month calendar marks days with free slots; a chosen day lists them."""
     flow = flow_for(request, her_id)
@@ -136,11 +142,13 @@ def choose_time(request: CitizenRequest, her_id: int, timebook_id: int) -> HttpR
         "previous_month": (month - dt.timedelta(days=1)).replace(day=1) if month > today.replace(day=1) else None,
         "next_month": (month + dt.timedelta(days=32)).replace(day=1),
         "day": day,
+        # The calendar's links differ only in ?maned= or ?dag=: the rest is built once.
+        "link_base": f"{request.path}?sted={location.pk}&" if location else f"{request.path}?",
         "required_note": "" if blocked else texts.ALL_FIELDS_REQUIRED,
     }
     if timebook.kind == Timebook.Kind.PRACTITIONER:
         context |= _practitioner_context(request, flow, timebook)
     if not blocked:
-        context |= _slots_context(timebook, location, month, day)
+        context |= _slots_context(flow, timebook, location, month, day)
     template = "booking/choose_time.html" + ("#picker" if request.htmx else "")
     return render(request, template, context)

@@ -32,6 +32,7 @@ from .. import texts
 from ..errors import BookingError
 from ..forms import TimeRequestForm
 from ..services import time_request_send
+from ..waiting_room import waiting_room
 
 
 @dataclass
@@ -175,6 +176,7 @@ def choose_timebook(request: CitizenRequest, her_id: int) -> HttpResponse:
 
 @require_GET
 @citizen_required
+@waiting_room
 def choose_place(request: CitizenRequest, her_id: int, timebook_id: int) -> HttpResponse:
     """«Velg sted» when the timebook offers free times at more than one place; otherwise straight on."""
     flow = flow_for(request, her_id)

@@ -27,6 +27,7 @@ from ..models import (
 )
 from ..selectors import slot_bookings, slots_in_week, slots_on_day, utilisation
 from ..services import slots_withdraw
+from ..waiting import waiting_counts
 from .base import OrganisationScopedAdmin
 
 # --- Time types and locations -------------------------------------------------------------------
@@ -145,7 +146,17 @@ def _check_kind(form: forms.ModelForm, data: dict[str, Any]) -> None:
 class TimebookAdmin(OrganisationScopedAdmin):
     audit_type = "timebook"
     form = TimebookForm
-    list_display = ["name", "kind", "type", "practitioner", "service", "online", "next_free", "overview_links"]
+    list_display = [
+        "name",
+        "kind",
+        "type",
+        "practitioner",
+        "service",
+        "online",
+        "next_free",
+        "waiting",
+        "overview_links",
+    ]
     list_filter = ["kind", "type", "online", "confirmation", ("service", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "description", "service__name", "service__organisation__name"]
     inlines = [TimebookListEntryInline]
@@ -183,6 +194,17 @@ class TimebookAdmin(OrganisationScopedAdmin):
     def next_free(self, obj: Timebook) -> str:
         start = getattr(obj, "next_free_start", None)
         return timezone.localtime(start).strftime("%d.%m.%Y %H:%M") if start else "–"
+
+    @admin.display(description=_("Venterom"))
+    def waiting(self, obj: Timebook) -> str:
+        """«I kø: 3, i bestillingsstegene: 200» (issue 15), one Redis round trip; «–» when Redis cannot say."""
+        counts = waiting_counts([obj.pk])
+        if not counts:
+            return "–"
+        return _("I kø: %(queued)d, i bestillingsstegene: %(inside)d") % {
+            "queued": counts[obj.pk].queued,
+            "inside": counts[obj.pk].inside,
+        }
 
     @admin.display(description=_("Oversikt"))
     def overview_links(self, obj: Timebook) -> str:

@@ -1,0 +1,142 @@
+"""The waiting room's counters in Redis, readable from below ``booking`` (issue 15).
+
+The admission logic lives in ``booking.waiting_room``; this module holds what both it and the clinic admin need:
+the key names, the Redis client, the idle limits, the capacity rule and the counts staff see («I kø: N, i
+bestillingsstegene: M»). Everything here fails soft: with Redis down or slow the counts are unknown (``None``),
+never an error, and after one failure Redis is left alone for a few seconds so that a stalled server costs one
+socket timeout, not one per row or per request. The outage is logged once, and its end once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+if TYPE_CHECKING:
+    from redis import Redis
+
+    from .models import Timebook
+
+log = logging.getLogger(__name__)
+
+# Someone inside who has opened no booking page for this long has left (closed the tab, went for coffee).
+INSIDE_IDLE_SECONDS = 10 * 60
+# Someone queued whose page has not asked for their place for this long has left the queue (the page asks
+# every few seconds; a background tab's timers are slowed to about once a minute).
+QUEUE_IDLE_SECONDS = 3 * 60
+# After a Redis failure, how long everyone is let in without asking Redis again.
+BACKOFF_SECONDS = 5.0
+
+_down_until = 0.0
+_down = False
+
+
+@dataclass(frozen=True)
+class WaitingKeys:
+    """One timebook's keys: who is inside (score: last seen), the queue (score: ticket), when each queued
+    person last asked for their place, the ticket counter, and recent exits (for the estimate)."""
+
+    inside: str
+    queue: str
+    seen: str
+    ticket: str
+    exits: str
+
+    def all(self) -> list[str]:
+        return [self.inside, self.queue, self.seen, self.ticket, self.exits]
+
+
+@dataclass(frozen=True)
+class WaitingCounts:
+    queued: int
+    inside: int
+
+
+def waiting_keys(timebook_id: int) -> WaitingKeys:
+    """Under the cache's key prefix, so the test suite's per-test flush and the Redis databases per process
+    cover them too."""
+    cache = caches["default"]
+    base = cache.make_key(f"wr:{timebook_id}")
+    return WaitingKeys(*(f"{base}:{part}" for part in ("inside", "queue", "seen", "ticket", "exits")))
+
+
+def waiting_capacity(timebook: Timebook) -> int:
+    """The timebook's own number, else the default measured by the bench (``WAITING_ROOM_DEFAULT_CAPACITY``)."""
+    return timebook.waiting_room_capacity or settings.WAITING_ROOM_DEFAULT_CAPACITY
+
+
+def waiting_client() -> Redis | None:
+    """The cache's Redis connection (with its short socket timeouts), or None when there is no Redis or it
+    failed a moment ago: then there is no waiting room."""
+    if time.monotonic() < _down_until:
+        return None
+    cache = caches["default"]
+    if not isinstance(cache, RedisCache):
+        return None
+    client: Redis = cache._cache.get_client(write=True)
+    return client
+
+
+def waiting_failed(error: Exception) -> None:
+    """Redis failed: let everyone in for a few seconds, and say so once per outage."""
+    global _down_until, _down
+    _down_until = time.monotonic() + BACKOFF_SECONDS
+    if not _down:
+        _down = True
+        log.warning("Venterommet (Redis) svarer ikke (%s); alle slippes inn uten kø til Redis svarer igjen.", error)
+
+
+def waiting_answered() -> None:
+    """Redis answered: the end of an outage is logged once too."""
+    global _down
+    if _down:
+        _down = False
+        log.warning("Venterommet (Redis) svarer igjen; køen virker.")
+
+
+def waiting_reset() -> None:
+    """Forget a failure (tests that start Redis again)."""
+    global _down_until, _down
+    _down_until, _down = 0.0, False
+
+
+def waiting_counts(timebook_ids: list[int], *, now: float | None = None) -> dict[int, WaitingCounts] | None:
+    """How many are queued and inside, per timebook, in one round trip; None when Redis cannot say.
+
+    Counted by last-seen time, so people who left without a word are not counted even before the next
+    admission tidies them away."""
+    client = waiting_client()
+    if client is None or not timebook_ids:
+        return None if client is None else {}
+    now = time.time() if now is None else now
+    pipe = client.pipeline(transaction=False)
+    for timebook_id in timebook_ids:
+        keys = waiting_keys(timebook_id)
+        pipe.zcount(keys.seen, now - QUEUE_IDLE_SECONDS, "+inf")
+        pipe.zcount(keys.inside, now - INSIDE_IDLE_SECONDS, "+inf")
+    try:
+        answers: list[Any] = pipe.execute()
+    except RedisError as error:
+        waiting_failed(error)
+        return None
+    waiting_answered()
+    return {
+        timebook_id: WaitingCounts(queued=int(answers[2 * i]), inside=int(answers[2 * i + 1]))
+        for i, timebook_id in enumerate(timebook_ids)
+    }
+
+
+def waiting_queue_is_long(timebook: Timebook) -> bool:
+    """More than half the timebook's capacity is queued: a good moment not to invite more people (source 002).
+    Unknown (Redis down) counts as short: the waiting room is open then anyway."""
+    counts = waiting_counts([timebook.pk])
+    if not counts:
+        return False
+    return counts[timebook.pk].queued > waiting_capacity(timebook) / 2
