@@ -9,6 +9,8 @@ class BookingConfig(AppConfig):
         # The clinic's day and week views (resourcebooks) show the appointment on a slot without importing us.
         from resourcebooks.selectors import register_booking_source
 
+        from .hold_selectors import hold_bookings
         from .selectors import appointment_bookings
 
         register_booking_source(appointment_bookings)
+        register_booking_source(hold_bookings)

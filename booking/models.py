@@ -243,3 +243,32 @@ class VideoSignal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_sender_display()}: {self.get_kind_display()} ({self.appointment_id})"
+
+
+class SlotHold(models.Model):
+    """A free slot held for one citizen while they look at «Se gjennom før du sender» (NHS's booking service holds
+    a provisional booking for 5 minutes; Cal.com's reserve-slot the same). While the row exists the slot's state
+    is ``on_hold`` and it is offered to no one else; «Send bestilling» on it cannot lose. It ends on send, when
+    the citizen leaves the flow or holds another slot in the timebook, or at ``until`` (a periodic sweep).
+
+    The database allows one hold per slot, and one per citizen per timebook."""
+
+    slot = models.OneToOneField(Slot, on_delete=models.CASCADE, related_name="hold", verbose_name=_("time"))
+    timebook = models.ForeignKey(Timebook, on_delete=models.CASCADE, related_name="+", verbose_name=_("timebok"))
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="holds", verbose_name=_("innbygger"))
+    # Who opened the page: the citizen, or a parent or attorney acting for them (who may switch person and
+    # book the slot they were looking at for someone else).
+    held_by = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="+", verbose_name=_("holdt av av"))
+    created_at = models.DateTimeField(_("holdt av"), default=timezone.now)
+    until = models.DateTimeField(_("holdt av til"), db_index=True)
+
+    class Meta:
+        verbose_name = _("time holdt av")
+        verbose_name_plural = _("timer holdt av")
+        constraints = [
+            models.UniqueConstraint(fields=["timebook", "citizen"], name="slothold_one_per_citizen_per_timebook"),
+            models.CheckConstraint(condition=Q(until__gt=F("created_at")), name="slothold_until_after_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slot} holdt av til {self.citizen}"

@@ -38,3 +38,11 @@ def confirmations_sweep_task() -> int:
     from .services import confirmations_sweep
 
     return confirmations_sweep()
+
+
+@shared_task(ignore_result=True)
+def holds_sweep_task() -> int:
+    """Periodic (beat): free the slots whose hold has run out."""
+    from .services.holds import holds_sweep
+
+    return holds_sweep()

@@ -30,6 +30,11 @@ urlpatterns = [
         booking_limited(review.review),
         name="review",
     ),
+    path(
+        "bestill/<int:her_id>/<int:timebook_id>/se-gjennom/<int:slot_id>/slipp/",
+        review.release,
+        name="review_release",
+    ),
     path("telefon/", received.phone, name="phone"),
     path("app/", received.app_feed, name="app_feed"),
     path("innstillinger/", citizen_views.contact_settings, name="settings"),
@@ -44,4 +49,12 @@ urlpatterns += [
     path("video/<int:pk>/", video.video_room, name="video_room"),
     path("video/<int:pk>/signaler/", video.video_signals, name="video_signals"),
     path("video/<int:pk>/signaler/send/", video.video_signal_send_view, name="video_signal_send"),
+]
+
+# The waiting room of a timebook's booking steps, and the place its page polls (issue 15)
+from .waiting_room import waiting_room_page, waiting_room_place  # noqa: E402
+
+urlpatterns += [
+    path("bestill/<int:her_id>/<int:timebook_id>/ko/", waiting_room_page, name="waiting_room"),
+    path("bestill/<int:her_id>/<int:timebook_id>/ko/plass/", waiting_room_place, name="waiting_room_place"),
 ]

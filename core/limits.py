@@ -27,6 +27,7 @@ HIDDEN_AGE_RANGE = (12, 16)  # «Skjult time»: a 12–16-year-old's appointment
 CITIZEN_IDLE_SECONDS = 30 * 60  # Helsenorge logs a citizen out after 30 idle minutes
 SESSION_TOUCH_SECONDS = 60  # the session is written at most this often just to note activity
 
+HOLD_SECONDS = 5 * 60  # «Se gjennom før du sender» holds the slot this long (NHS and Cal.com hold 5 minutes)
 LOCK_TIMEOUT_MS = 3000  # how long a service waits for a row lock before saying «try again»
 
 STAFF_IDLE_SECONDS = 30 * 60  # staff and support see health data too: the same idle end as citizens

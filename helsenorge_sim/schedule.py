@@ -17,6 +17,8 @@ PERIODIC_JOBS: dict[str, tuple[str, float]] = {
     "booking-confirmations-sweep": ("booking.tasks.confirmations_sweep_task", 60.0),
     # The next batch of each invitation campaign whose pause is over.
     "booking-campaigns": ("booking.tasks.campaigns_tick_task", 10.0),
+    # Frees the slots whose 5-minute hold («Se gjennom før du sender») ran out.
+    "booking-holds-sweep": ("booking.tasks.holds_sweep_task", 30.0),
 }
 
 

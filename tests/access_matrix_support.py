@@ -30,8 +30,9 @@ from django.utils import timezone
 
 from addressregistry.models import Organisation, ProcessChange, Service, ServiceProcess
 from booking.demo import STAFF_BOOKING_PERMISSIONS
-from booking.models import Appointment, InvitationCampaign, TimeRequest, VideoSignal
+from booking.models import Appointment, InvitationCampaign, SlotHold, TimeRequest, VideoSignal
 from booking.services import appointment_book_by_clinic, appointment_confirm, appointment_request, time_request_send
+from booking.services.holds import slot_hold
 from citizens.middleware import ACTING_FOR
 from citizens.models import Citizen, Representation
 from dialogues.demo import staff_dialogue_permissions
@@ -200,6 +201,7 @@ class World:
     group_x: Any = None
     prescription_x: Any = None
     dlg_tr_x: Any = None  # X's time request as a dialogue
+    hold_a: Any = None  # A's hold on one of X's free slots
     sessions: dict[str, str] = field(default_factory=dict)  # kind → session key
 
     # The content types in the admin's «Vis på nettsted» URL (/admin/r/<content type>/<id>/).
@@ -439,6 +441,8 @@ def build_world() -> World:
     assert world.process_change_x is not None
     world.prx, world.vax, world.csx = _gp_side(mx["org"])
     _dialogue_side(world)
+    # A holds one of X's free slots (issue 15): «Tilbake»/«Avbryt» on the review page let it go.
+    world.hold_a = slot_hold(person=a, held_by=a, timebook=mx["timebook"], slot_id=sx_slots[4].pk).hold
     world.audit_event = _an_audit_event(world)
     InboxMessage.objects.update(read_at=None)
     return world
@@ -555,6 +559,7 @@ def state_of_the_world(world: World) -> dict[str, Any]:
         "representations": rows(Representation.objects),
         "video_signals": rows(VideoSignal.objects, "kind"),
         "threads": rows(Thread.objects, "kind", "closed_at"),
+        "holds": rows(SlotHold.objects, "slot_id", "citizen_id"),
         "dialogues": rows(Dialogue.objects, "kind", "outcome", "journalled_at"),
         "journal": rows(JournalEntry.objects),
         "routing": rows(RoutingSetting.objects, "mode"),

@@ -174,6 +174,10 @@ TO_TIME_X = redirect_to(
     lambda w, path: f"{reverse('booking:time', args=[w.sx.her_id, w.tx.pk])}?sted={w.lx.pk}",
 )
 TO_HOME = redirect_to("logged out, to the front page", lambda w, path: reverse("booking:home"))
+# The waiting room with room to spare lets the citizen straight in, to the timebook's first step (issue 15).
+TO_PLACE_X = redirect_to(
+    "let in, on to the timebook's first step", lambda w, path: reverse("booking:place", args=[w.sx.her_id, w.tx.pk])
+)
 
 
 def _free_day(w: World) -> dict[str, str]:
@@ -318,8 +322,15 @@ MATRIX: dict[str, list[Row]] = {
         citizen_page("sx.her_id", citizen_b=NF),
         citizen_post("sx.her_id", data=lambda w: {"subject": "Vaksine", "suggested_times": "Fredag"}, citizen_b=NF),
     ],
+    # Leaving «Se gjennom før du sender» ends one's own hold (A holds one of X's slots)
+    "booking:review_release": [
+        everyone(NOT_ALLOWED, "sx.her_id", "tx", "free_x"),
+        citizen_post("sx.her_id", "tx", "free_x", data=lambda w: {}, citizen_b=NF),
+    ],
     "booking:place": [citizen_page("sx.her_id", "tx", page=TO_TIME_X, citizen_b=NF)],
     "booking:time": [citizen_page("sx.her_id", "tx", citizen_b=NF)],
+    "booking:waiting_room": [citizen_page("sx.her_id", "tx", page=TO_PLACE_X, citizen_b=NF)],
+    "booking:waiting_room_place": [citizen_page("sx.her_id", "tx", page=TO_PLACE_X, citizen_b=NF)],
     "booking:review": [
         citizen_page("sx.her_id", "tx", "free_x", citizen_b=NF),
         citizen_page("sy.her_id", "ty", "free_y", variant="smittevern_of_another_municipality"),

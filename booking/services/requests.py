@@ -1,9 +1,9 @@
 """«Send bestilling»: a citizen's request for a free slot.
 
-Claiming a slot is one conditional ``UPDATE … SET state='held' WHERE state='free'``: of two citizens on the
-same slot exactly one gets a row back; the partial unique index on active appointments makes a double
-booking impossible even if this code had a bug. The idempotency key makes a double-submitted form one
-request.
+Claiming a slot is one conditional ``UPDATE … SET state='held' WHERE state='free'`` (or the citizen's own hold
+on it, ``services.holds``): of two citizens on the same slot exactly one gets a row back; the partial unique
+index on active appointments makes a double booking impossible even if this code had a bug. The idempotency
+key makes a double-submitted form one request.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from citizens.models import Citizen
 from core.limits import REASON_MAX
 from core.locking import lock_rows
 from core.text import has_control_characters, one_line
+from resourcebooks.freshness import slots_changed
 from resourcebooks.models import Slot, Timebook
 
 from .. import texts
@@ -29,6 +30,7 @@ from ..errors import FORM_EXPIRED, BookingError, SlotTaken
 from ..gp_selectors import bookable_slots
 from ..models import Appointment
 from ..selectors import active_count, is_blocked, may_book, nearest_free_slots
+from .holds import hold_claim, hold_release
 from .transitions import appointment_record
 
 log = logging.getLogger(__name__)
@@ -107,11 +109,16 @@ def _claim(
     # the claim stays a plain conditional UPDATE on the slot's own row, without a join in its WHERE.
     if not _bookable_online(timebook, slot_id):
         raise BookingError(_("Timen kan ikke bestilles på nett. Velg en annen time i kalenderen."))
-    claimed = Slot.objects.filter(pk=slot_id, timebook=timebook, state=Slot.State.FREE, start__gt=now).update(
-        state=Slot.State.HELD
-    )
-    if claimed != 1:
-        raise _NotClaimed
+    # The person's own hold on the slot becomes the claim: it cannot lose. Otherwise the slot must be free.
+    if not hold_claim(person=person, timebook=timebook, slot_id=slot_id, now=now):
+        claimed = Slot.objects.filter(pk=slot_id, timebook=timebook, state=Slot.State.FREE, start__gt=now).update(
+            state=Slot.State.HELD
+        )
+        if claimed != 1:
+            raise _NotClaimed
+    # The person's hold on another slot in the timebook, if any, ends: they chose this one.
+    hold_release(person=person, timebook=timebook)
+    slots_changed(timebook.pk)
     appointment = Appointment.objects.create(
         slot_id=slot_id, citizen=person, booked_by=booked_by, reason=reason, idempotency_key=key, created_at=now
     )

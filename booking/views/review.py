@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from citizens.access import citizen_required
 from core import formatting as fmt
@@ -25,6 +25,8 @@ from ..errors import BookingError, SlotTaken
 from ..forms import ReviewForm
 from ..models import Appointment
 from ..services import appointment_request, cancellation_deadline
+from ..services.holds import hold_nearest, hold_release, slot_hold
+from ..waiting_room import waiting_room
 from .flow import Flow, flow_for, timebook_in_flow
 from .gp import chosen_behandler, gp_choices
 
@@ -93,16 +95,45 @@ def _send(request: CitizenRequest, flow: Flow, timebook: Timebook, slot: Slot, c
             other_municipality=flow.other_municipality,
         )
     except SlotTaken as taken:
-        context["taken"] = taken
-        return render(request, "booking/review.html", context, status=409)
+        return _taken(request, flow, timebook, slot, context, taken)
     except BookingError as error:
         form.add_booking_error(error)
         return render(request, "booking/review.html", context, status=400)
     return redirect("booking:sent", pk=outcome.appointment.pk)
 
 
+def _hold(flow: Flow, timebook: Timebook, slot: Slot, context: dict) -> bool:
+    """Opening the page holds a free slot for the person (or keeps their hold on it). Where Helsenorge cannot
+    reserve in the EPJ (no Timereservasjon in AR) nothing can be sent, so nothing is held: the page only shows."""
+    if slot.start <= timezone.now():
+        return False
+    if not flow.contact.diagnosis.portal.can_reserve:
+        return slot.state == Slot.State.FREE
+    held = slot_hold(person=flow.person, held_by=flow.me, timebook=timebook, slot_id=slot.pk)
+    if held is not None:
+        context["hold_until"] = held.hold.until
+    return held is not None
+
+
+def _taken(
+    request: CitizenRequest, flow: Flow, timebook: Timebook, slot: Slot, context: dict, taken: SlotTaken
+) -> HttpResponse:
+    """The slot was taken in between: say so at once, and hold the nearest free slot for the person in the same
+    request (the others still offered), so that a crowd on one slot ends with each holding a different one."""
+    held = hold_nearest(
+        person=flow.person, held_by=flow.me, timebook=timebook, around=slot.start, location=slot.location
+    )
+    context["taken"] = taken
+    if held is not None:
+        context["held"] = held
+        context["held_line"] = fmt.review_line(held.slot.start, held.slot.end)
+        taken.alternatives = [alt for alt in taken.alternatives if alt.pk != held.slot.pk]
+    return render(request, "booking/review.html", context, status=409)
+
+
 @require_http_methods(["GET", "POST"])
 @citizen_required
+@waiting_room
 def review(request: CitizenRequest, her_id: int, timebook_id: int, slot_id: int) -> HttpResponse:
     flow = flow_for(request, her_id)
     timebook = timebook_in_flow(flow, timebook_id)
@@ -117,13 +148,27 @@ def review(request: CitizenRequest, her_id: int, timebook_id: int, slot_id: int)
         context |= _practitioner_context(request, flow, timebook, slot)
     if request.method == "POST":
         return _send(request, flow, timebook, slot, context)
-    if slot.state != Slot.State.FREE or slot.start <= timezone.now():
-        context["taken"] = SlotTaken(sel.nearest_free_slots(timebook, slot.start, location=slot.location))
-        return render(request, "booking/review.html", context, status=409)
+    if not _hold(flow, timebook, slot, context):
+        taken = SlotTaken(sel.nearest_free_slots(timebook, slot.start, location=slot.location))
+        return _taken(request, flow, timebook, slot, context, taken)
     answer = context.get("survey_answer", "")
     initial = {"reason": answer} if 0 < len(answer) <= REASON_MAX else {}
     context["form"] = ReviewForm(person=flow.person, initial=initial | {"idempotency_key": uuid.uuid4()})
     return render(request, "booking/review.html", context)
+
+
+@require_POST
+@citizen_required
+def release(request: CitizenRequest, her_id: int, timebook_id: int, slot_id: int) -> HttpResponse:
+    """«Tilbake» or «Avbryt» on «Se gjennom før du sender»: leaving the flow ends the hold at once, so the slot is
+    free for others; then on to the calendar, or to Timeavtaler."""
+    flow = flow_for(request, her_id)
+    timebook = timebook_in_flow(flow, timebook_id)
+    hold_release(person=flow.person, timebook=timebook)
+    slot = Slot.objects.filter(pk=slot_id, timebook=timebook).first()
+    if request.POST.get("til") == "kalender" and slot is not None:
+        return redirect(_calendar_url(flow, timebook, slot))
+    return redirect("booking:appointments")
 
 
 @require_GET

@@ -56,13 +56,12 @@ def dialogue_start(
     if reason := panel.reason(kind):
         raise DialogueError(reason)
     subject = subject_clean(subject, DIALOGUE_SUBJECT_MAX)
-    body = body_clean(body, DIALOGUE_BODY_MAX)
     chosen = _prescriptions(person, kind, prescription_ids)
+    text = _prescription_body(chosen, body_clean(body, DIALOGUE_BODY_MAX))
     files = attachments_check(uploads)
     office = panel.office
     blocked = is_blocked(person, office.pk)
     now = timezone.now()
-    text = body if not chosen else _prescription_body(chosen, body)
     with transaction.atomic():
         # One send at a time per person: the same message sent twice (a double click) is the one dialogue.
         lock_rows(Citizen.objects.filter(pk=person.pk))
@@ -119,7 +118,10 @@ def _just_sent(
 
 
 def _prescription_body(chosen: list[Prescription], body: str) -> str:
-    """Stored as written, in Norwegian like every Innboks text, whatever the page's language."""
+    """The text as stored: a prescription request lists what is asked for, in Norwegian like every Innboks
+    text whatever the page's language; any other message as written."""
+    if not chosen:
+        return body
     lines = "\n".join(f"- {p.medication} {p.strength}".rstrip() for p in chosen)
     return f"Resepter jeg ønsker fornyet:\n{lines}\n\n{body}"
 

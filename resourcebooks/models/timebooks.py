@@ -130,6 +130,16 @@ class Timebook(models.Model):
     max_active_bookings = models.PositiveSmallIntegerField(
         _("maks aktive bestillinger per innbygger"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
     )
+    waiting_room_capacity = models.PositiveIntegerField(
+        _("plasser i bestillingsstegene"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100_000)],
+        help_text=_(
+            "Hvor mange innbyggere som kan være i bestillingsstegene samtidig før nye venter i kø. Tomt: "
+            "standardverdien fra ytelsesmålingen."
+        ),
+    )
     confirmation = models.CharField(
         _("bekreftelse av reservasjoner"), max_length=20, choices=Confirmation.choices, default=Confirmation.AUTOMATIC
     )
@@ -249,6 +259,8 @@ class Slot(models.Model):
     class State(models.TextChoices):
         FREE = "free", _("Ledig")
         HELD = "held", _("Reservert (venter på bekreftelse)")
+        # «Se gjennom før du sender» holds a free slot for one citizen for a few minutes (``booking.SlotHold``).
+        ON_HOLD = "on_hold", _("Holdt av til en innbygger")
         BOOKED = "booked", _("Bestilt")
         WITHDRAWN = "withdrawn", _("Trukket tilbake")
 

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.models import Appointment
+from booking.models import Appointment, SlotHold
 from resourcebooks.models import PatientBlock, Slot, Timebook
 from tests.addressregistry.factories import ServiceFactory
 from tests.booking import test_flow_support as support
@@ -137,11 +137,39 @@ def test_a_slot_that_is_not_free_is_refused_and_stays_as_it_was(citizen_client, 
     assert citizen_client.get(review_url(slot)).status_code == 409
 
 
-def test_a_slot_taken_by_someone_else_gives_409_with_the_nearest_free_times(client, clinic):
+def test_a_slot_held_by_someone_else_gives_409_with_the_nearest_free_slot_held_and_the_others_offered(client, clinic):
+    first, second = clinic.citizen, clinic.resident()
+    slots = clinic.slots
+    log_in(client, first)
+    key = open_review(client, slots[2])  # first holds it
+    assert "Timen er holdt av til deg til kl." in text_of(client.get(review_url(slots[2])))
+
+    other = log_in(Client(), second)
+    response = other.get(review_url(slots[2]))
+    assert response.status_code == 409
+    text, html = text_of(response), html_of(response)
+    assert "Timen er ikke lenger ledig" in text
+    assert "Vi har holdt av den nærmeste ledige timen til deg" in text
+    assert f'href="{review_url(slots[3])}"' in html  # the next free slot, held for the second citizen
+    assert SlotHold.objects.get(slot=slots[3]).citizen == second
+    assert "Andre ledige timer" in text
+    for nearest in (slots[0], slots[1], slots[4]):
+        assert f'href="{review_url(nearest)}"' in html
+    assert "Tilbake til kalenderen" in text
+
+    # «Send bestilling» on one's own hold cannot lose.
+    response = client.post(review_url(slots[2]), {"reason": "Test", "idempotency_key": key})
+    assert response.status_code == 302
+    assert Appointment.objects.get(slot=slots[2]).citizen == first
+
+
+def test_a_slot_taken_in_between_after_the_hold_ran_out_gives_409_and_the_nearest_held(client, clinic):
     first, second = clinic.citizen, clinic.resident()
     slots = clinic.slots
     log_in(client, first)
     key = open_review(client, slots[2])
+    past = timezone.now() - dt.timedelta(minutes=10)
+    SlotHold.objects.filter(slot=slots[2]).update(created_at=past, until=past + dt.timedelta(minutes=5))  # ran out
 
     other = log_in(Client(), second)
     assert send_booking(other, slots[2]).status_code == 302
@@ -150,11 +178,9 @@ def test_a_slot_taken_by_someone_else_gives_409_with_the_nearest_free_times(clie
     assert response.status_code == 409
     text, html = text_of(response), html_of(response)
     assert "Timen er ikke lenger ledig" in text
-    assert "Nærmeste ledige timer" in text
-    for nearest in (slots[0], slots[1], slots[3], slots[4]):
-        assert f'href="{review_url(nearest)}"' in html
-    assert review_url(slots[5]) not in html  # only the four nearest
-    assert "Tilbake til kalenderen" in text
+    held = SlotHold.objects.get(citizen=first)
+    assert held.slot_id in (slots[1].pk, slots[3].pk)
+    assert f'href="{review_url(held.slot)}"' in html
     assert Appointment.objects.get(slot=slots[2]).citizen == second
     assert not Appointment.objects.filter(citizen=first).exists()
 

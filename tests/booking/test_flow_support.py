@@ -143,9 +143,10 @@ def send_booking(client: Client, slot: Slot, reason: str = "Testmelding", *, key
 
 
 def nothing_booked(*slots: Slot) -> bool:
-    """Every slot is still free and has no appointment."""
+    """Every slot is still free (or only held for the citizen who opened its review page) and has no appointment."""
     return all(
-        Slot.objects.get(pk=s.pk).state == Slot.State.FREE and not Appointment.objects.filter(slot=s).exists()
+        Slot.objects.get(pk=s.pk).state in (Slot.State.FREE, Slot.State.ON_HOLD)
+        and not Appointment.objects.filter(slot=s).exists()
         for s in slots
     )
 

@@ -183,7 +183,9 @@ def test_the_review_page_names_the_person_when_acting_for_someone(client, demo):
     text = text_of(client.get(review_url(slot)))
     assert "Du bestiller time på vegne av Emma Grytten." in text
     assert text.index("Emma Grytten.") < text.index("Send bestilling")
-    assert Slot.objects.get(pk=slot.pk).state == Slot.State.FREE
+    # Looking books nothing; the slot Kurt was looking at is now held for Emma, whom he acts for.
+    assert Slot.objects.get(pk=slot.pk).state == Slot.State.ON_HOLD
+    assert slot.hold.citizen == demo.emma and not slot.appointments.exists()
 
 
 def test_another_citizen_sees_no_limit_of_someone_elses(client, demo):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+import uuid
 from collections.abc import Callable
 
 import pytest
@@ -18,10 +19,11 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from booking.models import Appointment
+from booking.models import Appointment, SlotHold
 from resourcebooks.models import Slot
 from tests.booking import test_flow_support as support
 from tests.booking.test_flow_support import log_in, make_clinic, new_citizen, open_review, review_url
+from tests.resourcebooks.factories import SlotFactory
 
 clinic = support.clinic  # fixture
 
@@ -80,32 +82,100 @@ def no_double_bookings() -> bool:
         return cursor.fetchall() == []
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_fifty_citizens_pressing_send_on_the_same_slot_get_it_exactly_once():
-    world = make_clinic()
-    slot = world.slots[0]
+def _crowd(world, n: int = THREADS) -> list[Client]:
     citizens = [
         new_citizen(municipality=world.municipality, birth_date=dt.date(1960, 1, 1) + dt.timedelta(days=i))
-        for i in range(THREADS)
+        for i in range(n)
     ]
-    clients = [log_in(Client(), citizen) for citizen in citizens]
+    return [log_in(Client(), citizen) for citizen in citizens]
 
-    results = run_together([press_send(client, slot) for client in clients])
 
+def _more_slots(world, count: int) -> None:
+    """Enough free slots after the first for every loser to be given one of their own."""
+    last = world.slots[-1]
+    for i in range(1, count + 1):
+        SlotFactory(timebook=world.timebook, location=world.location, start=last.start + dt.timedelta(minutes=5 * i))
+
+
+def open_together(client: Client, slot: Slot) -> Callable:
+    """Wait for the others, then open «Se gjennom før du sender» for the same slot."""
+
+    def job(wait: Callable[[], object]) -> tuple[int, str, str]:
+        wait()
+        response = client.get(review_url(slot))
+        return response.status_code, "", response.content.decode()
+
+    return job
+
+
+def send_unheld(client: Client, slot: Slot) -> Callable:
+    """A hand-made «Send bestilling» for a slot the citizen never held (a fresh form key): only a free slot."""
+
+    def job(wait: Callable[[], object]) -> tuple[int, str, str]:
+        wait()
+        data = {"reason": "Influensavaksine", "idempotency_key": str(uuid.uuid4())}
+        response = client.post(review_url(slot), data)
+        return response.status_code, response.get("Location", ""), response.content.decode()
+
+    return job
+
+
+def held_slot_ids(bodies: list[str]) -> list[int]:
+    """The slot each loser was given, from the «Gå videre med denne timen» link of their page."""
+    return [int(re.search(r'/se-gjennom/(\d+)/"[^>]*>Gå videre med denne timen', body).group(1)) for body in bodies]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_fifty_citizens_opening_the_same_slot_each_end_up_holding_a_different_one_and_all_book():
+    """Source 002's failure, beaten: the first holds the slot, every other is told at once and given the nearest
+    free slot, held for them (SKIP LOCKED: no two get the same one), and everyone books what they hold."""
+    world = make_clinic()
+    _more_slots(world, THREADS)
+    slot = world.slots[0]
+    clients = _crowd(world)
+    opened = run_together([open_together(client, slot) for client in clients])
+    assert [r for r in opened if isinstance(r, BaseException)] == []
+    statuses = sorted(status for status, _, _ in opened)
+    assert statuses == [200] + [409] * (THREADS - 1)
+    losers = [body for status, _, body in opened if status == 409]
+    assert all("Timen er ikke lenger ledig" in body for body in losers)
+    given = held_slot_ids(losers)
+    assert len(set(given)) == THREADS - 1 and slot.pk not in given
+    assert SlotHold.objects.count() == THREADS
+    assert Slot.objects.filter(timebook=world.timebook, state=Slot.State.ON_HOLD).count() == THREADS
+    # Everyone sends what they hold, all at once: nobody loses.
+    holds = {hold.citizen_id: hold.slot for hold in SlotHold.objects.select_related("slot")}
+    jobs = [press_send(client, holds[int(client.session["citizen"])]) for client in clients]
+    sent = run_together(jobs)
+    assert [r for r in sent if isinstance(r, BaseException)] == []
+    assert [status for status, _, _ in sent] == [302] * THREADS
+    assert Appointment.objects.count() == THREADS
+    assert SlotHold.objects.count() == 0
+    assert no_double_bookings()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_fifty_hand_made_sends_on_one_free_slot_book_it_exactly_once_and_the_rest_are_given_a_slot():
+    """Without opening the review page (no hold), fifty sends on the same free slot: exactly one books it, and
+    each other is told at once and given a different free slot, held."""
+    world = make_clinic()
+    _more_slots(world, THREADS)
+    slot = world.slots[0]
+    clients = _crowd(world)
+    results = run_together([send_unheld(client, slot) for client in clients])
     errors = [r for r in results if isinstance(r, BaseException)]
     assert errors == []
-    statuses = [status for status, _, _ in results]
-    assert not [s for s in statuses if s >= 500]
+    assert not [status for status, _, _ in results if status >= 500]
     appointment = Appointment.objects.get(slot=slot)
     winners = [i for i, (status, _, _) in enumerate(results) if status == 302]
     assert len(winners) == 1
     assert results[winners[0]][1] == reverse("booking:sent", args=[appointment.pk])
-    assert appointment.citizen == citizens[winners[0]]
-    losers = [r for i, r in enumerate(results) if i not in winners]
-    assert [status for status, _, _ in losers] == [409] * (THREADS - 1)
-    assert all("Timen er ikke lenger ledig" in body for _, _, body in losers)
-    assert all(review_url(world.slots[1]) in body for _, _, body in losers)  # offered the nearest free times
+    losers = [body for i, (status, _, body) in enumerate(results) if i not in winners]
+    assert len(losers) == THREADS - 1 and all("Timen er ikke lenger ledig" in body for body in losers)
+    given = held_slot_ids(losers)
+    assert len(set(given)) == THREADS - 1 and slot.pk not in given
     assert Appointment.objects.count() == 1
     assert Slot.objects.get(pk=slot.pk).state in (Slot.State.HELD, Slot.State.BOOKED)
     assert no_double_bookings()

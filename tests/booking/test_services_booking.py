@@ -53,6 +53,11 @@ def state(slot: Slot) -> str:
 # --- appointment_request ---------------------------------------------------------------------------------
 
 
+def confirmations(callbacks: list) -> list:
+    """The EPJ's confirmations among what runs after commit (the others bump the calendar cache's version)."""
+    return [c for c in callbacks if getattr(getattr(c, "func", None), "__name__", "") == "_queue_confirmation"]
+
+
 def test_a_request_holds_the_slot_and_queues_the_confirmation_after_commit(clinic, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         outcome = request(clinic, clinic.slots[0], reason="  Vondt   i halsen ")
@@ -62,7 +67,7 @@ def test_a_request_holds_the_slot_and_queues_the_confirmation_after_commit(clini
     assert appointment.reason == "Vondt i halsen"
     assert (appointment.citizen, appointment.booked_by) == (clinic.citizen, clinic.citizen)
     assert state(clinic.slots[0]) == Slot.State.HELD
-    assert len(callbacks) == 1
+    assert len(confirmations(callbacks)) == 1
 
 
 def test_a_manual_timebook_queues_no_confirmation(clinic, django_capture_on_commit_callbacks):
@@ -70,7 +75,7 @@ def test_a_manual_timebook_queues_no_confirmation(clinic, django_capture_on_comm
     clinic.timebook.refresh_from_db()
     with django_capture_on_commit_callbacks() as callbacks:
         request(clinic, clinic.slots[0])
-    assert callbacks == []
+    assert confirmations(callbacks) == []
 
 
 def test_the_same_key_returns_the_first_request(clinic):

@@ -243,8 +243,8 @@ def test_citizen_chooses_one_of_three_places_before_the_calendar(page: Page) -> 
     expect(page.locator(".review")).to_contain_text(f"Oppmøtested: {attendance}")
     expect(page.locator(".review__date")).to_contain_text(long_date(day))
 
-    # «Tilbake» returns to the chosen place's calendar on that day.
-    page.get_by_role("link", name="Tilbake").click()
+    # «Tilbake» ends the hold and returns to the chosen place's calendar on that day.
+    page.get_by_role("button", name="Tilbake").click()
     expect(page.get_by_text(f"Sted: {chosen}")).to_be_visible()
     expect(heading(page, f"Ledige timer {short_date(day)}", level=2)).to_be_visible()
 
