@@ -14,3 +14,11 @@ class BookingConfig(AppConfig):
 
         register_booking_source(appointment_bookings)
         register_booking_source(hold_bookings)
+
+        # Withdrawing a slot a citizen holds ends the hold and tells them (issue 15).
+        from resourcebooks.services import HOLDS_WITHDRAWN_HOOKS
+
+        from .services.holds import holds_withdrawn
+
+        if holds_withdrawn not in HOLDS_WITHDRAWN_HOOKS:
+            HOLDS_WITHDRAWN_HOOKS.append(holds_withdrawn)

@@ -58,6 +58,7 @@ class InboxMessage(models.Model):
         TIME_REQUEST = "time_request", _("Timeforespørsel")
         DIALOGUE = "dialogue", _("Melding til legekontoret")
         ANSWER = "answer", _("Melding fra legekontoret")
+        HOLD_WITHDRAWN = "hold_withdrawn", _("Timen er trukket tilbake")
 
     citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="inbox", verbose_name=_("mottaker"))
     appointment = models.ForeignKey(

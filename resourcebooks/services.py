@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -242,20 +242,33 @@ def _refuse_overlaps(
         )
 
 
-def slots_withdraw(*, timebook: Timebook, date_from: dt.date, date_to: dt.date) -> int:
-    """Withdraw every free slot of the timebook on the local days ``date_from``–``date_to`` (absence, holidays).
+# Called in the withdrawal's transaction with the ids of slots a citizen was holding (``on_hold``) as they are
+# withdrawn: booking registers here (its ``apps.py``) to end the holds and tell the holders.
+HOLDS_WITHDRAWN_HOOKS: list[Callable[[list[int]], None]] = []
+WITHDRAWABLE = (Slot.State.FREE, Slot.State.ON_HOLD)
 
-    One conditional ``UPDATE … WHERE state = 'free'``: held and booked slots belong to citizens and are
-    left alone, and a slot a citizen claims at the same moment is either claimed or withdrawn, never both.
-    One row in the audit trail, with the count.
+
+def _withdraw(slots: QuerySet[Slot]) -> int:
+    """Free and held slots become withdrawn; the holders are told (the hooks). Booked slots are left alone, and a
+    slot a citizen claims at the same moment is either claimed or withdrawn, never both (row locks, then a
+    conditional update)."""
+    held = list(slots.filter(state=Slot.State.ON_HOLD).select_for_update().values_list("pk", flat=True))
+    count = slots.filter(state__in=WITHDRAWABLE).update(state=Slot.State.WITHDRAWN)
+    if held:
+        for hook in HOLDS_WITHDRAWN_HOOKS:
+            hook(held)
+    return count
+
+
+def slots_withdraw(*, timebook: Timebook, date_from: dt.date, date_to: dt.date) -> int:
+    """Withdraw every free (or held) slot of the timebook on the local days ``date_from``–``date_to`` (absence,
+    holidays). One row in the audit trail, with the count.
     """
     if date_to < date_from:
         raise ValidationError({"date_to": "Til-datoen kan ikke være før fra-datoen."})
     start, end = local_day_bounds(date_from, date_to)
     with transaction.atomic():
-        count = Slot.objects.filter(timebook=timebook, state=Slot.State.FREE, start__gte=start, start__lt=end).update(
-            state=Slot.State.WITHDRAWN
-        )
+        count = _withdraw(Slot.objects.filter(timebook=timebook, start__gte=start, start__lt=end))
         if count:
             slots_changed(timebook.pk)
         _withdrawal_record(timebook, count, f"{_fmt_date(date_from)}–{_fmt_date(date_to)}")
@@ -263,13 +276,13 @@ def slots_withdraw(*, timebook: Timebook, date_from: dt.date, date_to: dt.date) 
 
 
 def slots_withdraw_selected(*, slots: QuerySet[Slot]) -> int:
-    """Withdraw the free slots among ``slots`` (a conditional UPDATE per timebook; others are left as they are).
+    """Withdraw the free (and held) slots among ``slots``, per timebook; others are left as they are.
     One row in the audit trail per timebook, with its count."""
     total = 0
     with transaction.atomic():
         timebooks = Timebook.objects.filter(pk__in=slots.values("timebook_id")).select_related("service__organisation")
         for timebook in timebooks:
-            count = slots.filter(timebook=timebook, state=Slot.State.FREE).update(state=Slot.State.WITHDRAWN)
+            count = _withdraw(slots.filter(timebook=timebook))
             if count:
                 slots_changed(timebook.pk)
             _withdrawal_record(timebook, count, "blant de valgte")

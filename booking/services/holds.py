@@ -19,7 +19,10 @@ from django.utils import timezone
 
 import audit
 from citizens.models import Citizen
+from core import formatting as fmt
 from core.limits import HOLD_SECONDS
+from inbox.models import InboxMessage
+from inbox.services import message_write
 from resourcebooks.freshness import slots_changed
 from resourcebooks.models import Location, Slot, Timebook
 
@@ -152,3 +155,26 @@ def holds_sweep(now: dt.datetime | None = None) -> int:
             .values_list("slot_id", flat=True)[:1000]
         )
         return _expire(expired, now)
+
+
+def holds_withdrawn(slot_ids: list[int]) -> int:
+    """The clinic withdrew slots that citizens were holding (registered with ``resourcebooks.services`` in
+    ``apps.py``, run in the withdrawal's transaction): the holds end and each holder is told in Innboks, so that
+    the page they are looking at is not the first they hear of it."""
+    holds = list(SlotHold.objects.filter(slot_id__in=slot_ids).select_related("slot__timebook__service__organisation"))
+    SlotHold.objects.filter(pk__in=[h.pk for h in holds]).delete()
+    for hold in holds:
+        slot, timebook = hold.slot, hold.slot.timebook
+        organisation = timebook.service.organisation
+        when = fmt.appointment_moment(slot.start, lang="nb")
+        message_write(
+            citizen=hold.citizen,
+            kind=InboxMessage.Kind.HOLD_WITHDRAWN,
+            sender=organisation.name,
+            subject="Timen du holdt av er trukket tilbake",
+            body=(
+                f"Timen {when} i {timebook.name} som du holdt av, er trukket tilbake av {organisation.name}. "
+                "Velg en annen time under Timeavtaler og Bestill time."
+            ),
+        )
+    return len(holds)

@@ -99,6 +99,7 @@ class TimebookForm(forms.ModelForm):
             "confirmation",
             "cancellation_deadline_hours",
             "max_active_bookings",
+            "waiting_room_capacity",
             "fallback_notifications",
         ]
         widgets = {
@@ -178,7 +179,17 @@ class TimebookAdmin(OrganisationScopedAdmin):
             },
         ),
         (_("Bestilling på Helsenorge"), {"fields": ["online", "time_types", "who_may_book", "confirmation"]}),
-        (_("Regler"), {"fields": ["cancellation_deadline_hours", "max_active_bookings", "fallback_notifications"]}),
+        (
+            _("Regler"),
+            {
+                "fields": [
+                    "cancellation_deadline_hours",
+                    "max_active_bookings",
+                    "waiting_room_capacity",
+                    "fallback_notifications",
+                ]
+            },
+        ),
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:

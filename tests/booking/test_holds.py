@@ -124,3 +124,21 @@ def test_staff_see_the_hold_in_the_day_view(client, clinic):
     assert "Holdt av til en innbygger" in text
     assert f"Holdt av til kl. {until:%H:%M}" in text
     assert clinic.citizen.full_name in text
+
+
+def test_withdrawing_a_held_slot_ends_the_hold_and_tells_the_holder(client, clinic):
+    from inbox.models import InboxMessage
+    from resourcebooks.services import slots_withdraw
+
+    slot = clinic.slots[0]
+    log_in(client, clinic.citizen)
+    key = open_review(client, slot)
+    day = timezone.localtime(slot.start).date()
+    assert slots_withdraw(timebook=clinic.timebook, date_from=day, date_to=day) == len(clinic.slots)
+    assert state(slot) == Slot.State.WITHDRAWN and not SlotHold.objects.exists()
+    told = InboxMessage.objects.get(citizen=clinic.citizen, kind=InboxMessage.Kind.HOLD_WITHDRAWN)
+    assert told.subject == "Timen du holdt av er trukket tilbake"
+    assert "som du holdt av, er trukket tilbake av" in told.body
+    # Pressing «Send bestilling» on the page they still have open: told at once, nothing booked.
+    response = client.post(review_url(slot), {"reason": "Vaksine", "idempotency_key": key})
+    assert response.status_code == 409 and not Appointment.objects.exists()
