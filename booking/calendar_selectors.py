@@ -24,8 +24,9 @@ from django.db.models import Max, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from core import formatting as fmt
 from resourcebooks.freshness import NO_CACHE, slots_version
-from resourcebooks.models import Location, Slot, Timebook
+from resourcebooks.models import Location, Slot, Timebook, TimeType
 from resourcebooks.services import local_day_bounds
 
 from .gp_selectors import bookable_slots
@@ -55,17 +56,54 @@ def _version(timebook: Timebook) -> int:
     return version
 
 
+def _key(timebook: Timebook, version: int, what: str) -> str:
+    return f"slots:{timebook.pk}:{version}:{what}"
+
+
 def _cached(timebook: Timebook, what: str, compute: Callable[[], T]) -> T:
     """``compute()``, or what it gave before under the timebook's current slot version."""
     version = _version(timebook)
     if version == NO_CACHE:
         return compute()
-    key = f"slots:{timebook.pk}:{version}:{what}"
+    read: dict[str, object] = getattr(timebook, "_slots_read", {})
+    if what in read:
+        return read[what]  # type: ignore[return-value]
+    key = _key(timebook, version, what)
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, CACHE_SECONDS)
     return value  # type: ignore[no-any-return]
+
+
+def _month_what(location_id: int | None, month: dt.date) -> str:
+    return f"month:{location_id or 0}:{month:%Y-%m}"
+
+
+def _first_what(location_id: int | None) -> str:
+    return f"first:{location_id or 0}"
+
+
+def _day_what(location_id: int | None, day: dt.date) -> str:
+    return f"free:{location_id or 0}:{day.isoformat()}"  # not «day:», which held ``Slot`` lists
+
+
+PLACES = "places"
+
+
+def prefetch_calendar(timebook: Timebook, *, place_id: int | None, month: dt.date | None, day: dt.date | None) -> None:
+    """Ask the cache in one round trip (``get_many``) for everything «Velg time» will read of the timebook —
+    its places, its first free day, the month and the day asked for — so that the reads after it find it in
+    hand. A read the guess missed (another place, the month of the first free day) asks on its own."""
+    version = _version(timebook)
+    if version == NO_CACHE:
+        return
+    whats = [PLACES, _first_what(place_id)]
+    whats += [_month_what(place_id, month)] if month else []
+    whats += [_day_what(place_id, day)] if day else []
+    keys = {what: _key(timebook, version, what) for what in whats}
+    found = cache.get_many(list(keys.values()))
+    timebook._slots_read = {what: found[key] for what, key in keys.items() if key in found}  # type: ignore[attr-defined]
 
 
 def _free_days(timebook: Timebook, location: Location | None, month: dt.date) -> list[dt.date]:
@@ -88,7 +126,7 @@ def _free_days(timebook: Timebook, location: Location | None, month: dt.date) ->
         return dict(rows)
 
     now = timezone.now()
-    days = _cached(timebook, f"month:{location.pk if location else 0}:{first:%Y-%m}", compute)
+    days = _cached(timebook, _month_what(location.pk if location else None, first), compute)
     return sorted(day for day, last in days.items() if last > now)
 
 
@@ -101,7 +139,7 @@ def locations_with_free_slots(timebook: Timebook) -> list[Location]:
         return {row["location_id"]: row["last"] for row in rows}
 
     now = timezone.now()
-    ids = [pk for pk, last in _cached(timebook, "places", compute).items() if last > now]
+    ids = [pk for pk, last in _cached(timebook, PLACES, compute).items() if last > now]
     return list(Location.objects.filter(pk__in=ids).order_by("pk")) if ids else []
 
 
@@ -112,7 +150,7 @@ def first_free_day(timebook: Timebook, location: Location | None) -> dt.date | N
     def compute() -> list[dt.datetime]:  # [] , not None: «no free slot» is an answer worth caching
         return list(free_slots(timebook, location).order_by("start").values_list("start", flat=True)[:1])
 
-    first = _cached(timebook, f"first:{location.pk if location else 0}", compute)
+    first = _cached(timebook, _first_what(location.pk if location else None), compute)
     if first and first[0] <= timezone.now():
         first = compute()
     return timezone.localtime(first[0]).date() if first else None
@@ -148,20 +186,41 @@ def month_calendar(
     ]
 
 
-def free_slots_on(timebook: Timebook, location: Location | None, day: dt.date) -> list[Slot]:
-    """The day's free slots in time order, with their place and time type."""
+@dataclass(frozen=True)
+class FreeSlot:
+    """One free slot as the day's list shows it: what is cached is this, not the ``Slot`` (smaller to store,
+    cheaper to read back, and its label is made once per version, not once per page)."""
+
+    pk: int
+    start: dt.datetime
+    label: str  # «14:00 - 14:30»; in a practitioner's timebook with the time type: «14:00 - 14:30 Konsultasjon»
+    video: bool
+    location_id: int
+
+
+def _free_slot(timebook: Timebook, slot: Slot) -> FreeSlot:
+    label = fmt.time_range(slot.start, slot.end)
+    if timebook.kind == Timebook.Kind.PRACTITIONER and slot.time_type is not None:
+        label = f"{label} {slot.time_type.name}"
+    video = slot.time_type is not None and slot.time_type.mode == TimeType.Mode.VIDEO
+    return FreeSlot(pk=slot.pk, start=slot.start, label=label, video=video, location_id=slot.location_id)
+
+
+def free_slots_on(timebook: Timebook, location: Location | None, day: dt.date) -> list[FreeSlot]:
+    """The day's free slots in time order, with their label and whether they are by video."""
     start, end = local_day_bounds(day, day)
 
-    def compute() -> list[Slot]:
-        return list(
+    def compute() -> list[FreeSlot]:
+        slots = (
             free_slots(timebook, location)
             .filter(start__gte=start, start__lt=end)
             .select_related("time_type")  # not the place: read fresh when the page needs it
             .order_by("start")
         )
+        return [_free_slot(timebook, slot) for slot in slots]
 
     now = timezone.now()
-    slots = _cached(timebook, f"day:{location.pk if location else 0}:{day.isoformat()}", compute)
+    slots = _cached(timebook, _day_what(location.pk if location else None, day), compute)
     return [slot for slot in slots if slot.start > now]
 
 

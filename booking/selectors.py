@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from addressregistry.diagnosis import Diagnosis, Offer, portal_diagnosis
 from addressregistry.models import Organisation, Service
-from addressregistry.selectors import services_with_processes
 from citizens.models import Citizen
 from resourcebooks.models import PatientBlock, Slot, Timebook, TimebookListEntry
 from resourcebooks.selectors import SlotBooking
@@ -24,12 +23,14 @@ from resourcebooks.selectors import SlotBooking
 from . import texts
 from .calendar_selectors import (  # noqa: F401 - the flow's views and services read them from here
     CalendarDay,
+    FreeSlot,
     first_free_day,
     free_slots,
     free_slots_on,
     locations_with_free_slots,
     month_calendar,
     nearest_free_slots,
+    prefetch_calendar,
 )
 from .gp_selectors import may_book_practitioner
 from .models import Appointment
@@ -89,6 +90,12 @@ class GpOfficeContact:
         return (books or list(self.services))[0]
 
 
+def _services() -> QuerySet[Service]:
+    """Services as the flow reads them: the diagnosis comes from its cache (``portal_diagnosis``), so their
+    processes are read only when it must be computed again, not prefetched on every page."""
+    return Service.objects.select_related("organisation")
+
+
 def _booking_contacts(services: QuerySet[Service]) -> list[Contact]:
     contacts = []
     for service in services:
@@ -108,7 +115,7 @@ def contacts_for(person: Citizen) -> list[Contact | GpOfficeContact]:
     office = gp_office_contact(person)
     if office is not None:
         contacts.append(office)
-    services = services_with_processes().filter(organisation_id=person.municipality_id).order_by("name")
+    services = _services().filter(organisation_id=person.municipality_id).order_by("name")
     return contacts + list(_booking_contacts(services))
 
 
@@ -118,7 +125,7 @@ def gp_office_contact(person: Citizen, her_id: int | None = None) -> GpOfficeCon
     office = person.gp_office
     if office is None:
         return None
-    contacts = _booking_contacts(services_with_processes().filter(organisation=office).order_by("name"))
+    contacts = _booking_contacts(_services().filter(organisation=office).order_by("name"))
     if not contacts or her_id not in {None, office.her_id, *(c.her_id for c in contacts)}:
         return None
     return GpOfficeContact(organisation=office, services=tuple(contacts))
@@ -127,7 +134,7 @@ def gp_office_contact(person: Citizen, her_id: int | None = None) -> GpOfficeCon
 def contact_for(person: Citizen, her_id: int) -> Contact | None:
     """One of the person's services (steps 3 and on): only that service is diagnosed."""
     orgs = [person.municipality_id] + ([person.gp_office_id] if person.gp_office_id else [])
-    service = services_with_processes().filter(her_id=her_id, organisation_id__in=orgs).first()
+    service = _services().filter(her_id=her_id, organisation_id__in=orgs).first()
     if service is None:
         return None
     diagnosis = portal_diagnosis(service)
@@ -140,7 +147,7 @@ def other_municipalities(person: Citizen) -> QuerySet[Organisation]:
 
 def other_municipality_contacts(municipality: Organisation) -> list[Contact]:
     """«Bestill koronatest i annen kommune»: only that municipality's Smittevern services (source 002)."""
-    services = services_with_processes().filter(organisation=municipality, service_type=Service.Type.SMITTEVERN)
+    services = _services().filter(organisation=municipality, service_type=Service.Type.SMITTEVERN)
     contacts = []
     for service in services:
         diagnosis = portal_diagnosis(service)
@@ -164,12 +171,16 @@ def may_book(person: Citizen, timebook: Timebook, *, other_municipality: bool = 
     return person.gp_office_id == org.pk
 
 
-def timebooks_for(person: Citizen, contact: Contact, *, other_municipality: bool = False) -> list[Timebook]:
+def timebooks_for(
+    person: Citizen, contact: Contact, *, other_municipality: bool = False, only: int | None = None
+) -> list[Timebook]:
     """«Hva trenger du?»: the timebooks the diagnosis lists (or, from another municipality, those it shows
-    there), that the person may book."""
+    there), that the person may book; with ``only``, just that one if it is among them (the steps after)."""
     portal = contact.diagnosis.portal
     listed = portal.in_other_municipality if other_municipality else portal.listed_timebooks
-    ids = [tb.id for tb in listed if tb.id is not None]
+    ids = [tb.id for tb in listed if tb.id is not None and (only is None or tb.id == only)]
+    if not ids:
+        return []
     # A practitioner's timebook is booked through «Konsultasjon med fastlegen», never listed by its name.
     timebooks = (
         Timebook.objects.filter(pk__in=ids, kind=Timebook.Kind.RESOURCE)
@@ -261,10 +272,11 @@ def timeavtaler(person: Citizen, viewer: Citizen) -> Timeavtaler:
     """A moved appointment is left out: the one that replaced it is shown."""
     now = timezone.now()
     shown = appointments_visible(person, viewer).exclude(status=Appointment.Status.MOVED)
-    coming = shown.filter(slot__end__gte=now).order_by("slot__start")
+    # What is coming is read once and split here: one query fewer on a page every citizen opens.
+    coming = list(shown.filter(slot__end__gte=now).order_by("slot__start"))
     return Timeavtaler(
-        upcoming=list(coming.filter(status__in=Appointment.ACTIVE)),
-        cancelled=list(coming.exclude(status__in=Appointment.ACTIVE)),
+        upcoming=[a for a in coming if a.status in Appointment.ACTIVE],
+        cancelled=[a for a in coming if a.status not in Appointment.ACTIVE],
         past=list(shown.filter(slot__end__lt=now).order_by("-slot__start")[:50]),
     )
 

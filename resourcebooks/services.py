@@ -244,7 +244,7 @@ def _refuse_overlaps(
 
 # Called in the withdrawal's transaction with the ids of slots a citizen was holding (``on_hold``) as they are
 # withdrawn: booking registers here (its ``apps.py``) to end the holds and tell the holders.
-HOLDS_WITHDRAWN_HOOKS: list[Callable[[list[int]], None]] = []
+HOLDS_WITHDRAWN_HOOKS: list[Callable[[list[int]], object]] = []
 WITHDRAWABLE = (Slot.State.FREE, Slot.State.ON_HOLD)
 
 

@@ -159,3 +159,33 @@ def test_with_redis_down_the_calendar_reads_the_database_and_is_right(client):
     assert not offered(day_page(client, clinic), clinic.slots[0])
     assert offered(day_page(client, clinic), clinic.slots[1])
     assert marked_free(month_page(client, clinic), clinic.slots[1])
+
+
+# --- What the cheaper pages of helper q must still show -------------------------------------------------
+
+
+def test_the_days_slots_partial_asks_nothing_for_the_header_it_does_not_show(citizen_client, clinic):
+    day = timezone.localtime(clinic.slots[0].start).date()
+    url = f"{time_url(clinic.timebook)}?sted={clinic.location.pk}&dag={day.isoformat()}"
+    citizen_client.get(url, headers={"HX-Request": "true"})
+    with CaptureQueriesContext(connection) as queries:
+        response = citizen_client.get(url, headers={"HX-Request": "true"})
+    assert offered(html_of(response), clinic.slots[0])
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "booking_inboxmessage" not in sql and "representation" not in sql
+
+
+def test_the_month_labels_each_day_for_screen_readers(citizen_client, clinic):
+    html = month_page(citizen_client, clinic)
+    day = timezone.localtime(clinic.slots[0].start).date()
+    assert f'aria-label="{day.day}. ' in html and ", ledige timer" in html
+    assert ", ingen ledige timer</span>" in html
+
+
+def test_reopening_the_review_keeps_the_hold_and_frees_no_slot(citizen_client, clinic):
+    slot = clinic.slots[0]
+    assert citizen_client.get(review_url(slot)).status_code == 200
+    assert citizen_client.get(review_url(slot)).status_code == 200
+    slot.refresh_from_db()
+    assert slot.state == Slot.State.ON_HOLD
+    assert not offered(day_page(log_in(Client(), new_citizen()), clinic), slot)

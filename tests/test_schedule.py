@@ -32,6 +32,7 @@ def test_serve_runs_each_job_on_its_own_period(monkeypatch):
         "booking-campaigns",
         "notifications-sweep",
         "booking-confirmations-sweep",
+        "booking-holds-sweep",  # every 30 s
     }
     assert "booking-reminders" in serve.run_due(last_run, 1300.0)  # every 5 minutes
     assert serve.tick_seconds() == 10.0

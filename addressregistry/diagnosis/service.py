@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -58,6 +59,18 @@ def diagnose_service(service: Service) -> Diagnosis:
 
 SETUP_VERSION_KEY = "ar:setup-version"
 PORTAL_CACHE_SECONDS = 60
+# Kept in this process too, a few seconds: every booking page of every citizen asks for the same few services,
+# and unpickling the diagnosis from Redis on each costs more than the rest of the lookup. The version is still
+# read from Redis on every call, so a support user's change reaches this process at once.
+LOCAL_SECONDS = 10
+LOCAL_MAX = 256
+_local: dict[str, tuple[float, Diagnosis]] = {}
+
+
+def _new_version() -> int:
+    """A version never used before (microseconds of the clock), so that a counter that was lost (Redis flushed
+    or restarted) cannot start again at a number a process still has entries under."""
+    return time.time_ns() // 1000
 
 
 def setup_changed() -> None:
@@ -67,7 +80,18 @@ def setup_changed() -> None:
     try:
         cache.incr(SETUP_VERSION_KEY)
     except ValueError:
-        cache.set(SETUP_VERSION_KEY, 2, None)
+        cache.add(SETUP_VERSION_KEY, _new_version(), None)
+
+
+def _setup_version() -> int | None:
+    """The current version; None when the cache cannot say (Redis down): then nothing cached is trusted."""
+    from django.core.cache import cache
+
+    version = cache.get(SETUP_VERSION_KEY)
+    if version is None:
+        cache.add(SETUP_VERSION_KEY, _new_version(), None)
+        version = cache.get(SETUP_VERSION_KEY)
+    return int(version) if version is not None else None
 
 
 def portal_diagnosis(service: Service) -> Diagnosis:
@@ -79,10 +103,19 @@ def portal_diagnosis(service: Service) -> Diagnosis:
     """
     from django.core.cache import cache
 
-    version = cache.get_or_set(SETUP_VERSION_KEY, 1, None)
+    version = _setup_version()
+    if version is None:
+        return diagnose_service(service)
     key = f"ar:diagnosis:{service.pk}:{service.her_id}:{version}"
+    now = time.monotonic()
+    local = _local.get(key)
+    if local is not None and local[0] > now:
+        return local[1]
     diagnosis = cache.get(key)
     if diagnosis is None:
         diagnosis = diagnose_service(service)
         cache.set(key, diagnosis, PORTAL_CACHE_SECONDS)
-    return diagnosis
+    if len(_local) >= LOCAL_MAX:
+        _local.clear()
+    _local[key] = (now + LOCAL_SECONDS, diagnosis)
+    return diagnosis  # type: ignore[no-any-return]

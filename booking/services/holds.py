@@ -59,7 +59,10 @@ def _release(person: Citizen, timebook: Timebook, keep_slot_id: int | None = Non
     holds = SlotHold.objects.filter(citizen=person, timebook=timebook)
     if keep_slot_id is not None:
         holds = holds.exclude(slot_id=keep_slot_id)
-    slot_ids = list(holds.values_list("slot_id", flat=True))
+    return _release_slots(timebook, list(holds.values_list("slot_id", flat=True)))
+
+
+def _release_slots(timebook: Timebook, slot_ids: list[int]) -> int:
     if not slot_ids:
         return 0
     SlotHold.objects.filter(slot_id__in=slot_ids).delete()
@@ -86,14 +89,26 @@ def slot_hold(
     now = now or timezone.now()
     until = now + dt.timedelta(seconds=HOLD_SECONDS)
     with transaction.atomic():
-        mine = SlotHold.objects.filter(Q(citizen=person) | Q(held_by=held_by), slot_id=slot_id).first()
+        # One read for both questions (is the slot already mine; what else do I hold here): reopening the page
+        # is what a citizen in a rush does most, and it then costs this read and one UPDATE.
+        rows = list(
+            SlotHold.objects.filter(
+                Q(citizen=person, timebook=timebook)
+                | Q(slot_id=slot_id, citizen=person)
+                | Q(slot_id=slot_id, held_by=held_by)
+            ).select_related("slot__location", "slot__time_type")
+        )
+        mine = next((h for h in rows if h.slot_id == slot_id), None)
         if mine is not None:
-            _release(person, timebook, keep_slot_id=slot_id)
+            others = [h.slot_id for h in rows if h.slot_id != slot_id and h.citizen_id == person.pk]
+            _release_slots(timebook, others)
             SlotHold.objects.filter(pk=mine.pk).update(citizen=person, held_by=held_by, until=until)
-            mine = SlotHold.objects.select_related("slot__location", "slot__time_type").get(pk=mine.pk)
+            mine.citizen, mine.held_by, mine.until = person, held_by, until
             return Held(mine, mine.slot)
         _expire([slot_id], now)
-        _release(person, timebook)
+        _release_slots(
+            timebook, [h.slot_id for h in rows if h.citizen_id == person.pk and h.timebook_id == timebook.pk]
+        )
         candidates = bookable_slots(Slot.objects.filter(pk=slot_id, timebook=timebook), timebook)
         if not candidates.filter(state=Slot.State.FREE, start__gt=now).exists():
             return None

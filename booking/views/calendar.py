@@ -7,13 +7,13 @@ and a full page load renders the same markup.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from citizens.access import citizen_required
@@ -21,7 +21,7 @@ from core import formatting as fmt
 from core.ids import parse_id
 from core.limits import CALENDAR_HORIZON_DAYS
 from core.requests import CitizenRequest
-from resourcebooks.models import Location, Timebook, TimeType
+from resourcebooks.models import Location, Timebook
 
 from .. import gp_selectors as gp
 from .. import selectors as sel
@@ -50,9 +50,9 @@ def _chosen_location(timebook: Timebook, locations: list[Location], raw_place: s
     return location
 
 
-def _month_and_day(request: CitizenRequest, first_free: Callable[[], dt.date | None]) -> tuple[dt.date, dt.date | None]:
-    """The month shown and the day chosen (by default the month of the first free time, asked only then).
-    Slots are published at most about a year ahead; a hand-edited date outside that is ignored."""
+def _asked_month_and_day(request: CitizenRequest) -> tuple[dt.date | None, dt.date | None]:
+    """The month (``?maned=``, else the chosen day's) and the day (``?dag=``) in the link, if any. Slots are
+    published at most about a year ahead; a hand-edited date outside that is ignored."""
     today = timezone.localdate()
     first_month, horizon = today.replace(day=1), today + dt.timedelta(days=CALENDAR_HORIZON_DAYS)
     day = _parse_date(request.GET.get("dag", ""))
@@ -61,36 +61,49 @@ def _month_and_day(request: CitizenRequest, first_free: Callable[[], dt.date | N
     month = _parse_date(request.GET.get("maned", ""), month=True)
     if month is not None and not first_month <= month <= horizon:
         month = None
-    month = month or (day.replace(day=1) if day else None) or (first_free() or today).replace(day=1)
-    return max(month, first_month), day
+    return month or (day.replace(day=1) if day else None), day
 
 
-def _slot_label(timebook: Timebook, slot: Any) -> str:
-    """«14:00 - 14:30»; in a practitioner's timebook with the time type after it, «14:00 - 14:30 Konsultasjon»."""
-    label = fmt.time_range(slot.start, slot.end)
-    if timebook.kind == Timebook.Kind.PRACTITIONER and slot.time_type is not None:
-        label = f"{label} {slot.time_type.name}"
-    return label
+def _calendar_weeks(weeks: list[list[sel.CalendarDay | None]], month: dt.date) -> list[list[tuple[Any, str]]]:
+    """Each day with its label for screen readers, made here once per page instead of by a translate tag in
+    every cell of the template (the same msgids as the template had)."""
+    month_name = fmt.month_in_text(month)
+    free = _("%(day)s. %(month)s, ledige timer")
+    none = _(". %(month)s, ingen ledige timer") % {"month": month_name}
+    return [
+        [
+            (cell, (free % {"day": cell.day.day, "month": month_name}) if cell.has_free else none)
+            if cell is not None
+            else (None, "")
+            for cell in week
+        ]
+        for week in weeks
+    ]
 
 
 def _slots_context(
     flow: Flow, timebook: Timebook, location: Location | None, month: dt.date, day: dt.date | None
 ) -> dict:
     context: dict[str, Any] = {
-        "weeks": sel.month_calendar(timebook, location, month, day),
+        "weeks": _calendar_weeks(sel.month_calendar(timebook, location, month, day), month),
         "has_any_free": sel.first_free_day(timebook, location) is not None,
     }
     if day is not None:
         slots = sel.free_slots_on(timebook, location, day)
         # One reverse for the day, not one per slot: «Se gjennom» differs between slots only in the last part.
         review = reverse("booking:review", args=[flow.service.her_id, timebook.pk, 0]).removesuffix("0/")
-        context["slots"] = [(f"{review}{slot.pk}/", _slot_label(timebook, slot)) for slot in slots]
-        context["has_video"] = any(s.time_type is not None and s.time_type.mode == TimeType.Mode.VIDEO for s in slots)
+        context["slots"] = [(f"{review}{slot.pk}/", slot.label) for slot in slots]
+        context["has_video"] = any(slot.video for slot in slots)
         context["day_title"] = fmt.short_date(day)
-        context["attendance_place"] = (
-            location.attendance_place if location else (slots[0].location.attendance_place if slots else "")
-        )
+        context["attendance_place"] = location.attendance_place if location else _attendance_place(slots)
     return context
+
+
+def _attendance_place(slots: list[sel.FreeSlot]) -> str:
+    """Without a chosen place, the first slot's, read fresh (the cache keeps only its id)."""
+    if not slots:
+        return ""
+    return Location.objects.filter(pk=slots[0].location_id).values_list("attendance_place", flat=True).first() or ""
 
 
 def _page_context(flow: Flow, timebook: Timebook, location: Location | None, blocked: bool) -> dict[str, Any]:
@@ -127,14 +140,20 @@ def choose_time(request: CitizenRequest, her_id: int, timebook_id: int) -> HttpR
     """«Velg time»: the month calendar marks days with free slots; a chosen day lists them."""
     flow = flow_for(request, her_id)
     timebook = timebook_in_flow(flow, timebook_id)
-    locations = sel.locations_with_free_slots(timebook)
     raw_place = request.GET.get("sted", "")
+    month, day = _asked_month_and_day(request)
+    # Without a month in the link the page shows the first free day's: most often this one, so ask for it too.
+    guess = month or timezone.localdate().replace(day=1)
+    sel.prefetch_calendar(timebook, place_id=parse_id(raw_place) if raw_place else None, month=guess, day=day)
+    locations = sel.locations_with_free_slots(timebook)
     if not raw_place and len(locations) > 1:
         return redirect("booking:place", her_id=her_id, timebook_id=timebook_id)
     location = _chosen_location(timebook, locations, raw_place) if raw_place else None
     blocked = sel.is_blocked(flow.person, timebook.service.organisation_id)
-    month, day = _month_and_day(request, lambda: None if blocked else sel.first_free_day(timebook, location))
     today = timezone.localdate()
+    # By default the month of the first free time, asked only then.
+    first_free = None if blocked or month else sel.first_free_day(timebook, location)
+    month = max(month or (first_free or today).replace(day=1), today.replace(day=1))
     context = _page_context(flow, timebook, location, blocked) | {
         "several_places": len(locations) > 1,
         "month": month,

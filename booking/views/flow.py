@@ -87,7 +87,9 @@ def timebook_in_flow(flow: Flow, timebook_id: int | None) -> Timebook:
         own = gp.fastlege_timebook(flow.person, flow.service.organisation_id)
         if own is not None and own.pk == timebook_id:
             return own
-    timebooks = sel.timebooks_for(flow.person, flow.contact, other_municipality=flow.other_municipality)
+    timebooks = sel.timebooks_for(
+        flow.person, flow.contact, other_municipality=flow.other_municipality, only=timebook_id
+    )
     timebook = next((tb for tb in timebooks if tb.pk == timebook_id), None)
     if timebook is None:
         raise Http404

@@ -142,7 +142,7 @@ def test_citizen_books_with_the_keyboard_only_and_always_sees_the_focus(page: Pa
     expect(page.locator("#reason-count")).to_have_text("11/50 tegn")
 
     # Past «Send bestilling» to «Avbryt», and back with Shift+Tab.
-    tab_to(page, page.get_by_role("link", name="Avbryt"))
+    tab_to(page, page.get_by_role("button", name="Avbryt"))
     tab_to(page, send, backwards=True)
     page.keyboard.press("Enter")
 
