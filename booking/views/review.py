@@ -26,7 +26,7 @@ from ..forms import ReviewForm
 from ..models import Appointment
 from ..services import appointment_request, cancellation_deadline
 from ..services.holds import hold_nearest, hold_release, slot_hold
-from ..waiting_room import waiting_room
+from ..waiting_room import waiting_room, waiting_room_leave, waiting_room_member
 from .flow import Flow, flow_for, timebook_in_flow
 from .gp import chosen_behandler, gp_choices
 
@@ -168,6 +168,7 @@ def release(request: CitizenRequest, her_id: int, timebook_id: int, slot_id: int
     slot = Slot.objects.filter(pk=slot_id, timebook=timebook).first()
     if request.POST.get("til") == "kalender" and slot is not None:
         return redirect(_calendar_url(flow, timebook, slot))
+    waiting_room_leave(timebook.pk, waiting_room_member(request))  # «Avbryt»: their place goes to the next
     return redirect("booking:appointments")
 
 

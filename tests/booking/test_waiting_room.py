@@ -270,3 +270,17 @@ def test_the_invitation_campaign_waits_while_the_queue_is_long_and_goes_on_after
     waiting_room_leave(clinic.timebook.pk, member_of(queued[0]))
     assert campaigns_tick() == 1
     assert CampaignRecipient.objects.filter(campaign=campaign, sent_at__isnull=False).count() == 1
+
+
+def test_avbryt_on_the_review_page_gives_the_place_to_the_next_in_the_queue(client, clinic):
+    """«Avbryt» leaves the flow: the hold goes, and so does the place inside the booking steps."""
+    from tests.booking.test_flow_support import open_review
+
+    slot = clinic.slots[0]
+    log_in(client, clinic.citizen)
+    open_review(client, slot)
+    waiting = waiting_room_enter(timebook_id=clinic.timebook.pk, member="c-next", capacity=1)
+    assert waiting.place == 1  # the citizen on the review page fills the only place
+    release = reverse("booking:review_release", args=[slot.timebook.service.her_id, slot.timebook_id, slot.pk])
+    client.post(release)
+    assert waiting_room_enter(timebook_id=clinic.timebook.pk, member="c-next", capacity=1).place == 0
