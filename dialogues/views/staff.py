@@ -157,32 +157,29 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     return _thread_page(request, dialogue, answer_form=form)
 
 
-@require_POST
-@staff_only
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def _act(request: HttpRequest, pk: int, service: Callable[..., bool], done: str) -> HttpResponse:
+    """A one-button action on a thread (close, convert): the service's refusal or ``done`` as a message."""
     dialogue = _visible(request, pk)
     try:
-        closed = dialogue_close(dialogue=dialogue, user=request.user)
+        changed = service(dialogue=dialogue, user=request.user)
     except DialogueError as exc:
         messages.error(request, exc.message)
     else:
-        if closed:
-            messages.success(request, _("Samtalen er avsluttet. Pasienten kan ikke lenger svare."))
+        if changed:
+            messages.success(request, done)
     return _back(dialogue)
+
+
+@require_POST
+@staff_only
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, dialogue_close, _("Samtalen er avsluttet. Pasienten kan ikke lenger svare."))
 
 
 @require_POST
 @staff_only
 def convert(request: HttpRequest, pk: int) -> HttpResponse:
-    dialogue = _visible(request, pk)
-    try:
-        converted = dialogue_convert(dialogue=dialogue, user=request.user)
-    except DialogueError as exc:
-        messages.error(request, exc.message)
-    else:
-        if converted:
-            messages.success(request, _("E-kontakten er konvertert til en e-konsultasjon og journalført."))
-    return _back(dialogue)
+    return _act(request, pk, dialogue_convert, _("E-kontakten er konvertert til en e-konsultasjon og journalført."))
 
 
 @require_POST
