@@ -84,16 +84,20 @@ def _message(
     )
 
 
-def _portal_messages(appointment: Appointment, event: str, recipient: Citizen) -> list[Outgoing]:
+def portal_channels(recipient: Citizen) -> list[tuple[str, str]]:
+    """The (channel, address) pairs Helsenorge notifies a citizen on: those they chose and can be reached on."""
     wanted = [
         (Notification.Channel.SMS, recipient.phone, recipient.notify_sms),
         (Notification.Channel.EMAIL, recipient.email, recipient.notify_email),
         (Notification.Channel.PUSH, "app", recipient.notify_push),
     ]
+    return [(channel, address) for channel, address, on in wanted if on and address]
+
+
+def _portal_messages(appointment: Appointment, event: str, recipient: Citizen) -> list[Outgoing]:
     return [
         _message(appointment, event, recipient, channel, address, "Helsenorge")
-        for channel, address, on in wanted
-        if on and address
+        for channel, address in portal_channels(recipient)
     ]
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from booking.notify import portal_channels
 from citizens.models import Citizen, Representation
 from citizens.selectors import representatives_of
 from core.limits import CHILD_AGE_LIMIT
@@ -50,11 +51,6 @@ def dialogue_notify(dialogue: Dialogue, message: InboxMessage) -> int:
             to_person=recipient.pk == dialogue.citizen_id,
             patient_name=dialogue.citizen.first_name,
         )
-        wanted = [
-            (Notification.Channel.SMS, recipient.phone, recipient.notify_sms),
-            (Notification.Channel.EMAIL, recipient.email, recipient.notify_email),
-            (Notification.Channel.PUSH, "app", recipient.notify_push),
-        ]
         outgoing += [
             Outgoing(
                 dedupe_key=f"inbox-message:{message.pk}:citizen:{recipient.pk}:{channel}",
@@ -68,7 +64,6 @@ def dialogue_notify(dialogue: Dialogue, message: InboxMessage) -> int:
                 owner_her_id=office.her_id,
                 sender_name="Helsenorge",
             )
-            for channel, address, on in wanted
-            if on and address
+            for channel, address in portal_channels(recipient)
         ]
     return len(notifications_enqueue(outgoing))

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 import audit
@@ -36,16 +36,30 @@ class Held:
     slot: Slot
 
 
+def _end(slot_ids: list[int], timebook_ids: set[int]) -> int:
+    """End the holds on these slots: the slots are free again and each timebook's calendar is told (in the
+    caller's transaction). Every way a hold ends but booking comes through here."""
+    if not slot_ids:
+        return 0
+    SlotHold.objects.filter(slot_id__in=slot_ids).delete()
+    Slot.objects.filter(pk__in=slot_ids, state=Slot.State.ON_HOLD).update(state=Slot.State.FREE)
+    for timebook_id in timebook_ids:
+        slots_changed(timebook_id)
+    return len(slot_ids)
+
+
+def _free(holds: QuerySet[SlotHold]) -> int:
+    ended = list(holds.values_list("slot_id", "timebook_id"))
+    return _end([s for s, _ in ended], {t for _, t in ended})
+
+
+def _release_slots(timebook: Timebook, slot_ids: list[int]) -> int:
+    return _end(slot_ids, {timebook.pk})
+
+
 def _expire(slot_ids: list[int], now: dt.datetime) -> int:
     """Free the given slots' holds that have run out (in the caller's transaction)."""
-    expired = list(SlotHold.objects.filter(slot_id__in=slot_ids, until__lte=now).values_list("slot_id", "timebook_id"))
-    if not expired:
-        return 0
-    SlotHold.objects.filter(slot_id__in=[s for s, _ in expired], until__lte=now).delete()
-    Slot.objects.filter(pk__in=[s for s, _ in expired], state=Slot.State.ON_HOLD).update(state=Slot.State.FREE)
-    for timebook_id in {t for _, t in expired}:
-        slots_changed(timebook_id)
-    return len(expired)
+    return _free(SlotHold.objects.filter(slot_id__in=slot_ids, until__lte=now))
 
 
 def hold_release(*, person: Citizen, timebook: Timebook, keep_slot_id: int | None = None) -> int:
@@ -59,16 +73,7 @@ def _release(person: Citizen, timebook: Timebook, keep_slot_id: int | None = Non
     holds = SlotHold.objects.filter(citizen=person, timebook=timebook)
     if keep_slot_id is not None:
         holds = holds.exclude(slot_id=keep_slot_id)
-    return _release_slots(timebook, list(holds.values_list("slot_id", flat=True)))
-
-
-def _release_slots(timebook: Timebook, slot_ids: list[int]) -> int:
-    if not slot_ids:
-        return 0
-    SlotHold.objects.filter(slot_id__in=slot_ids).delete()
-    Slot.objects.filter(pk__in=slot_ids, state=Slot.State.ON_HOLD).update(state=Slot.State.FREE)
-    slots_changed(timebook.pk)
-    return len(slot_ids)
+    return _free(holds)
 
 
 def _create(person: Citizen, held_by: Citizen, timebook: Timebook, slot: Slot, now: dt.datetime) -> SlotHold:
