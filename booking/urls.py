@@ -51,10 +51,14 @@ urlpatterns += [
     path("video/<int:pk>/signaler/send/", video.video_signal_send_view, name="video_signal_send"),
 ]
 
-# The waiting room of a timebook's booking steps, and the place its page polls (issue 15)
+# The waiting room of a timebook's booking steps, and the place its page polls (issue 15); and the portal's
+# front door, whose two pages the door's middleware answers itself, before the session is read.
+from .door import DOOR_PAGE, DOOR_PLACE, door_page, door_place  # noqa: E402
 from .waiting_room import waiting_room_page, waiting_room_place  # noqa: E402
 
 urlpatterns += [
     path("bestill/<int:her_id>/<int:timebook_id>/ko/", waiting_room_page, name="waiting_room"),
     path("bestill/<int:her_id>/<int:timebook_id>/ko/plass/", waiting_room_place, name="waiting_room_place"),
+    path(DOOR_PAGE.strip("/") + "/", door_page, name="door"),
+    path(DOOR_PLACE.strip("/") + "/", door_place, name="door_place"),
 ]

@@ -50,9 +50,11 @@ ADMIT_GRACE_SECONDS = 2 * 60
 RATE_WINDOW_SECONDS = 5 * 60
 # Keys of a timebook nobody has touched for this long disappear by themselves.
 KEY_TTL_SECONDS = 60 * 60
-# How often the page asks for its place (htmx), and reloads itself without JavaScript.
-POLL_SECONDS = 5
-REFRESH_SECONDS = 10
+# How often the page asks for its place (htmx), by the place: the head of the queue often, the far end
+# seldom, so a long queue does not cost more than the pages of those inside. Without JavaScript the page
+# reloads itself at the same pace, and at least every 10 s. All well within QUEUE_IDLE_SECONDS.
+POLL_STEPS = ((10, 2), (50, 5), (200, 10), (1000, 20))
+POLL_SECONDS_FAR = 30
 # A timebook's capacity is read from the database at most this often per process.
 CAPACITY_MEMO_SECONDS = 30.0
 
@@ -144,15 +146,17 @@ def waiting_room_member(request: HttpRequest) -> str | None:
     return f"c{citizen.pk}" if citizen is not None else None
 
 
-def waiting_room_enter(*, timebook_id: int, member: str, capacity: int, now: float | None = None) -> Admission:
-    """Let ``member`` in, keep them inside, or give them (and keep) their place in the queue; see the module's
-    docstring. Redis failing lets them in."""
+def waiting_room_enter(
+    *, room: int | str, member: str, capacity: int, inside_idle: int = INSIDE_IDLE_SECONDS, now: float | None = None
+) -> Admission:
+    """Let ``member`` into ``room`` (a timebook's id, or the front door's ``DOOR``), keep them inside, or give
+    them (and keep) their place in the queue; see the module's docstring. Redis failing lets them in."""
     client = waiting_client()
     if client is None:
         return OPEN
-    keys = waiting_keys(timebook_id)
+    keys = waiting_keys(room)
     now = time.time() if now is None else now
-    args: list[str | float] = [member, now, capacity, INSIDE_IDLE_SECONDS, QUEUE_IDLE_SECONDS, ADMIT_GRACE_SECONDS]
+    args: list[str | float] = [member, now, capacity, inside_idle, QUEUE_IDLE_SECONDS, ADMIT_GRACE_SECONDS]
     try:
         answer = client.register_script(_ENTER)(keys=keys.all(), args=[*args, RATE_WINDOW_SECONDS, KEY_TTL_SECONDS])
     except RedisError as error:
@@ -163,13 +167,14 @@ def waiting_room_enter(*, timebook_id: int, member: str, capacity: int, now: flo
     return Admission(place=place, queued=queued, inside=inside, exits=exits, exits_span=span)
 
 
-def waiting_room_leave(timebook_id: int, key: str | None, *, now: float | None = None) -> None:
-    """``key`` is done with the timebook's booking steps (sent a booking, or left the flow): their place
-    inside goes to the head of the queue at its next poll. Safe to call for someone who was never inside."""
+def waiting_room_leave(room: int | str, key: str | None, *, now: float | None = None) -> None:
+    """``key`` is done with the room (a timebook's booking steps, or the portal: sent a booking, or left the
+    flow): their place inside goes to the head of the queue at its next poll. Safe to call for someone who
+    was never inside."""
     client = waiting_client()
     if client is None or key is None:
         return
-    keys = waiting_keys(timebook_id)
+    keys = waiting_keys(room)
     try:
         client.register_script(_LEAVE)(keys=keys.all(), args=[key, time.time() if now is None else now])
     except RedisError as error:
@@ -227,7 +232,7 @@ def waiting_room(view: View) -> View:
         capacity = timebook_capacity(timebook_id) if member is not None else None
         if member is None or capacity is None:
             return view(request, her_id, timebook_id, *args, **kwargs)
-        admission = waiting_room_enter(timebook_id=timebook_id, member=member, capacity=capacity)
+        admission = waiting_room_enter(room=timebook_id, member=member, capacity=capacity)
         if not admission.admitted:
             url = waiting_room_url(her_id, timebook_id, request.get_full_path())
             return HttpResponseClientRedirect(url) if getattr(request, "htmx", False) else redirect(url)
@@ -240,6 +245,11 @@ def waiting_room(view: View) -> View:
 
 
 # --- The waiting room's page -------------------------------------------------------------------------
+
+
+def poll_seconds(place: int) -> int:
+    """Seconds until the page asks again, for someone at ``place`` in the queue."""
+    return next((seconds for last, seconds in POLL_STEPS if place <= last), POLL_SECONDS_FAR)
 
 
 def estimate_text(admission: Admission) -> str:
@@ -272,7 +282,7 @@ def _waiting(request: CitizenRequest, her_id: int, timebook_id: int, *, partial:
     next_url = _next_url(request, her_id, timebook_id)
     member = waiting_room_member(request)
     assert member is not None  # citizen_required
-    admission = waiting_room_enter(timebook_id=timebook.pk, member=member, capacity=waiting_capacity(timebook))
+    admission = waiting_room_enter(room=timebook.pk, member=member, capacity=waiting_capacity(timebook))
     if admission.admitted:
         return HttpResponseClientRedirect(next_url) if request.htmx else redirect(next_url)
     context = {
@@ -283,8 +293,8 @@ def _waiting(request: CitizenRequest, her_id: int, timebook_id: int, *, partial:
         "next_url": next_url,
         "self_url": waiting_room_url(her_id, timebook_id, next_url),
         "place_url": waiting_room_url(her_id, timebook_id, next_url, place_only=True),
-        "poll_seconds": POLL_SECONDS,
-        "refresh_seconds": REFRESH_SECONDS,
+        "poll_seconds": poll_seconds(admission.place),
+        "refresh_seconds": max(10, poll_seconds(admission.place)),
     }
     template = "booking/waiting_room.html" + ("#place" if partial else "")
     return render(request, template, context)

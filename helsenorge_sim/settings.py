@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "booking.door.FrontDoorMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "citizens.middleware.CitizenIdleTimeoutMiddleware",
@@ -173,6 +174,9 @@ else:
 # From `make bench` on two cores (large crowd, 60 s): 200 let 255–275 of the crowd book; 64 only 94, with those
 # inside no faster, since the pages before the queue (login, Bestill time) are where the time goes.
 WAITING_ROOM_DEFAULT_CAPACITY = env.int("WAITING_ROOM_DEFAULT_CAPACITY", default=200)
+# Citizens inside the whole portal before new arrivals wait at its front door («Du er i kø», before logging in;
+# ``booking.door``); 0 turns the door off.
+WAITING_ROOM_DOOR_CAPACITY = env.int("WAITING_ROOM_DOOR_CAPACITY", default=64)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None

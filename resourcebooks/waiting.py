@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,10 @@ INSIDE_IDLE_SECONDS = 10 * 60
 # Someone queued whose page has not asked for their place for this long has left the queue (the page asks
 # every few seconds; a background tab's timers are slowed to about once a minute).
 QUEUE_IDLE_SECONDS = 3 * 60
+# The portal's front door (``booking.door``) is a room like a timebook's, under this name. Someone inside it who
+# has opened no citizen page for this long is counted out.
+DOOR = "door"
+DOOR_INSIDE_IDLE_SECONDS = 5 * 60
 # After a Redis failure, how long everyone is let in without asking Redis again.
 BACKOFF_SECONDS = 5.0
 
@@ -59,17 +64,31 @@ class WaitingCounts:
     inside: int
 
 
-def waiting_keys(timebook_id: int) -> WaitingKeys:
-    """Under the cache's key prefix, so the test suite's per-test flush and the Redis databases per process
-    cover them too."""
+def waiting_keys(room: int | str) -> WaitingKeys:
+    """A room's keys: a timebook's (by its id), or the portal's front door (``DOOR``). Under the cache's key
+    prefix, so the test suite's per-test flush and the Redis databases per process cover them too."""
     cache = caches["default"]
-    base = cache.make_key(f"wr:{timebook_id}")
+    base = cache.make_key(f"wr:{room}")
     return WaitingKeys(*(f"{base}:{part}" for part in ("inside", "queue", "seen", "ticket", "exits")))
 
 
 def waiting_capacity(timebook: Timebook) -> int:
     """The timebook's own number, else the default measured by the bench (``WAITING_ROOM_DEFAULT_CAPACITY``)."""
     return timebook.waiting_room_capacity or settings.WAITING_ROOM_DEFAULT_CAPACITY
+
+
+def door_capacity() -> int:
+    """Citizens inside the whole portal before new arrivals queue at its door (``WAITING_ROOM_DOOR_CAPACITY``);
+    0: no door."""
+    return int(getattr(settings, "WAITING_ROOM_DOOR_CAPACITY", 0))
+
+
+def door_counts() -> WaitingCounts | None:
+    """The door's queue and how many are inside, for staff; None when Redis cannot say or there is no door."""
+    if door_capacity() <= 0:
+        return None
+    counts = waiting_counts([DOOR], inside_idle=DOOR_INSIDE_IDLE_SECONDS)
+    return counts[DOOR] if counts else None
 
 
 def waiting_client() -> Redis | None:
@@ -107,20 +126,23 @@ def waiting_reset() -> None:
     _down_until, _down = 0.0, False
 
 
-def waiting_counts(timebook_ids: list[int], *, now: float | None = None) -> dict[int, WaitingCounts] | None:
-    """How many are queued and inside, per timebook, in one round trip; None when Redis cannot say.
+def waiting_counts(
+    rooms: Sequence[int | str], *, now: float | None = None, inside_idle: int = INSIDE_IDLE_SECONDS
+) -> dict[int | str, WaitingCounts] | None:
+    """How many are queued and inside, per room (a timebook's id, or ``DOOR``), in one round trip; None when
+    Redis cannot say.
 
     Counted by last-seen time, so people who left without a word are not counted even before the next
     admission tidies them away."""
     client = waiting_client()
-    if client is None or not timebook_ids:
+    if client is None or not rooms:
         return None if client is None else {}
     now = time.time() if now is None else now
     pipe = client.pipeline(transaction=False)
-    for timebook_id in timebook_ids:
-        keys = waiting_keys(timebook_id)
+    for room in rooms:
+        keys = waiting_keys(room)
         pipe.zcount(keys.seen, now - QUEUE_IDLE_SECONDS, "+inf")
-        pipe.zcount(keys.inside, now - INSIDE_IDLE_SECONDS, "+inf")
+        pipe.zcount(keys.inside, now - inside_idle, "+inf")
     try:
         answers: list[Any] = pipe.execute()
     except RedisError as error:
@@ -128,15 +150,17 @@ def waiting_counts(timebook_ids: list[int], *, now: float | None = None) -> dict
         return None
     waiting_answered()
     return {
-        timebook_id: WaitingCounts(queued=int(answers[2 * i]), inside=int(answers[2 * i + 1]))
-        for i, timebook_id in enumerate(timebook_ids)
+        room: WaitingCounts(queued=int(answers[2 * i]), inside=int(answers[2 * i + 1])) for i, room in enumerate(rooms)
     }
 
 
 def waiting_queue_is_long(timebook: Timebook) -> bool:
-    """More than half the timebook's capacity is queued: a good moment not to invite more people (source 002).
-    Unknown (Redis down) counts as short: the waiting room is open then anyway."""
+    """More than half the timebook's capacity is queued, or half the portal's door: a good moment not to invite
+    more people (source 002). Unknown (Redis down) counts as short: the waiting room is open then anyway."""
     counts = waiting_counts([timebook.pk])
+    door = door_counts()
+    if door is not None and door.queued > door_capacity() / 2:
+        return True
     if not counts:
         return False
     return counts[timebook.pk].queued > waiting_capacity(timebook) / 2

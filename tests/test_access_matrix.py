@@ -174,6 +174,7 @@ TO_TIME_X = redirect_to(
     lambda w, path: f"{reverse('booking:time', args=[w.sx.her_id, w.tx.pk])}?sted={w.lx.pk}",
 )
 TO_HOME = redirect_to("logged out, to the front page", lambda w, path: reverse("booking:home"))
+TO_FRONT_PAGE = redirect_to("let in at the portal's door, on to the front page", lambda w, path: "/")
 # The waiting room with room to spare lets the citizen straight in, to the timebook's first step (issue 15).
 TO_PLACE_X = redirect_to(
     "let in, on to the timebook's first step", lambda w, path: reverse("booking:place", args=[w.sx.her_id, w.tx.pk])
@@ -331,6 +332,9 @@ MATRIX: dict[str, list[Row]] = {
     "booking:time": [citizen_page("sx.her_id", "tx", citizen_b=NF)],
     "booking:waiting_room": [citizen_page("sx.her_id", "tx", page=TO_PLACE_X, citizen_b=NF)],
     "booking:waiting_room_place": [citizen_page("sx.her_id", "tx", page=TO_PLACE_X, citizen_b=NF)],
+    # The portal's door with room to spare sends anyone on to the page asked for (no «neste»: the front page)
+    "booking:door": [everyone(TO_FRONT_PAGE)],
+    "booking:door_place": [everyone(OK)],
     "booking:review": [
         citizen_page("sx.her_id", "tx", "free_x", citizen_b=NF),
         citizen_page("sy.her_id", "ty", "free_y", variant="smittevern_of_another_municipality"),

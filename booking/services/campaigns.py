@@ -118,7 +118,8 @@ def _invitations_write(campaign: InvitationCampaign, batch: list[CampaignRecipie
 
 def campaigns_tick(*, now: dt.datetime | None = None) -> int:
     """Send the next batch of every running campaign whose pause is over; returns how many SMS were written.
-    A campaign whose timebook has a long queue in its waiting room (over half its capacity) waits.
+    A campaign whose timebook has a long queue in its waiting room (over half its capacity), or while the
+    portal's door has one, waits.
 
     A campaign is claimed for a batch by moving its ``next_batch_at`` forward in one conditional update,
     so two ticks at once never send the same batch; each SMS also has its own dedupe key.
@@ -131,7 +132,8 @@ def campaigns_tick(*, now: dt.datetime | None = None) -> int:
             # Source 002: don't send more people into a rush. The batch stays due and goes at the first tick
             # after the queue is short again; the pause between batches is kept from then on.
             log.info(
-                "Invitasjon %s venter med neste bolk: lang kø i venterommet til timeboken %s.",
+                "Invitasjon %s venter med neste bolk: lang kø i venterommet til timeboken %s "
+                "eller ved portalens inngang.",
                 campaign.pk,
                 campaign.timebook_id,
             )

@@ -27,7 +27,7 @@ from ..models import (
 )
 from ..selectors import slot_bookings, slots_in_week, slots_on_day, utilisation
 from ..services import slots_withdraw
-from ..waiting import waiting_counts
+from ..waiting import door_capacity, door_counts, waiting_counts
 from .base import OrganisationScopedAdmin
 
 # --- Time types and locations -------------------------------------------------------------------
@@ -216,6 +216,18 @@ class TimebookAdmin(OrganisationScopedAdmin):
             "queued": counts[obj.pk].queued,
             "inside": counts[obj.pk].inside,
         }
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        """Above the list: the portal's own door (issue 15), which holds back everyone's citizens when the
+        whole portal is full, so staff know why people wait even when their timebook's room is empty."""
+        counts = door_counts()
+        if counts is not None and request.method == "GET":
+            messages.info(
+                request,
+                _("Helsenorge-portalen: i kø ved inngangen: %(queued)d, inne: %(inside)d av %(capacity)d.")
+                % {"queued": counts.queued, "inside": counts.inside, "capacity": door_capacity()},
+            )
+        return super().changelist_view(request, extra_context)
 
     @admin.display(description=_("Oversikt"))
     def overview_links(self, obj: Timebook) -> str:

@@ -150,8 +150,8 @@ def test_nobody_queues_for_a_timebook_outside_the_contact(clinic):
 
 def test_idle_citizens_inside_leave_and_the_next_is_let_in(clinic):
     tb, long_ago = clinic.timebook.pk, time.time() - INSIDE_IDLE_SECONDS - 1
-    assert waiting_room_enter(timebook_id=tb, member="c-left-a", capacity=2, now=long_ago).admitted
-    assert waiting_room_enter(timebook_id=tb, member="c-left-b", capacity=2, now=long_ago).admitted
+    assert waiting_room_enter(room=tb, member="c-left-a", capacity=2, now=long_ago).admitted
+    assert waiting_room_enter(room=tb, member="c-left-b", capacity=2, now=long_ago).admitted
     cecilie = citizen_client(clinic, "Cecilie")
     assert "Timebestilling: Velg time" in text_of(enter(cecilie, clinic))
 
@@ -160,7 +160,7 @@ def test_a_queued_citizen_who_stops_asking_loses_the_place(clinic):
     tb, now = clinic.timebook.pk, time.time()
     for name in ("Anne", "Bjørn"):
         enter(citizen_client(clinic, name), clinic)
-    gone = waiting_room_enter(timebook_id=tb, member="c-gone", capacity=2, now=now - QUEUE_IDLE_SECONDS - 1)
+    gone = waiting_room_enter(room=tb, member="c-gone", capacity=2, now=now - QUEUE_IDLE_SECONDS - 1)
     assert gone.place == 1
     assert place_in(enter(citizen_client(clinic, "Cecilie"), clinic)) == 1
 
@@ -279,8 +279,8 @@ def test_avbryt_on_the_review_page_gives_the_place_to_the_next_in_the_queue(clie
     slot = clinic.slots[0]
     log_in(client, clinic.citizen)
     open_review(client, slot)
-    waiting = waiting_room_enter(timebook_id=clinic.timebook.pk, member="c-next", capacity=1)
+    waiting = waiting_room_enter(room=clinic.timebook.pk, member="c-next", capacity=1)
     assert waiting.place == 1  # the citizen on the review page fills the only place
     release = reverse("booking:review_release", args=[slot.timebook.service.her_id, slot.timebook_id, slot.pk])
     client.post(release)
-    assert waiting_room_enter(timebook_id=clinic.timebook.pk, member="c-next", capacity=1).place == 0
+    assert waiting_room_enter(room=clinic.timebook.pk, member="c-next", capacity=1).place == 0
