@@ -53,15 +53,22 @@ from rush_setup import (
 
 RESULTS = ROOT / "bench" / "results"
 
-# capacity None: the default waiting room (WAITING_ROOM_DEFAULT_CAPACITY, 200). The cap is each size's
+# capacity None: the default waiting room (WAITING_ROOM_DEFAULT_CAPACITY, 200); door None: the portal's door
+# as settings has it (WAITING_ROOM_DOOR_CAPACITY). The cap is each size's
 # default length in seconds; `make bench` runs all three in about seven minutes on two cores.
 SIZES: dict[str, dict[str, Any]] = {
-    "small": {"citizens": 400, "concurrency": 64, "capacity": None, "cap": 60},
-    "large": {"citizens": 1600, "concurrency": 256, "capacity": None, "cap": 60},
-    "overload": {"citizens": 6400, "concurrency": 1024, "capacity": None, "cap": 60},
-    "smoke": {"citizens": 48, "concurrency": 16, "capacity": 6, "cap": 120},
+    "small": {"citizens": 400, "concurrency": 64, "capacity": None, "door": None, "cap": 60},
+    "large": {"citizens": 1600, "concurrency": 256, "capacity": None, "door": None, "cap": 60},
+    "overload": {"citizens": 6400, "concurrency": 1024, "capacity": None, "door": None, "cap": 60},
+    "smoke": {"citizens": 48, "concurrency": 16, "capacity": 6, "door": 10, "cap": 120},
 }
 BOOKING_STEPS = ("velg sted", "calendar", "day slots", "review", "send bestilling")
+
+
+def door_default() -> int:
+    from django.conf import settings
+
+    return int(settings.WAITING_ROOM_DOOR_CAPACITY)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -104,6 +111,7 @@ def crowd_report(stats: Stats, elapsed: float, cap: float) -> dict[str, Any]:
         "booked_in_at_most_2_tries_share": round((stats.tries[1] + stats.tries[2]) / finished, 4) if finished else 0,
         "review_answers": dict(stats.reviews),
         "waited": len(stats.waited),
+        "queues_entered": dict(stats.rooms),
         "wait_p50_s": round(percentile(stats.waited, 50), 1),
         "wait_p95_s": round(percentile(stats.waited, 95), 1),
         "waiting_at_cap": len(stats.last_places),
@@ -128,6 +136,7 @@ def crowd_report(stats: Stats, elapsed: float, cap: float) -> dict[str, Any]:
 
 def run_size(name: str, database_url: str, redis_url: str, args: argparse.Namespace) -> dict[str, Any]:
     size = SIZES[name] | ({"capacity": args.capacity} if args.capacity else {})
+    size |= {"door": args.door} if args.door is not None else {}
     smoke, cap = args.smoke, args.cap or SIZES[name]["cap"]
     print(f"\n== {name}: {size['citizens']} citizens, {size['concurrency']} at once, cap {cap:.0f} s ==", flush=True)
     from django.db import connections
@@ -140,7 +149,7 @@ def run_size(name: str, database_url: str, redis_url: str, args: argparse.Namesp
 
     numbers = list(Citizen.objects.order_by("pk").values_list("national_id", flat=True))
     connections.close_all()
-    proc = start_stack(database_url, redis_url)
+    proc = start_stack(database_url, redis_url, door=size["door"])
     ceilings: dict[str, float] = {}
     try:
         cpu_before, machine_cpu, stack_before = cpu_seconds(), MachineCpu(), tree_cpu_seconds(proc.pid)
@@ -168,6 +177,7 @@ def run_size(name: str, database_url: str, redis_url: str, args: argparse.Namesp
         "citizens": size["citizens"],
         "concurrency": size["concurrency"],
         "waiting_room_capacity": size["capacity"] or 200,
+        "door_capacity": size["door"] if size["door"] is not None else door_default(),
         "cap_seconds": cap,
         "free_slots": ids["free"],
         **crowd_report(stats, elapsed, cap),
@@ -190,7 +200,8 @@ def print_report(r: dict[str, Any]) -> None:
     print(f"booked {r['booked']} ({r['booked_share_of_started']:.1%} of started), tries {r['tries']}", end="; ")
     print(f"in ≤2 tries {r['booked_in_at_most_2_tries_share']:.1%} of {r['finished']} who finished", end="; ")
     print(f"review answers {r['review_answers']}")
-    print(f"waiting room: {r['waited']} waited, p50 {r['wait_p50_s']} s, p95 {r['wait_p95_s']} s", end="; ")
+    print(f"waiting room: {r['waited']} waited {r.get('queues_entered', {})}, p50 {r['wait_p50_s']} s, "
+          f"p95 {r['wait_p95_s']} s", end="; ")  # fmt: skip
     print(f"{r['waiting_at_cap']} still waiting at the cap (last place up to {r['waiting_at_cap_last_place_max']})")
     print(f"days marked free without a slot: {r['empty_free_days']}", end="; ")
     print(
@@ -229,7 +240,8 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         f"Machine: {result['machine']}",
         "",
-        "| size | citizens / at once | rush (cap) | booked of started | tries 1/2/3 | gave up | waited, p50/p95 "
+        "| size | citizens / at once (door; timebook room) | rush (cap) | booked of started | tries 1/2/3 | gave up "
+        "| waited, p50/p95 "
         "| bookings/s | requests/s (÷ trivial) | p95 calendar / review / send | 409 | 4xx | 5xx | double bookings "
         "| holds unresolved (not yet expired) | confirmations delivered | CPU: load generator; stack; machine busy |",
         "| --- " * 17 + "|",
@@ -239,7 +251,8 @@ def markdown(result: dict[str, Any]) -> str:
         tries = "/".join(str(r["tries"].get(str(n), 0)) for n in (1, 2, 3))
         trivial = r.get("ceilings", {}).get("trivial_view_per_s", "–")
         lines.append(
-            f"| {r['size']} | {r['citizens']} / {r['concurrency']} | {r['rush_seconds']} s ({r['cap_seconds']:.0f}) "
+            f"| {r['size']} | {r['citizens']} / {r['concurrency']} ({r.get('door_capacity', '–')}; "
+            f"{r['waiting_room_capacity']}) | {r['rush_seconds']} s ({r['cap_seconds']:.0f}) "
             f"| {r['booked']} of {r['started']} ({r['outcomes'].get('mid-journey at the cap', 0)} mid-journey at cap) "
             f"| {tries} | {r['gave_up']} "
             f"| {r['waited']}, {r['wait_p50_s']} / {r['wait_p95_s']} s (at cap: {r['waiting_at_cap']}) "
@@ -290,6 +303,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="small,large,overload", help="comma-separated: small, large, overload")
     parser.add_argument("--cap", type=float, default=None, help="seconds each size's crowd may run (default per size)")
     parser.add_argument("--capacity", type=int, default=None, help="every timebook's waiting room (default: 200)")
+    parser.add_argument("--door", type=int, default=None, help="the portal's door (default: the setting; 0: off)")
     args = parser.parse_args()
     database_url = bench_database_url()
     redis_url = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/9"
@@ -322,7 +336,11 @@ def smoke_verdict(r: dict[str, Any]) -> None:
         )
         if bad
     ]
-    queue = f"{r['waited']} of {r['citizens']} crossed the waiting room"
+    rooms = r.get("queues_entered", {})
+    queue = (
+        f"{r['waited']} of {r['citizens']} crossed a queue: the portal's door {rooms.get('door', 0)} times, "
+        f"the timebook's room {rooms.get('timebook', 0)} times"
+    )
     print("\nsmoke:", f"FAILED: {'; '.join(problems)}" if problems else f"ok (all booked; {queue}; zero 5xx, zero "
           "double bookings, zero unresolved holds)")  # fmt: skip
     sys.exit(1 if problems else 0)

@@ -18,7 +18,7 @@ from rush_setup import BASE
 
 MAX_TRIES = 3  # «Send bestilling» at most three times, then the citizen gives up
 MAX_REVIEWS = 8  # review pages opened without getting a hold, before giving up
-POLL_SECONDS = (2.0, 5.0)  # the waiting room's page asks for its place every 5 s; people also press refresh
+POLL_JITTER = (0.9, 1.1)  # the queue's page says how often it asks again (hx-trigger); browsers drift a little
 GRACE_SECONDS = 10.0  # after the cap, those inside may go on this long; then they stop where they are
 MAX_DAYS = 3  # free days tried when a day marked free shows no slot
 
@@ -29,6 +29,8 @@ SLOT_LINK = re.compile(r'<a class="slot" href="([^"]+)"')
 HELD_LINK = re.compile(r'class="card review held">.*?<a class="button" href="([^"]+)"', re.S)
 HOLD_TEXT = "Timen er holdt av til deg til kl."
 PLACE = re.compile(r"Du er nummer (\d+) i køen")
+POLL_EVERY = re.compile(r'hx-trigger="every (\d+)s"')
+WAITING_POLL = re.compile(r'id="waiting-poll" hx-get="([^"]+)"')
 SENT = re.compile(r"/bestill/sendt/\d+/")
 
 
@@ -48,6 +50,7 @@ class Stats:
     tries: Counter = field(default_factory=Counter)  # «Send bestilling» presses per booked citizen
     reviews: Counter = field(default_factory=Counter)  # what opening the review page gave
     waited: list[float] = field(default_factory=list)  # seconds in the waiting room, per citizen who waited
+    rooms: Counter = field(default_factory=Counter)  # queues entered: the portal's door, a timebook's room
     last_places: list[int] = field(default_factory=list)  # the place seen last by those waiting at the cap
     places_missing: int = 0  # queue answers without a visible place
     transport_retries: int = 0
@@ -58,7 +61,7 @@ class Stats:
     def merge(self, other: Stats) -> None:
         for step, values in other.latencies.items():
             self.latencies.setdefault(step, []).extend(values)
-        for name in ("statuses", "outcomes", "tries", "reviews"):
+        for name in ("statuses", "outcomes", "tries", "reviews", "rooms"):
             getattr(self, name).update(getattr(other, name))
         self.waited += other.waited
         self.last_places += other.last_places
@@ -105,30 +108,40 @@ class Citizen:
         raise AssertionError("unreachable")
 
     def step(self, step: str, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        """A booking step: if the portal sends the citizen to the waiting room (a redirect, or HX-Redirect for
-        an htmx request), wait there until let in, then ask again."""
+        """A booking step: if the portal answers with its queue (the portal's door answers a page with the
+        queue's page in place; a timebook's room redirects, or HX-Redirect for an htmx request), wait there
+        until let in, then ask again."""
         while True:
             response = self.timed(step, method, url, **kwargs)
             queue = _queue_url(response)
-            if queue is None:
+            in_place = WAITING_POLL.search(response.text) if queue is None and response.status_code == 200 else None
+            if queue is None and in_place is None:
                 return response
-            self.wait_in_queue(queue)
+            if in_place is not None:
+                self.wait_in_queue(in_place.group(1).replace("&amp;", "&"), page=response)
+            else:
+                self.wait_in_queue(queue)  # type: ignore[arg-type]
             if method == "POST":  # the form is gone: open the page again before sending
                 return response
 
-    def wait_in_queue(self, url: str) -> None:
-        """«Du er nummer N i køen»: the page, then its place every few seconds (htmx) until HX-Redirect."""
+    def wait_in_queue(self, url: str, page: httpx.Response | None = None) -> None:
+        """«Du er nummer N i køen»: the page (unless it came in place of the page asked for), then its place
+        (htmx) as often as the page says, until HX-Redirect. The portal's door (``/ko/``) and a timebook's
+        room (``/bestill/…/ko/``) alike."""
         began = time.monotonic()
-        page = self.timed("waiting room", "GET", url)
+        self.stats.rooms["door" if url.startswith("/ko/") else "timebook"] += 1
+        if page is None:
+            page = self.timed("waiting room", "GET", url)
         admitted = page.status_code == 302
         self.see_place(page, admitted)
-        poll = url.replace("/ko/?", "/ko/plass/?", 1)
+        poll, every = url.replace("/ko/?", "/ko/plass/?", 1), _poll_seconds(page)
         while not admitted:
             if time.monotonic() > self.cap:
                 self.waited += time.monotonic() - began
                 raise Capped
-            time.sleep(random.uniform(*POLL_SECONDS))
+            time.sleep(every * random.uniform(*POLL_JITTER))
             answer = self.timed("queue poll", "GET", poll, headers={"HX-Request": "true"})
+            every = _poll_seconds(answer, every)
             admitted = "HX-Redirect" in answer.headers
             self.see_place(answer, admitted)
         self.waited += time.monotonic() - began
@@ -143,6 +156,11 @@ class Citizen:
             self.place = int(found.group(1))
 
 
+def _poll_seconds(response: httpx.Response, default: float = 5.0) -> float:
+    found = POLL_EVERY.search(response.text)
+    return float(found.group(1)) if found else default
+
+
 def _queue_url(response: httpx.Response) -> str | None:
     target = response.headers.get("HX-Redirect") or (
         response.headers.get("location", "") if response.status_code in (301, 302, 303) else ""
@@ -152,15 +170,21 @@ def _queue_url(response: httpx.Response) -> str | None:
 
 def reach_day(c: Citizen, number: str, her_id: int, timebook: int) -> list[str]:
     """Log in, Bestill time, the contact, the timebook, (the place,) the calendar and its first free day:
-    the day's slots, as links to their review pages."""
-    page = c.timed("login page", "GET", "/innlogging/")
-    token = CSRF_INPUT.search(page.text).group(1)  # type: ignore[union-attr]
-    c.timed("login", "POST", "/innlogging/", data={"csrfmiddlewaretoken": token, "national_id": number})
-    c.timed("bestill time", "GET", "/bestill/")
-    page = c.timed("hva trenger du", "GET", f"/bestill/{her_id}/")
-    token = CSRF_INPUT.search(page.text).group(1)  # type: ignore[union-attr]
-    form = {"csrfmiddlewaretoken": token, "timebook": timebook}
-    chosen = c.timed("choose timebook", "POST", f"/bestill/{her_id}/", data=form)
+    the day's slots, as links to their review pages. The portal's door may queue them at any page."""
+    for _ in range(3):  # a form sent just as the door filled is lost: open its page again
+        page = c.step("login page", "GET", "/innlogging/")
+        token = CSRF_INPUT.search(page.text).group(1)  # type: ignore[union-attr]
+        form = {"csrfmiddlewaretoken": token, "national_id": number}
+        if "/ko/" not in c.step("login", "POST", "/innlogging/", data=form).headers.get("location", ""):
+            break
+    c.step("bestill time", "GET", "/bestill/")
+    for _ in range(3):
+        page = c.step("hva trenger du", "GET", f"/bestill/{her_id}/")
+        token = CSRF_INPUT.search(page.text).group(1)  # type: ignore[union-attr]
+        form = {"csrfmiddlewaretoken": token, "timebook": timebook}
+        chosen = c.step("choose timebook", "POST", f"/bestill/{her_id}/", data=form)
+        if "/ko/" not in chosen.headers.get("location", ""):
+            break
     place = c.step("velg sted", "GET", chosen.headers["location"])
     calendar = c.step("calendar", "GET", place.headers["location"]) if place.status_code == 302 else place
     for link in FREE_DAY.findall(calendar.text)[:MAX_DAYS]:

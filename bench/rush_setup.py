@@ -138,13 +138,15 @@ def prepare(citizens: int, capacity: int | None, days: int = 365) -> dict[str, i
     return {"timebook": ids["Koronavaksine"], "ceiling_timebook": ids["Takkapasitet"], "her_id": 8900011, "free": free}
 
 
-def start_stack(database_url: str, redis_url: str) -> subprocess.Popen:
-    """``make stack``'s processes (gunicorn, a Celery worker and beat), as its Procfile defines them."""
+def start_stack(database_url: str, redis_url: str, *, door: int | None = None) -> subprocess.Popen:
+    """``make stack``'s processes (gunicorn, a Celery worker and beat), as its Procfile defines them; ``door``
+    sets the portal's door (``WAITING_ROOM_DOOR_CAPACITY``) for this run."""
     env = os.environ | {
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "COLLECTED_STATIC": "true",
         "BIND": f"127.0.0.1:{PORT}",
+        **({"WAITING_ROOM_DOOR_CAPACITY": str(door)} if door is not None else {}),
         "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ.get('PATH', '')}",
     }
     subprocess.run(
