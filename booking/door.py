@@ -54,6 +54,9 @@ DOOR_PAGE = "/ko/"
 DOOR_PLACE = "/ko/plass/"
 COOKIE = "hs_door"
 PASS_COOKIE = "hs_door_pass"
+# A first request without the door's cookie holds a place inside only this long unless the visitor comes back
+# with it: uptime monitors and crawlers, which keep no cookies, must not fill the door.
+FIRST_VISIT_SECONDS = 60
 TURN_COOKIE = "hs_door_turn"  # signed: this visitor has been let in (their forms are never lost to the queue)
 PASS_SECONDS = 30 * 60  # after a booking: the rest of the visit without queueing (a citizen's idle end)
 
@@ -91,9 +94,13 @@ def _signed(response: HttpResponse, name: str, visitor: str) -> None:
     )
 
 
-def _enter(visitor: str) -> Admission:
+def _enter(visitor: str, *, new: bool = False) -> Admission:
     return waiting_room_enter(
-        room=DOOR, member=f"v{visitor}", capacity=door_capacity(), inside_idle=DOOR_INSIDE_IDLE_SECONDS
+        room=DOOR,
+        member=f"v{visitor}",
+        capacity=door_capacity(),
+        inside_idle=DOOR_INSIDE_IDLE_SECONDS,
+        first_visit=FIRST_VISIT_SECONDS if new else 0,
     )
 
 
@@ -146,7 +153,7 @@ class FrontDoorMiddleware:
             return self.get_response(request)
         visitor, new = _visitor(request)
         if not _has_pass(request, visitor):
-            admission = _enter(visitor)
+            admission = _enter(visitor, new=new)
             # A form from a visitor who has had their turn (a signed cookie says so) is never lost to the queue:
             # they were let in for its page and may have been counted out while reading it. Everything else
             # waits, and a form from someone who never had a turn is not a way past the queue.

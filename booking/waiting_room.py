@@ -62,7 +62,7 @@ _ENTER = """
 local inside, queue, seen, ticket, exits = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local member, now, capacity = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local inside_idle, queue_idle, grace = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local window, ttl = tonumber(ARGV[7]), tonumber(ARGV[8])
+local window, ttl, first = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
 for _, m in ipairs(redis.call('ZRANGEBYSCORE', inside, '-inf', now - inside_idle)) do
   redis.call('ZREM', inside, m)
   redis.call('ZADD', exits, now, m .. ':' .. now)
@@ -77,7 +77,11 @@ if redis.call('ZSCORE', inside, member) then
 elseif redis.call('ZSCORE', queue, member) then
   redis.call('ZADD', seen, now, member)
 elseif redis.call('ZCARD', queue) == 0 and redis.call('ZCARD', inside) < capacity then
-  redis.call('ZADD', inside, now, member)
+  if first > 0 then
+    redis.call('ZADD', inside, now - inside_idle + first, member)
+  else
+    redis.call('ZADD', inside, now, member)
+  end
 else
   redis.call('ZADD', queue, redis.call('INCR', ticket), member)
   redis.call('ZADD', seen, now, member)
@@ -147,10 +151,20 @@ def waiting_room_member(request: HttpRequest) -> str | None:
 
 
 def waiting_room_enter(
-    *, room: int | str, member: str, capacity: int, inside_idle: int = INSIDE_IDLE_SECONDS, now: float | None = None
+    *,
+    room: int | str,
+    member: str,
+    capacity: int,
+    inside_idle: int = INSIDE_IDLE_SECONDS,
+    first_visit: int = 0,
+    now: float | None = None,
 ) -> Admission:
     """Let ``member`` into ``room`` (a timebook's id, or the front door's ``DOOR``), keep them inside, or give
-    them (and keep) their place in the queue; see the module's docstring. Redis failing lets them in."""
+    them (and keep) their place in the queue; see the module's docstring. Redis failing lets them in.
+
+    ``first_visit`` (seconds): a newcomer let straight in holds their place only this long unless they come
+    back, as one let in from the queue does; the door uses it for a first request without its cookie, so a
+    monitor or crawler that never comes back does not fill the door."""
     client = waiting_client()
     if client is None:
         return OPEN
@@ -158,7 +172,9 @@ def waiting_room_enter(
     now = time.time() if now is None else now
     args: list[str | float] = [member, now, capacity, inside_idle, QUEUE_IDLE_SECONDS, ADMIT_GRACE_SECONDS]
     try:
-        answer = client.register_script(_ENTER)(keys=keys.all(), args=[*args, RATE_WINDOW_SECONDS, KEY_TTL_SECONDS])
+        answer = client.register_script(_ENTER)(
+            keys=keys.all(), args=[*args, RATE_WINDOW_SECONDS, KEY_TTL_SECONDS, first_visit]
+        )
     except RedisError as error:
         waiting_failed(error)
         return OPEN

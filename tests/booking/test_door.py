@@ -18,11 +18,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from booking.door import FIRST_VISIT_SECONDS
 from booking.models import CampaignRecipient
 from booking.services import campaign_create, campaigns_tick
 from booking.waiting_room import POLL_SECONDS_FAR, POLL_STEPS, waiting_room_enter, waiting_room_leave
 from resourcebooks.models import StaffMembership
-from resourcebooks.waiting import DOOR, waiting_client, waiting_keys, waiting_reset
+from resourcebooks.waiting import DOOR, DOOR_INSIDE_IDLE_SECONDS, waiting_client, waiting_keys, waiting_reset
 from tests.booking.test_flow_support import (
     Clinic,
     html_of,
@@ -644,3 +645,33 @@ def test_the_invitation_campaign_waits_while_the_door_has_a_long_queue(door_of_o
     for client in queued:
         let_out(client)
     assert campaigns_tick() == 1
+
+
+def test_a_visitor_who_never_comes_back_holds_a_place_only_a_minute(door_of_one):
+    # An uptime monitor or a crawler: no cookies kept, one page now and then. It takes the one place...
+    Client().get("/")
+    cecilie = Client()
+    assert place_in(at_the_door(cecilie)) == 1
+    # ...for a minute: then Cecilie, first in line, is let in (and a newcomer is first in line).
+    later = timezone.now().timestamp() + FIRST_VISIT_SECONDS + 1
+    assert (
+        waiting_room_enter(
+            room=DOOR, member="v-newcomer", capacity=1, inside_idle=DOOR_INSIDE_IDLE_SECONDS, now=later
+        ).place
+        == 1
+    )
+    assert visitor_id(cecilie) in inside_the_door()
+
+
+def test_a_visitor_who_comes_back_with_the_cookie_keeps_the_place_for_the_doors_idle_time(door_of_one):
+    anne = Client()
+    anne.get("/")
+    anne.get("/innlogging/")  # back with her cookie: from now on her place lasts the door's idle time
+    later = timezone.now().timestamp() + FIRST_VISIT_SECONDS + 1
+    assert (
+        waiting_room_enter(
+            room=DOOR, member="v-newcomer", capacity=1, inside_idle=DOOR_INSIDE_IDLE_SECONDS, now=later
+        ).place
+        == 1
+    )
+    assert inside_the_door() == [visitor_id(anne)]
