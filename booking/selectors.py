@@ -131,14 +131,38 @@ def gp_office_contact(person: Citizen, her_id: int | None = None) -> GpOfficeCon
     return GpOfficeContact(organisation=office, services=tuple(contacts))
 
 
+def _own_organisations(person: Citizen) -> list[int]:
+    return [person.municipality_id] + ([person.gp_office_id] if person.gp_office_id else [])
+
+
 def contact_for(person: Citizen, her_id: int) -> Contact | None:
-    """One of the person's services (steps 3 and on): only that service is diagnosed."""
-    orgs = [person.municipality_id] + ([person.gp_office_id] if person.gp_office_id else [])
-    service = _services().filter(her_id=her_id, organisation_id__in=orgs).first()
-    if service is None:
+    """One of the person's services (steps 3 and on): only that service is diagnosed. Read by its HER-id (unique)
+    alone, and whose it is checked here: cheaper than building the condition into the query."""
+    service = next(iter(_services().filter(her_id=her_id).order_by()), None)
+    if service is None or service.organisation_id not in _own_organisations(person):
         return None
+    return contact_of(service)
+
+
+def contact_of(service: Service) -> Contact | None:
+    """The service as a contact, if its diagnosis gives a «Bestill time»."""
     diagnosis = portal_diagnosis(service)
     return Contact(service=service, diagnosis=diagnosis) if diagnosis.portal.has_bestill_time else None
+
+
+def own_resource_timebook(person: Citizen, her_id: int, timebook_id: int) -> Timebook | None:
+    """Steps 3 and on, in one query where it took two: the resource timebook ``timebook_id`` of the person's own
+    service ``her_id``, with its service and organisation (``contact_for``'s read). Whether the person may
+    book in it is not asked here: see ``timebook_listed_for``. None when there is no such timebook (then the
+    steps ask as before: another municipality, a practitioner's timebook, or a 404).
+
+    Read by its primary key alone, without the model's ordering (by organisation name: a join), and checked
+    here: those conditions and that ordering cost more to build into the query than the rest of it."""
+    one = Timebook.objects.filter(pk=timebook_id).select_related("service__organisation").order_by()
+    timebook = next(iter(one), None)
+    if timebook is None or timebook.kind != Timebook.Kind.RESOURCE or timebook.service.her_id != her_id:
+        return None
+    return timebook if timebook.service.organisation_id in _own_organisations(person) else None
 
 
 def other_municipalities(person: Citizen) -> QuerySet[Organisation]:
@@ -171,22 +195,33 @@ def may_book(person: Citizen, timebook: Timebook, *, other_municipality: bool = 
     return person.gp_office_id == org.pk
 
 
+def _listed_ids(contact: Contact, *, other_municipality: bool, only: int | None) -> list[int]:
+    portal = contact.diagnosis.portal
+    listed = portal.in_other_municipality if other_municipality else portal.listed_timebooks
+    return [tb.id for tb in listed if tb.id is not None and (only is None or tb.id == only)]
+
+
+def timebook_listed_for(person: Citizen, contact: Contact, timebook: Timebook) -> bool:
+    """``timebooks_for(person, contact, only=timebook.pk)`` for a resource timebook already read with its
+    service and organisation (``own_resource_timebook``): the same rules, without reading it again."""
+    listed = _listed_ids(contact, other_municipality=False, only=timebook.pk)
+    return bool(listed) and timebook.kind == Timebook.Kind.RESOURCE and may_book(person, timebook)
+
+
 def timebooks_for(
     person: Citizen, contact: Contact, *, other_municipality: bool = False, only: int | None = None
 ) -> list[Timebook]:
     """«Hva trenger du?»: the timebooks the diagnosis lists (or, from another municipality, those it shows
     there), that the person may book; with ``only``, just that one if it is among them (the steps after)."""
-    portal = contact.diagnosis.portal
-    listed = portal.in_other_municipality if other_municipality else portal.listed_timebooks
-    ids = [tb.id for tb in listed if tb.id is not None and (only is None or tb.id == only)]
+    ids = _listed_ids(contact, other_municipality=other_municipality, only=only)
     if not ids:
         return []
     # A practitioner's timebook is booked through «Konsultasjon med fastlegen», never listed by its name.
-    timebooks = (
-        Timebook.objects.filter(pk__in=ids, kind=Timebook.Kind.RESOURCE)
-        .select_related("service__organisation")
-        .order_by("name")
+    timebooks = list(
+        Timebook.objects.filter(pk__in=ids, kind=Timebook.Kind.RESOURCE, service=contact.service).order_by("name")
     )
+    for timebook in timebooks:
+        timebook.service = contact.service  # already read, with its organisation: not joined in again
     return [tb for tb in timebooks if may_book(person, tb, other_municipality=other_municipality)]
 
 
@@ -272,12 +307,17 @@ def timeavtaler(person: Citizen, viewer: Citizen) -> Timeavtaler:
     """A moved appointment is left out: the one that replaced it is shown."""
     now = timezone.now()
     shown = appointments_visible(person, viewer).exclude(status=Appointment.Status.MOVED)
-    # What is coming is read once and split here: one query fewer on a page every citizen opens.
-    coming = list(shown.filter(slot__end__gte=now).order_by("slot__start"))
+    # Which appointments, then the appointments: a query over six joined tables costs more to build than to
+    # run, so it is built once, for what is shown, and not at all for a citizen with none (most of them).
+    order = list(shown.select_related(None).order_by("slot__start", "pk").values_list("pk", "slot__end"))
+    coming_ids = [pk for pk, end in order if end >= now]
+    past_ids = [pk for pk, end in reversed(order) if end < now][:50]
+    found = shown.order_by().in_bulk(coming_ids + past_ids) if order else {}
+    coming = [found[pk] for pk in coming_ids if pk in found]  # «in»: one deleted in between is left out
     return Timeavtaler(
         upcoming=[a for a in coming if a.status in Appointment.ACTIVE],
         cancelled=[a for a in coming if a.status not in Appointment.ACTIVE],
-        past=list(shown.filter(slot__end__lt=now).order_by("-slot__start")[:50]),
+        past=[found[pk] for pk in past_ids if pk in found],
     )
 
 

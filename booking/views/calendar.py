@@ -27,7 +27,7 @@ from .. import gp_selectors as gp
 from .. import selectors as sel
 from .. import texts
 from ..waiting_room import waiting_room
-from .flow import Flow, flow_for, timebook_in_flow
+from .flow import Flow, flow_and_timebook
 from .gp import chosen_behandler
 
 
@@ -138,8 +138,7 @@ def _practitioner_context(request: CitizenRequest, flow: Flow, timebook: Timeboo
 @waiting_room
 def choose_time(request: CitizenRequest, her_id: int, timebook_id: int) -> HttpResponse:
     """«Velg time»: the month calendar marks days with free slots; a chosen day lists them."""
-    flow = flow_for(request, her_id)
-    timebook = timebook_in_flow(flow, timebook_id)
+    flow, timebook = flow_and_timebook(request, her_id, timebook_id)
     raw_place = request.GET.get("sted", "")
     month, day = _asked_month_and_day(request)
     # Without a month in the link the page shows the first free day's: most often this one, so ask for it too.

@@ -96,6 +96,20 @@ def timebook_in_flow(flow: Flow, timebook_id: int | None) -> Timebook:
     return timebook
 
 
+def flow_and_timebook(request: CitizenRequest, her_id: int, timebook_id: int) -> tuple[Flow, Timebook]:
+    """``flow_for`` and ``timebook_in_flow`` together: a resource timebook of one of the person's own services,
+    the common case, is read with its service in one query where it took two, and the same rules are applied
+    to it; anything else is asked as those two ask it."""
+    timebook = sel.own_resource_timebook(request.person, her_id, timebook_id)
+    contact = sel.contact_of(timebook.service) if timebook is not None else None
+    if timebook is None or contact is None:
+        flow = flow_for(request, her_id)
+        return flow, timebook_in_flow(flow, timebook_id)
+    if not sel.timebook_listed_for(request.person, contact, timebook):
+        raise Http404
+    return Flow(me=request.citizen, person=request.person, contact=contact, other_municipality=False), timebook
+
+
 @require_GET
 @citizen_required
 def choose_contact(request: CitizenRequest) -> HttpResponse:
@@ -104,7 +118,8 @@ def choose_contact(request: CitizenRequest) -> HttpResponse:
     return render(
         request,
         "booking/choose_contact.html",
-        {"contacts": sel.contacts_for(person), "other_municipalities": sel.other_municipalities(person)},
+        # Only whether there are any: the page links to the list, it does not show it.
+        {"contacts": sel.contacts_for(person), "other_municipalities": sel.other_municipalities(person).exists()},
     )
 
 
@@ -181,8 +196,7 @@ def choose_timebook(request: CitizenRequest, her_id: int) -> HttpResponse:
 @waiting_room
 def choose_place(request: CitizenRequest, her_id: int, timebook_id: int) -> HttpResponse:
     """«Velg sted» when the timebook offers free times at more than one place; otherwise straight on."""
-    flow = flow_for(request, her_id)
-    timebook = timebook_in_flow(flow, timebook_id)
+    flow, timebook = flow_and_timebook(request, her_id, timebook_id)
     locations = sel.locations_with_free_slots(timebook)
     if len(locations) <= 1:
         url = reverse("booking:time", args=[her_id, timebook_id])

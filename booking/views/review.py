@@ -27,7 +27,7 @@ from ..models import Appointment
 from ..services import appointment_request, cancellation_deadline
 from ..services.holds import hold_nearest, hold_release, slot_hold
 from ..waiting_room import waiting_room, waiting_room_leave, waiting_room_member
-from .flow import Flow, flow_for, timebook_in_flow
+from .flow import Flow, flow_and_timebook, flow_for, timebook_in_flow
 from .gp import chosen_behandler, gp_choices
 
 
@@ -131,13 +131,19 @@ def _taken(
     return render(request, "booking/review.html", context, status=409)
 
 
+def _slot_of(timebook: Timebook, slot_id: int) -> Slot | None:
+    """The slot if it is the timebook's, with its place and time type. Read by its key alone, unordered, and
+    checked here: a condition on the timebook and an ordering cost more to build into the query than to check."""
+    slot = next(iter(Slot.objects.filter(pk=slot_id).select_related("location", "time_type").order_by()), None)
+    return slot if slot is not None and slot.timebook_id == timebook.pk else None
+
+
 @require_http_methods(["GET", "POST"])
 @citizen_required
 @waiting_room
 def review(request: CitizenRequest, her_id: int, timebook_id: int, slot_id: int) -> HttpResponse:
-    flow = flow_for(request, her_id)
-    timebook = timebook_in_flow(flow, timebook_id)
-    slot = Slot.objects.filter(pk=slot_id, timebook=timebook).select_related("location", "time_type").first()
+    flow, timebook = flow_and_timebook(request, her_id, timebook_id)
+    slot = _slot_of(timebook, slot_id)
     if slot is None:
         return _problem(request, flow, timebook, _("Timen finnes ikke i denne timeboken. Velg en time i kalenderen."))
     if sel.is_blocked(flow.person, timebook.service.organisation_id):

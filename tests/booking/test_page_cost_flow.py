@@ -1,0 +1,211 @@
+"""Issue 15, «Fast: the page is cheap»: the flow's pages read less, and say and refuse exactly what they did.
+
+The steps after «Hva trenger du?» read the timebook with its service in one query (``flow_and_timebook``),
+Timeavtaler reads its appointments once, «Bestill time» asks only whether there are other municipalities,
+and the calendar's cells and the day's slots are made by two filters instead of tags. These tests hold the
+query counts down and check that the shortcuts keep every rule of the long way: another organisation's or
+an unlisted timebook is a 404, a blocked citizen sees no free times, the lists keep their order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from addressregistry.diagnosis import setup_changed
+from booking.models import Appointment
+from resourcebooks.models import PatientBlock, Slot, Timebook, TimebookListEntry
+from tests.booking.factories import CitizenFactory
+from tests.booking.test_flow_support import (
+    Clinic,
+    html_of,
+    log_in,
+    make_clinic,
+    review_url,
+    slot_label,
+    text_of,
+    time_url,
+)
+from tests.resourcebooks.factories import LocationFactory, SlotFactory, TimebookFactory
+
+pytestmark = pytest.mark.django_db
+
+NO_FREE_TIMES = "Tjenesten kunne ikke hente ledige timer. Prøv igjen senere."
+
+
+@pytest.fixture
+def clinic(db) -> Clinic:
+    return make_clinic()
+
+
+@pytest.fixture
+def citizen_client(client: Client, clinic: Clinic) -> Client:
+    return log_in(client, clinic.citizen)
+
+
+def queries_of(client: Client, url: str, *, htmx: bool = False) -> tuple[int, str]:
+    """The page's query count and HTML, the second time it is asked (the first fills the caches)."""
+    headers = {"HX-Request": "true"} if htmx else {}
+    client.get(url, headers=headers)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers=headers)
+    assert response.status_code == 200, text_of(response)[:300]
+    return len(queries), html_of(response)
+
+
+def day_url(clinic: Clinic, slot: Slot | None = None) -> str:
+    day = timezone.localtime((slot or clinic.slots[0]).start).date()
+    return f"{time_url(clinic.timebook)}?sted={clinic.location.pk}&dag={day.isoformat()}"
+
+
+# --- What the pages cost ----------------------------------------------------------------------------
+
+
+def test_the_steps_after_hva_trenger_du_read_the_timebook_and_its_service_in_one_query(citizen_client, clinic):
+    """The login's user and citizen, the timebook with its service, the place, whether the citizen is
+    blocked; the full page adds the header's unread count and «acts for anyone?». The htmx day asks no
+    header."""
+    calendar, _ = queries_of(citizen_client, f"{time_url(clinic.timebook)}?sted={clinic.location.pk}")
+    day, html = queries_of(citizen_client, day_url(clinic), htmx=True)
+    assert (calendar, day) == (7, 5)
+    assert f'href="{review_url(clinic.slots[0])}">{slot_label(clinic.slots[0])}</a>' in html
+
+
+def test_velg_sted_reads_the_timebook_and_its_service_in_one_query(citizen_client, clinic):
+    LocationFactory(organisation=clinic.municipality, name="Legevakten")
+    other = Slot.objects.filter(pk=clinic.slots[-1].pk)
+    other.update(location=LocationFactory(organisation=clinic.municipality, name="Helsestasjonen"))
+    place = reverse("booking:place", args=[clinic.service.her_id, clinic.timebook.pk])
+    count, html = queries_of(citizen_client, place)
+    assert count == 6
+    assert "Feberpoliklinikken" in html and "Helsestasjonen" in html and "Legevakten" not in html
+
+
+def test_timeavtaler_without_appointments_asks_for_them_once(citizen_client):
+    count, html = queries_of(citizen_client, reverse("booking:appointments"))
+    assert count == 5
+    assert "Du har ingen kommende timer." in html and "Ingen tidligere timer." in html
+
+
+def test_bestill_time_asks_only_whether_there_are_other_municipalities(citizen_client, clinic):
+    _, html = queries_of(citizen_client, reverse("booking:choose_contact"))
+    assert "Bestill koronatest i annen kommune" not in html
+    TimebookFactory(service__organisation__name="Nabokommune")
+    with CaptureQueriesContext(connection) as queries:
+        html = html_of(citizen_client.get(reverse("booking:choose_contact")))
+    assert "Bestill koronatest i annen kommune" in html
+    organisation_reads = [q["sql"] for q in queries.captured_queries if "addressregistry_organisation" in q["sql"]]
+    assert any("LIMIT 1" in sql for sql in organisation_reads)
+
+
+# --- The short way keeps the rules of the long one ---------------------------------------------------
+
+
+def test_a_timebook_of_another_service_or_organisation_is_404_on_every_step(citizen_client, clinic):
+    """Under the citizen's own service's HER-id, another municipality's timebook is not theirs to book (under
+    its own service's HER-id it is «koronatest i annen kommune», the long way, as before)."""
+    elsewhere = make_clinic()
+    slot = elsewhere.slots[0]
+    own_her = clinic.service.her_id
+    urls = [
+        reverse("booking:place", args=[own_her, elsewhere.timebook.pk]),
+        f"{time_url(elsewhere.timebook, own_her)}?sted={elsewhere.location.pk}",
+        review_url(slot, own_her),
+    ]
+    for url in urls:
+        assert citizen_client.get(url).status_code == 404, url
+    assert Slot.objects.get(pk=slot.pk).state == Slot.State.FREE
+
+
+def test_a_timebook_not_on_the_net_or_on_a_named_list_is_404(citizen_client, clinic):
+    Timebook.objects.filter(pk=clinic.timebook.pk).update(online=False)
+    setup_changed()  # as a timebook's save tells the diagnosis; ``update()`` does not
+    assert citizen_client.get(day_url(clinic)).status_code == 404
+
+    Timebook.objects.filter(pk=clinic.timebook.pk).update(online=True, who_may_book=Timebook.WhoMayBook.NAMED_LIST)
+    setup_changed()
+    assert citizen_client.get(day_url(clinic)).status_code == 404
+    assert citizen_client.get(review_url(clinic.slots[0])).status_code == 404
+    TimebookListEntry.objects.create(timebook=clinic.timebook, national_id=clinic.citizen.national_id)
+    assert citizen_client.get(day_url(clinic)).status_code == 200
+
+
+def test_a_slot_of_another_timebook_on_the_review_is_the_problem_page(citizen_client, clinic):
+    other = TimebookFactory(service=clinic.service)
+    stranger = SlotFactory(timebook=other, location=clinic.location, start=clinic.slots[0].start)
+    url = reverse("booking:review", args=[clinic.service.her_id, clinic.timebook.pk, stranger.pk])
+    response = citizen_client.get(url)
+    assert response.status_code == 400
+    assert "Timen finnes ikke i denne timeboken" in text_of(response)
+    assert Slot.objects.get(pk=stranger.pk).state == Slot.State.FREE
+
+
+def test_a_blocked_citizen_sees_no_free_times_on_the_calendar_nor_the_review(citizen_client, clinic):
+    PatientBlock.objects.create(organisation=clinic.municipality, national_id=clinic.citizen.national_id, reason="-")
+    calendar = citizen_client.get(day_url(clinic))
+    assert NO_FREE_TIMES in text_of(calendar)
+    assert "calendar__day--free" not in html_of(calendar)
+    review = citizen_client.get(review_url(clinic.slots[0]))
+    assert review.status_code == 400 and NO_FREE_TIMES in text_of(review)
+    assert Slot.objects.get(pk=clinic.slots[0].pk).state == Slot.State.FREE
+
+
+# --- What the pages show ----------------------------------------------------------------------------
+
+
+def test_the_calendar_cells_read_as_they_did(citizen_client, clinic):
+    day = timezone.localtime(clinic.slots[0].start).date()
+    html = html_of(citizen_client.get(day_url(clinic)))
+    base = f"{time_url(clinic.timebook)}?sted={clinic.location.pk}&amp;dag={day.isoformat()}"
+    selected = re.search(rf'<a id="dag-{day.isoformat()}" class="([^"]+)" href="([^"]+)" hx-get="([^"]+)"', html)
+    assert selected and selected.group(2) == selected.group(3) == base
+    assert selected.group(1).startswith("calendar__day calendar__day--free calendar__day--selected")
+    assert 'aria-current="date">' + str(day.day) + "</a></td>" in html
+    today = timezone.localdate()
+    if today.month == day.month:
+        assert f'<td><span class="calendar__day calendar__day--today">{today.day}<span class="visually-hidden">' in html
+
+
+def test_timeavtaler_lists_coming_cancelled_and_past_in_their_order(citizen_client, clinic):
+    citizen = clinic.citizen
+    now = timezone.now()
+    later, sooner = clinic.slots[3], clinic.slots[1]
+    Appointment.objects.create(slot=later, citizen=citizen, booked_by=citizen, reason="Senere")
+    Appointment.objects.create(slot=sooner, citizen=citizen, booked_by=citizen, reason="Tidligere")
+    cancelled = SlotFactory(
+        timebook=clinic.timebook, location=clinic.location, start=later.start + dt.timedelta(hours=1)
+    )
+    Appointment.objects.create(
+        slot=cancelled,
+        citizen=citizen,
+        booked_by=citizen,
+        reason="Avbestilt",
+        status=Appointment.Status.CANCELLED_BY_CITIZEN,
+    )
+    past = [
+        SlotFactory(timebook=clinic.timebook, location=clinic.location, start=now - dt.timedelta(days=d))
+        for d in (3, 1, 2)
+    ]
+    for slot in past:
+        Appointment.objects.create(slot=slot, citizen=citizen, booked_by=citizen, reason="Før")
+    html = html_of(citizen_client.get(reverse("booking:appointments")))
+    links = re.findall(r'href="/timeavtaler/(\d+)/"', html)
+    by_slot = {str(a.pk): a.slot_id for a in Appointment.objects.filter(citizen=citizen)}
+    shown = [by_slot[pk] for pk in links]
+    newest_first = [p.pk for p in sorted(past, key=lambda s: s.start, reverse=True)]
+    assert shown == [sooner.pk, later.pk, cancelled.pk, *newest_first]
+
+
+def test_timeavtaler_does_not_show_another_citizens_appointments(citizen_client, clinic):
+    other = CitizenFactory(municipality=clinic.municipality)
+    Appointment.objects.create(slot=clinic.slots[0], citizen=other, booked_by=other, reason="Ikke din")
+    html = html_of(citizen_client.get(reverse("booking:appointments")))
+    assert "Du har ingen kommende timer." in html
+    assert not re.search(r'href="/timeavtaler/\d+/"', html)
