@@ -30,6 +30,13 @@ clinic = support.clinic  # fixture
 
 THREADS = 50
 
+
+@pytest.fixture(autouse=True)
+def _a_door_for_the_whole_crowd(settings):
+    """These races are about one slot, not the portal's door (``tests/booking/test_door.py``): the door has
+    room for every citizen here, as with the production default it would not for fifty at once."""
+    settings.WAITING_ROOM_DOOR_CAPACITY = 10 * THREADS
+
 DOUBLE_BOOKED = """
     SELECT slot_id FROM booking_appointment
     WHERE status IN ('requested', 'assigned')
