@@ -37,6 +37,7 @@ def _a_door_for_the_whole_crowd(settings):
     room for every citizen here, as with the production default it would not for fifty at once."""
     settings.WAITING_ROOM_DOOR_CAPACITY = 10 * THREADS
 
+
 DOUBLE_BOOKED = """
     SELECT slot_id FROM booking_appointment
     WHERE status IN ('requested', 'assigned')
