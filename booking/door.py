@@ -219,7 +219,7 @@ def _door(
         if not partial:
             # The header names a logged-in visitor; only the whole page asks (the polls never touch the session).
             request.user = SimpleLazyObject(lambda: get_user(request))  # type: ignore[assignment]
-        response = render(request, "booking/door.html" + ("#place" if partial else ""), context)
+        response = render(request, "booking/queue_place.html" if partial else "booking/door.html", context)
     response["Cache-Control"] = "no-store"
     if new:
         _remember(response, visitor_id)

@@ -312,7 +312,7 @@ def _waiting(request: CitizenRequest, her_id: int, timebook_id: int, *, partial:
         "poll_seconds": poll_seconds(admission.place),
         "refresh_seconds": max(10, poll_seconds(admission.place)),
     }
-    template = "booking/waiting_room.html" + ("#place" if partial else "")
+    template = "booking/queue_place.html" if partial else "booking/waiting_room.html"
     return render(request, template, context)
 
 

@@ -11,6 +11,8 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
@@ -54,3 +56,30 @@ class OwnRedis:
             self.process.terminate()
             self.process.wait(timeout=10)
         self.process = None
+
+
+def fail_soft_cache(redis: OwnRedis, timeout: float = 0.5) -> dict[str, dict[str, object]]:
+    """The portal's cache settings, on ``redis``, with short timeouts so a stopped server answers fast."""
+    return {
+        "default": {
+            "BACKEND": "core.cache.FailSoftRedisCache",
+            "LOCATION": redis.url,
+            "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
+        }
+    }
+
+
+@contextmanager
+def own_redis_cache(timeout: float = 0.5) -> Iterator[OwnRedis]:
+    """A Redis of the test's own as the portal's cache (sessions in the database, as they must be when the
+    test stops it); stopped at the end."""
+    from django.test import override_settings
+
+    redis = OwnRedis()
+    redis.start()
+    try:
+        cache = fail_soft_cache(redis, timeout)
+        with override_settings(CACHES=cache, SESSION_ENGINE="django.contrib.sessions.backends.db"):
+            yield redis
+    finally:
+        redis.stop()

@@ -9,7 +9,7 @@ import time
 
 import pytest
 from django.http import HttpResponse
-from django.test import Client, RequestFactory, override_settings
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -17,7 +17,7 @@ from core import ratelimit
 from core.ratelimit import STAFF_LOGIN_USERNAME, backoff_try, booking_limited, client_address
 from helsenorge_sim import staff_login
 from tests.booking.test_flow_support import text_of
-from tests.redis_support import OwnRedis
+from tests.redis_support import own_redis_cache
 
 RIGHT = "riktig-passord-123"
 WRONG = "feil-passord-123"
@@ -266,20 +266,8 @@ def test_parallel_guesses_for_one_username_check_only_five_passwords():
 @pytest.mark.redis
 @pytest.mark.django_db
 def test_with_the_cache_down_staff_still_log_in_and_the_limits_are_open(kari):
-    redis = OwnRedis()
-    redis.start()
-    cache = {
-        "default": {
-            "BACKEND": "core.cache.FailSoftRedisCache",
-            "LOCATION": redis.url,
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-        }
-    }
-    try:
-        with override_settings(CACHES=cache, SESSION_ENGINE="django.contrib.sessions.backends.db"):
-            redis.stop()
-            client = Client()
-            assert [attempt(client, "staff_login").status_code for _ in range(7)] == [200] * 7
-            assert attempt(client, "staff_login", password=RIGHT).status_code == 302
-    finally:
+    with own_redis_cache(timeout=0.2) as redis:
         redis.stop()
+        client = Client()
+        assert [attempt(client, "staff_login").status_code for _ in range(7)] == [200] * 7
+        assert attempt(client, "staff_login", password=RIGHT).status_code == 302

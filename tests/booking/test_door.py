@@ -36,7 +36,7 @@ from tests.booking.test_flow_support import (
 )
 from tests.booking.test_video_room import video_appointment
 from tests.conftest import UserFactory
-from tests.redis_support import OwnRedis
+from tests.redis_support import own_redis_cache
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 
@@ -525,20 +525,8 @@ def test_the_page_asks_often_near_the_head_and_seldom_far_back(door_of_one):
 
 @pytest.fixture
 def own_redis():
-    redis = OwnRedis()
-    redis.start()
-    cache = {
-        "default": {
-            "BACKEND": "core.cache.FailSoftRedisCache",
-            "LOCATION": redis.url,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
-    try:
-        with override_settings(CACHES=cache, SESSION_ENGINE="django.contrib.sessions.backends.db"):
-            yield redis
-    finally:
-        redis.stop()
+    with own_redis_cache() as redis:
+        yield redis
 
 
 def test_with_redis_down_everyone_passes_the_door(own_redis, door_of_one, monkeypatch):

@@ -11,7 +11,7 @@ import time
 import pytest
 from django.contrib.auth.models import Permission
 from django.http import HttpResponseRedirect
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 
 from booking.models import CampaignRecipient
@@ -22,7 +22,7 @@ from resourcebooks.models import StaffMembership
 from resourcebooks.waiting import INSIDE_IDLE_SECONDS, QUEUE_IDLE_SECONDS, waiting_reset
 from tests.booking.test_flow_support import Clinic, log_in, make_clinic, text_of, time_url
 from tests.conftest import UserFactory
-from tests.redis_support import OwnRedis
+from tests.redis_support import own_redis_cache
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 
@@ -186,20 +186,8 @@ def test_leaving_the_flow_by_a_redirect_out_of_the_timebooks_steps_frees_the_pla
 
 @pytest.fixture
 def own_redis():
-    redis = OwnRedis()
-    redis.start()
-    cache = {
-        "default": {
-            "BACKEND": "core.cache.FailSoftRedisCache",
-            "LOCATION": redis.url,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
-    try:
-        with override_settings(CACHES=cache, SESSION_ENGINE="django.contrib.sessions.backends.db"):
-            yield redis
-    finally:
-        redis.stop()
+    with own_redis_cache() as redis:
+        yield redis
 
 
 def test_with_redis_down_everyone_is_let_in_and_it_is_logged_once(own_redis, caplog, monkeypatch):
