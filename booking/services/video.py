@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,8 +97,17 @@ class VideoRoomState:
         }
 
 
-def _present(join_id: int | None, leave_id: int | None) -> bool:
-    return join_id is not None and (leave_id is None or join_id > leave_id)
+def _present(signals: QuerySet[VideoSignal], join_id: int | None, leave_id: int | None) -> bool:
+    """In the room: joined, and not left since. A «leave» after the last «join» from another page (session)
+    does not count: a page that is reloaded sends its «leave» beacon as it unloads, and that can arrive after
+    the new page's «join»."""
+    if join_id is None:
+        return False
+    if leave_id is None or join_id > leave_id:
+        return True
+    sessions = dict(signals.filter(pk__in=[join_id, leave_id]).values_list("pk", "payload__session"))
+    joined, left = sessions.get(join_id), sessions.get(leave_id)
+    return joined is not None and left is not None and joined != left
 
 
 def video_room_state(*, appointment: Appointment, now: dt.datetime | None = None) -> VideoRoomState:
@@ -107,7 +116,8 @@ def video_room_state(*, appointment: Appointment, now: dt.datetime | None = None
     def last(sender: str, kind: str) -> Max:
         return Max("pk", filter=Q(sender=sender, kind=kind))
 
-    ids = VideoSignal.objects.filter(appointment=appointment).aggregate(
+    signals = VideoSignal.objects.filter(appointment=appointment)
+    ids = signals.aggregate(
         cursor=Max("pk"),
         patient_join=last(Sender.PATIENT, Kind.JOIN),
         patient_leave=last(Sender.PATIENT, Kind.LEAVE),
@@ -115,14 +125,14 @@ def video_room_state(*, appointment: Appointment, now: dt.datetime | None = None
         practitioner_leave=last(Sender.PRACTITIONER, Kind.LEAVE),
         admit=last(Sender.PRACTITIONER, Kind.ADMIT),
     )
-    patient_in_room = _present(ids["patient_join"], ids["patient_leave"])
+    patient_in_room = _present(signals, ids["patient_join"], ids["patient_leave"])
     admitted = patient_in_room and ids["admit"] is not None and ids["admit"] > ids["patient_join"]
     return VideoRoomState(
         phase=video_room_phase(appointment, now),
         cursor=ids["cursor"] or 0,
         patient_in_room=patient_in_room,
         patient_admitted=admitted,
-        practitioner_in_room=_present(ids["practitioner_join"], ids["practitioner_leave"]),
+        practitioner_in_room=_present(signals, ids["practitioner_join"], ids["practitioner_leave"]),
         patient_join_id=ids["patient_join"],
         practitioner_join_id=ids["practitioner_join"],
     )

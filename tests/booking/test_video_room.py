@@ -290,6 +290,24 @@ def test_a_side_opening_the_room_starts_reading_at_the_other_sides_last_join(roo
     assert [s.pk for s in seen] == [join.pk] and old.pk < cursor
 
 
+def test_a_reloaded_pages_late_leave_does_not_take_the_patient_out_of_the_lobby(room):
+    """The old page's «leave» beacon, sent as it unloads, can arrive after the new page's «join»: it is not the
+    page that is in the room now, so the practitioner still sees the patient waiting (a flake in the browser
+    test of reloading, found in CI)."""
+    appointment = room.appointment
+    video_signal_send(appointment=appointment, sender=PATIENT, kind="join", payload={"session": "p1"})
+    video_signal_send(appointment=appointment, sender=PATIENT, kind="join", payload={"session": "p2"})
+    video_signal_send(appointment=appointment, sender=PATIENT, kind="leave", payload={"session": "p1"})
+    assert video_room_state(appointment=appointment).patient_waiting
+
+    # The page in the room leaving, or a leave that names no page, still counts.
+    video_signal_send(appointment=appointment, sender=PATIENT, kind="leave", payload={"session": "p2"})
+    assert not video_room_state(appointment=appointment).patient_in_room
+    video_signal_send(appointment=appointment, sender=PATIENT, kind="join", payload={"session": "p3"})
+    video_signal_send(appointment=appointment, sender=PATIENT, kind="leave", payload={})
+    assert not video_room_state(appointment=appointment).patient_in_room
+
+
 def test_the_page_starts_the_script_with_its_cursor_and_texts(client, room):
     video_signal_send(appointment=room.appointment, sender=PRACTITIONER, kind="join", payload={"session": "s"})
     response = log_in(client, room.patient).get(page_url(room))
