@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 
 import pytest
@@ -12,6 +13,7 @@ from addressregistry.diagnosis import Offer, diagnose_service
 from addressregistry.models import Service
 from citizens.models import Citizen
 from resourcebooks.models import ClinicSettings, Practitioner, Slot, Timebook, VikarAssignment
+from resourcebooks.services import local_day_bounds
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +29,10 @@ def test_the_fastlege_has_one_timebook_with_a_mixed_week(seeded):
     timebook = Timebook.objects.get(practitioner=august)
     assert timebook.kind == Timebook.Kind.PRACTITIONER
 
-    monday = timezone.localtime(timebook.slots.order_by("start").first().start).date()
+    # The first whole day: today's slots start from now, so after 08:30 today has no Hastetime left.
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    first = timebook.slots.filter(start__gte=local_day_bounds(tomorrow, tomorrow)[0]).order_by("start").first()
+    monday = timezone.localtime(first.start).date()
     day = [
         f"{timezone.localtime(s.start):%H:%M} - {timezone.localtime(s.end):%H:%M} {s.time_type}"
         for s in Slot.objects.filter(timebook=timebook).select_related("time_type").order_by("start")
