@@ -9,9 +9,10 @@ Lua script, under the room name ``DOOR``.
 
 - A visitor is a random id in a cookie, given at their first page. Each citizen page they open runs the
   admission once (one Redis call): while there is room they go straight on and the door is never seen.
-- Otherwise they are sent to «Du er i kø» (``/ko/``), which shows their place and an estimate and asks again by
-  itself (htmx, or a plain reload), less often the further back they are, and lets them on to the page they
-  asked for. Its answers are made here, before the session, the user or the database is touched.
+- Otherwise the page they asked for is answered with «Du er i kø» in its place (an htmx request or a form is
+  sent to ``/ko/``), which shows their place and an estimate and asks again by itself (htmx, or a plain
+  reload), less often the further back they are, and lets them on to the page they asked for. Its answers are
+  made here, before the session, the user or the database is touched.
 - A visitor who has been let in carries a signed mark of it, so a form they send is never lost to the queue
   even if they were counted out while reading its page; a form from anyone else waits like a page.
 - A visitor leaves the door when a booking is sent; then they carry a signed pass, so the confirmation,
@@ -38,7 +39,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from resourcebooks.waiting import DOOR, DOOR_INSIDE_IDLE_SECONDS, door_capacity
 
-from .waiting_room import Admission, estimate_text, poll_seconds, waiting_room_enter, waiting_room_leave
+from .waiting_room import Admission, queue_context, waiting_room_enter, waiting_room_leave
 
 # Citizen pages behind the door: the front page, logging in, booking and what a citizen reads.
 DOOR_PREFIXES = (
@@ -207,15 +208,7 @@ def _door(
     if admission.admitted:
         response: HttpResponse = HttpResponseClientRedirect(next_url) if partial else redirect(next_url)
     else:
-        poll = poll_seconds(admission.place)
-        context = {
-            "admission": admission,
-            "estimate": estimate_text(admission),
-            "self_url": door_url(next_url),
-            "place_url": door_url(next_url, place_only=True),
-            "poll_seconds": poll,
-            "refresh_seconds": max(10, poll),
-        }
+        context = queue_context(admission, self_url=door_url(next_url), place_url=door_url(next_url, place_only=True))
         if not partial:
             # The header names a logged-in visitor; only the whole page asks (the polls never touch the session).
             request.user = SimpleLazyObject(lambda: get_user(request))  # type: ignore[assignment]

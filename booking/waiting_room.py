@@ -51,8 +51,7 @@ RATE_WINDOW_SECONDS = 5 * 60
 # Keys of a timebook nobody has touched for this long disappear by themselves.
 KEY_TTL_SECONDS = 60 * 60
 # How often the page asks for its place (htmx), by the place: the head of the queue often, the far end
-# seldom, so a long queue does not cost more than the pages of those inside. Without JavaScript the page
-# reloads itself at the same pace, and at least every 10 s. All well within QUEUE_IDLE_SECONDS.
+# seldom, so a long queue does not cost more than the pages of those inside. All well within QUEUE_IDLE_SECONDS.
 POLL_STEPS = ((10, 2), (50, 5), (200, 10), (1000, 20))
 POLL_SECONDS_FAR = 30
 # A timebook's capacity is read from the database at most this often per process.
@@ -268,6 +267,20 @@ def poll_seconds(place: int) -> int:
     return next((seconds for last, seconds in POLL_STEPS if place <= last), POLL_SECONDS_FAR)
 
 
+def queue_context(admission: Admission, *, self_url: str, place_url: str) -> dict[str, Any]:
+    """What a queue's page shows and how it asks again (``booking/queue_place.html``): the door's and a
+    timebook's room alike. Without JavaScript it reloads at the poll's pace, but not more often than every 10 s."""
+    poll = poll_seconds(admission.place)
+    return {
+        "admission": admission,
+        "estimate": estimate_text(admission),
+        "self_url": self_url,
+        "place_url": place_url,
+        "poll_seconds": poll,
+        "refresh_seconds": max(10, poll),
+    }
+
+
 def estimate_text(admission: Admission) -> str:
     """«Beregnet ventetid: omtrent 2 minutter», from how fast people have left the booking steps lately."""
     seconds = admission.wait_seconds()
@@ -304,13 +317,12 @@ def _waiting(request: CitizenRequest, her_id: int, timebook_id: int, *, partial:
     context = {
         "flow": flow,
         "timebook": timebook,
-        "admission": admission,
-        "estimate": estimate_text(admission),
         "next_url": next_url,
-        "self_url": waiting_room_url(her_id, timebook_id, next_url),
-        "place_url": waiting_room_url(her_id, timebook_id, next_url, place_only=True),
-        "poll_seconds": poll_seconds(admission.place),
-        "refresh_seconds": max(10, poll_seconds(admission.place)),
+        **queue_context(
+            admission,
+            self_url=waiting_room_url(her_id, timebook_id, next_url),
+            place_url=waiting_room_url(her_id, timebook_id, next_url, place_only=True),
+        ),
     }
     template = "booking/queue_place.html" if partial else "booking/waiting_room.html"
     return render(request, template, context)

@@ -157,10 +157,10 @@ def waiting_counts(
 def waiting_queue_is_long(timebook: Timebook) -> bool:
     """More than half the timebook's capacity is queued, or half the portal's door: a good moment not to invite
     more people (source 002). Unknown (Redis down) counts as short: the waiting room is open then anyway."""
-    counts = waiting_counts([timebook.pk])
-    door = door_counts()
-    if door is not None and door.queued > door_capacity() / 2:
-        return True
+    door = door_capacity()
+    counts = waiting_counts([timebook.pk, DOOR] if door > 0 else [timebook.pk])  # one round trip for both
     if not counts:
         return False
+    if door > 0 and counts[DOOR].queued > door / 2:
+        return True
     return counts[timebook.pk].queued > waiting_capacity(timebook) / 2
