@@ -53,14 +53,14 @@ from rush_setup import (
 
 RESULTS = ROOT / "bench" / "results"
 
-# capacity None: the default waiting room (WAITING_ROOM_DEFAULT_CAPACITY, 200); door None: the portal's door
-# as settings has it (WAITING_ROOM_DOOR_CAPACITY). The cap is each size's
+# capacity None: every timebook's room at the default rate (WAITING_ROOM_DEFAULT_RATE, 600 a minute); door None:
+# the portal's door at the rate settings has (WAITING_ROOM_DOOR_RATE, a minute). The cap is each size's
 # default length in seconds; `make bench` runs all three in about seven minutes on two cores.
 SIZES: dict[str, dict[str, Any]] = {
     "small": {"citizens": 400, "concurrency": 64, "capacity": None, "door": None, "cap": 60},
     "large": {"citizens": 1600, "concurrency": 256, "capacity": None, "door": None, "cap": 60},
     "overload": {"citizens": 6400, "concurrency": 1024, "capacity": None, "door": None, "cap": 60},
-    "smoke": {"citizens": 48, "concurrency": 16, "capacity": 6, "door": 10, "cap": 120},
+    "smoke": {"citizens": 48, "concurrency": 16, "capacity": 48, "door": 60, "cap": 120},
 }
 BOOKING_STEPS = ("velg sted", "calendar", "day slots", "review", "send bestilling")
 
@@ -68,7 +68,7 @@ BOOKING_STEPS = ("velg sted", "calendar", "day slots", "review", "send bestillin
 def door_default() -> int:
     from django.conf import settings
 
-    return int(settings.WAITING_ROOM_DOOR_CAPACITY)
+    return int(settings.WAITING_ROOM_DOOR_RATE)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -176,8 +176,8 @@ def run_size(name: str, database_url: str, redis_url: str, args: argparse.Namesp
         "size": name,
         "citizens": size["citizens"],
         "concurrency": size["concurrency"],
-        "waiting_room_capacity": size["capacity"] or 200,
-        "door_capacity": size["door"] if size["door"] is not None else door_default(),
+        "waiting_room_rate": size["capacity"] or 600,
+        "door_rate": size["door"] if size["door"] is not None else door_default(),
         "cap_seconds": cap,
         "free_slots": ids["free"],
         **crowd_report(stats, elapsed, cap),
@@ -251,8 +251,8 @@ def markdown(result: dict[str, Any]) -> str:
         tries = "/".join(str(r["tries"].get(str(n), 0)) for n in (1, 2, 3))
         trivial = r.get("ceilings", {}).get("trivial_view_per_s", "–")
         lines.append(
-            f"| {r['size']} | {r['citizens']} / {r['concurrency']} ({r.get('door_capacity', '–')}; "
-            f"{r['waiting_room_capacity']}) | {r['rush_seconds']} s ({r['cap_seconds']:.0f}) "
+            f"| {r['size']} | {r['citizens']} / {r['concurrency']} ({r.get('door_rate', '–')}; "
+            f"{r['waiting_room_rate']}) | {r['rush_seconds']} s ({r['cap_seconds']:.0f}) "
             f"| {r['booked']} of {r['started']} ({r['outcomes'].get('mid-journey at the cap', 0)} mid-journey at cap) "
             f"| {tries} | {r['gave_up']} "
             f"| {r['waited']}, {r['wait_p50_s']} / {r['wait_p95_s']} s (at cap: {r['waiting_at_cap']}) "
@@ -302,8 +302,12 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="a small, quick run for CI: correctness only")
     parser.add_argument("--sizes", default="small,large,overload", help="comma-separated: small, large, overload")
     parser.add_argument("--cap", type=float, default=None, help="seconds each size's crowd may run (default per size)")
-    parser.add_argument("--capacity", type=int, default=None, help="every timebook's waiting room (default: 200)")
-    parser.add_argument("--door", type=int, default=None, help="the portal's door (default: the setting; 0: off)")
+    parser.add_argument(
+        "--capacity", type=int, default=None, help="every timebook's room, let in a minute (default: 600)"
+    )
+    parser.add_argument(
+        "--door", type=int, default=None, help="the portal's door, let in a minute (default: the setting; 0: off)"
+    )
     args = parser.parse_args()
     database_url = bench_database_url()
     redis_url = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/9"

@@ -72,7 +72,7 @@ def django_setup(database_url: str, redis_url: str) -> None:
 def prepare(citizens: int, capacity: int | None, days: int = 365) -> dict[str, int]:
     """A municipality with a correctly set-up Smittevern, a timebook with a year of 5-minute slots (about
     25,000: free slots outnumber every crowd) and ``citizens`` synthetic citizens living there; plus a second
-    timebook for the PostgreSQL ceiling. ``capacity`` is the timebook's waiting room (None: the default); the
+    timebook for the PostgreSQL ceiling. ``capacity`` is the timebook's room's rate a minute (None: the default); the
     smoke run publishes fewer ``days`` (still far more slots than citizens) to start sooner."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
@@ -99,9 +99,7 @@ def prepare(citizens: int, capacity: int | None, days: int = 365) -> dict[str, i
     start = timezone.localdate() + dt.timedelta(days=1)
     ids = {}
     for name in ("Koronavaksine", "Takkapasitet"):
-        timebook = Timebook.objects.create(
-            service=service, name=name, type="koronavaksine", waiting_room_capacity=capacity
-        )
+        timebook = Timebook.objects.create(service=service, name=name, type="koronavaksine", waiting_room_rate=capacity)
         template = WeekTemplate.objects.create(
             timebook=timebook, location=location, weekdays=[0, 1, 2, 3, 4], start_time=dt.time(8),
             end_time=dt.time(16), slot_minutes=5, valid_from=start, valid_to=start + dt.timedelta(days=365),
@@ -140,13 +138,13 @@ def prepare(citizens: int, capacity: int | None, days: int = 365) -> dict[str, i
 
 def start_stack(database_url: str, redis_url: str, *, door: int | None = None) -> subprocess.Popen:
     """``make stack``'s processes (gunicorn, a Celery worker and beat), as its Procfile defines them; ``door``
-    sets the portal's door (``WAITING_ROOM_DOOR_CAPACITY``) for this run."""
+    sets the portal's door's rate (``WAITING_ROOM_DOOR_RATE``, a minute) for this run."""
     env = os.environ | {
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "COLLECTED_STATIC": "true",
         "BIND": f"127.0.0.1:{PORT}",
-        **({"WAITING_ROOM_DOOR_CAPACITY": str(door)} if door is not None else {}),
+        **({"WAITING_ROOM_DOOR_RATE": str(door)} if door is not None else {}),
         "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ.get('PATH', '')}",
     }
     subprocess.run(

@@ -1,23 +1,31 @@
-"""The portal's front door (issue 15): when more citizens are inside the portal than the machine serves well,
-those who arrive next wait their turn before they log in, and before the portal pays for their session, their
-contact list or a timebook's calendar.
+"""The portal's front door (issues 15 and 20): when more visitors arrive than the portal serves well, the next
+ones wait their turn before they log in, and before the portal pays for their session, their contact list or a
+timebook's calendar.
 
-A timebook's own waiting room (``booking.waiting_room``) keeps a municipality's capacity for its booking steps;
-the door keeps the machine's, for the whole citizen side (``WAITING_ROOM_DOOR_CAPACITY``, measured with
-``make bench``; 0 turns the door off). It is the same first-come queue, in the same Redis keys and the same
-Lua script, under the room name ``DOOR``.
+It is a virtual waiting room of the kind that holds national rushes (Queue-it, AWS's Virtual Waiting Room,
+Cloudflare's Waiting Room), in the same Redis keys and Lua admission as a timebook's room
+(``booking.waiting_room``), under the room name ``DOOR``:
 
-- A visitor is a random id in a cookie, given at their first page. Each citizen page they open runs the
-  admission once (one Redis call): while there is room they go straight on and the door is never seen.
-- Otherwise the page they asked for is answered with «Du er i kø» in its place (an htmx request or a form is
-  sent to ``/ko/``), which shows their place and an estimate and asks again by itself (htmx, or a plain
-  reload), less often the further back they are, and lets them on to the page they asked for. Its answers are
-  made here, before the session, the user or the database is touched.
-- A visitor who has been let in carries a signed mark of it, so a form they send is never lost to the queue
-  even if they were counted out while reading its page; a form from anyone else waits like a page.
-- A visitor leaves the door when a booking is sent; then they carry a signed pass, so the confirmation,
-  Timeavtaler and Innboks open without queueing again for the rest of the visit. Someone who opens no citizen
-  page for ``DOOR_INSIDE_IDLE_SECONDS`` is counted out.
+- **Admission is by rate** (``WAITING_ROOM_DOOR_RATE`` a minute, measured with ``make bench``; 0 turns the door
+  off), with a short burst after a quiet spell. Nobody is counted inside, so an idle tab or a parked visitor
+  holds nobody out, and what those let in cost is bounded by the rate.
+- **The server issues the ids.** A visitor's id is random, made here, and signed (``hs_door``); an id the
+  client made up, or one with a bad signature, is a stranger. A request without a valid id is given one and
+  **no place**: it is let straight in only when nobody waits and the rate has room to spare, else it is
+  answered with «Du er i kø», which comes back at once with the id and so takes a place. A client that throws
+  its cookies away never holds a place.
+- **An admission is a signed token for one visitor** (``hs_door_inn``: the id, when it was issued and last
+  used), so pages of those let in cost no Redis call. It lapses after ``ADMISSION_IDLE_SECONDS`` without a
+  citizen page, and after ``ADMISSION_MAX_SECONDS`` in all. **It is good for one login**: the first login
+  through it binds it (one ``SET NX`` in Redis); a second login with it, from a copied cookie or after logging
+  out, is given a new id and queues like anyone (at once let in when the door is quiet).
+- **A network's new places are limited** (``WAITING_ROOM_PER_ADDRESS`` per ten minutes, per IPv4 address or
+  IPv6 /64), a default that still lets a crowd of 500 behind one address through (a school, a municipality's
+  network, ``make bench``). Beyond it a visitor is told so, given no place, and tries again in half a minute.
+- A page asked for while the visitor waits is answered in place with «Du er i kø / Du er nummer N i køen» and
+  an estimate (one request, not a redirect and another; an htmx request or a form is sent to ``/ko/``). It asks
+  again by itself (htmx, or a plain reload), less often the further back the visitor is, and goes on to the
+  page asked for. Its answers are made here, before the session, the user or the database is touched.
 - Staff, support, the video room, the simulated phone and static files never pass the door. With Redis down or
   not configured, the door is open.
 """
@@ -25,8 +33,9 @@ Lua script, under the room name ``DOOR``.
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable
-from urllib.parse import unquote, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.auth.middleware import get_user
@@ -36,10 +45,13 @@ from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
+from redis.exceptions import RedisError
 
-from resourcebooks.waiting import DOOR, DOOR_INSIDE_IDLE_SECONDS, door_capacity
+from core.ratelimit import client_address
+from resourcebooks.waiting import DOOR, door_rate, waiting_answered, waiting_client, waiting_failed
 
-from .waiting_room import Admission, queue_context, waiting_room_enter, waiting_room_leave
+from .admission import ADMIT_GRACE_SECONDS, Admission, network_of, waiting_room_enter
+from .waiting_room import local_path, queue_context
 
 # Citizen pages behind the door: the front page, logging in, booking and what a citizen reads.
 DOOR_PREFIXES = (
@@ -51,93 +63,124 @@ DOOR_PREFIXES = (
     "/varsler/",
     "/innstillinger/",
 )
+LOGIN = "/innlogging/"
 DOOR_PAGE = "/ko/"
 DOOR_PLACE = "/ko/plass/"
-COOKIE = "hs_door"
-PASS_COOKIE = "hs_door_pass"
-# A first request without the door's cookie holds a place inside only this long unless the visitor comes back
-# with it: uptime monitors and crawlers, which keep no cookies, must not fill the door.
-FIRST_VISIT_SECONDS = 60
-TURN_COOKIE = "hs_door_turn"  # signed: this visitor has been let in (their forms are never lost to the queue)
-PASS_SECONDS = 30 * 60  # after a booking: the rest of the visit without queueing (a citizen's idle end)
+COOKIE = "hs_door"  # the visitor's id, issued and signed here
+ADMISSION_COOKIE = "hs_door_inn"  # signed: this visitor was let in, when, and when last seen
+VISITOR_SALT = "booking.door.visitor"
+ADMISSION_SALT = "booking.door.admission"
+# An admission lapses after this long without a citizen page (a citizen's idle end), and after the second in
+# all; it is signed afresh, with its new last use, at most once a minute.
+ADMISSION_IDLE_SECONDS = 30 * 60
+ADMISSION_MAX_SECONDS = 8 * 60 * 60
+ADMISSION_REFRESH_SECONDS = 60
 
 
 def behind_door(path: str) -> bool:
     return path == "/" or path.startswith(DOOR_PREFIXES)
 
 
-def _visitor(request: HttpRequest) -> tuple[str, bool]:
-    """The visitor's id from their cookie, or a new one; and whether it is new."""
-    known = request.COOKIES.get(COOKIE, "")
-    if 16 <= len(known) <= 64 and known.replace("-", "").replace("_", "").isalnum():
-        return known, False
-    return secrets.token_urlsafe(16), True
-
-
-def _has_pass(request: HttpRequest, visitor: str) -> bool:
-    return _signed_is(request, PASS_COOKIE, visitor)
-
-
-def _had_turn(request: HttpRequest, visitor: str) -> bool:
-    return _signed_is(request, TURN_COOKIE, visitor)
-
-
-def _signed_is(request: HttpRequest, name: str, visitor: str) -> bool:
+def _visitor(request: HttpRequest) -> str | None:
+    """The visitor's id, if it is one this server issued; None for a stranger (no cookie, or a made-up one)."""
     try:
-        return request.get_signed_cookie(name, default="", max_age=PASS_SECONDS) == visitor
+        visitor: str | None = request.get_signed_cookie(COOKIE, default=None, salt=VISITOR_SALT)
     except BadSignature:
-        return False
+        return None
+    return visitor
 
 
-def _signed(response: HttpResponse, name: str, visitor: str) -> None:
+def _admission(request: HttpRequest, visitor: str | None, now: float) -> tuple[float, float] | None:
+    """When this visitor's admission was issued and last used, if they hold a good one."""
+    try:
+        token: str | None = request.get_signed_cookie(ADMISSION_COOKIE, default=None, salt=ADMISSION_SALT)
+    except BadSignature:
+        return None
+    who, _, times = (token or "").partition("|")
+    issued, _, seen = times.partition("|")
+    try:
+        issued_at, seen_at = float(issued), float(seen)
+    except ValueError:
+        return None
+    if visitor is None or who != visitor:
+        return None
+    if now - seen_at > ADMISSION_IDLE_SECONDS or now - issued_at > ADMISSION_MAX_SECONDS:
+        return None
+    return issued_at, seen_at
+
+
+def _cookie_options() -> dict[str, object]:
+    return {"httponly": True, "samesite": "Lax", "secure": settings.SESSION_COOKIE_SECURE}
+
+
+def _give_visitor(response: HttpResponse, visitor: str) -> None:
+    response.set_signed_cookie(COOKIE, visitor, salt=VISITOR_SALT, **_cookie_options())  # type: ignore[arg-type]
+
+
+def _give_admission(response: HttpResponse, visitor: str, issued: float, now: float) -> None:
+    value = f"{visitor}|{issued:.0f}|{now:.0f}"
     response.set_signed_cookie(
-        name, visitor, max_age=PASS_SECONDS, httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE
+        ADMISSION_COOKIE,
+        value,
+        salt=ADMISSION_SALT,
+        max_age=ADMISSION_IDLE_SECONDS,
+        **_cookie_options(),  # type: ignore[arg-type]
     )
 
 
-def _enter(visitor: str, *, new: bool = False) -> Admission:
-    return waiting_room_enter(
-        room=DOOR,
-        member=f"v{visitor}",
-        capacity=door_capacity(),
-        inside_idle=DOOR_INSIDE_IDLE_SECONDS,
-        first_visit=FIRST_VISIT_SECONDS if new else 0,
+def _enter(request: HttpRequest, visitor: str | None) -> tuple[str, Admission]:
+    """Ask the door for ``visitor``; a stranger is given a new id and only a probe (never a place)."""
+    address = network_of(client_address(request))
+    rate = door_rate()
+    if visitor is None:
+        new = secrets.token_urlsafe(16)
+        return new, waiting_room_enter(
+            room=DOOR, member=f"v{new}", rate=rate, address=address, probe=True, inside_idle=ADMIT_GRACE_SECONDS
+        )
+    admission = waiting_room_enter(
+        room=DOOR, member=f"v{visitor}", rate=rate, address=address, inside_idle=ADMIT_GRACE_SECONDS
     )
+    return visitor, admission
 
 
-def _next_url(request: HttpRequest) -> str:
-    """Where the visitor was going: a page behind the door on this site, else the front page. No other host,
-    and no dot segments («/innlogging/../admin/») that a browser would resolve out of the citizen pages."""
-    return _citizen_page(request.GET.get("neste", ""))
+def _login_key(visitor: str) -> str:
+    from django.core.cache import caches
+
+    return caches["default"].make_key(f"door:login:{visitor}")
 
 
-def _citizen_page(target: str) -> str:
-    parts = urlsplit(target)
-    segments = unquote(parts.path).split("/")
-    if (
-        parts.scheme
-        or parts.netloc
-        or not parts.path.startswith("/")
-        or "\\" in target
-        or "//" in parts.path
-        or any(segment in (".", "..") for segment in segments)
-        or not behind_door(parts.path)
-    ):
-        return "/"
-    return target
+def _bind_login(visitor: str) -> bool:
+    """This admission's one login: False when it has had one already. Redis failing lets the login through."""
+    client = waiting_client()
+    if client is None:
+        return True
+    try:
+        bound = client.set(_login_key(visitor), "1", nx=True, ex=ADMISSION_MAX_SECONDS)
+    except RedisError as error:
+        waiting_failed(error)
+        return True
+    waiting_answered()
+    return bool(bound)
+
+
+def _unbind_login(visitor: str) -> None:
+    """A login that did not happen (a wrong number, a refused form) does not use the admission up."""
+    client = waiting_client()
+    if client is None:
+        return
+    try:
+        client.delete(_login_key(visitor))
+    except RedisError as error:
+        waiting_failed(error)
 
 
 def door_url(next_url: str, *, place_only: bool = False) -> str:
     return f"{DOOR_PLACE if place_only else DOOR_PAGE}?{urlencode({'neste': next_url}, safe='/')}"
 
 
-def _remember(response: HttpResponse, visitor: str) -> None:
-    response.set_cookie(COOKIE, visitor, httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
-
-
-def _booked(response: HttpResponse) -> bool:
-    """A booking sent (the flow's redirect to «Timebestillingen er sendt») ends the visit's turn."""
-    return 300 <= response.status_code < 400 and response.get("Location", "").startswith("/bestill/sendt/")
+def _citizen_page(target: str) -> str:
+    """Where the visitor was going: a page behind the door on this site, else the front page."""
+    return local_path(target, under=behind_door) or "/"
 
 
 class FrontDoorMiddleware:
@@ -150,35 +193,62 @@ class FrontDoorMiddleware:
         path = request.path_info
         if path in (DOOR_PAGE, DOOR_PLACE):
             return door_place(request) if path == DOOR_PLACE else door_page(request)
-        if not behind_door(path) or door_capacity() <= 0:
+        if not behind_door(path) or door_rate() <= 0:
             return self.get_response(request)
-        visitor, new = _visitor(request)
-        if not _has_pass(request, visitor):
-            admission = _enter(visitor, new=new)
-            # A form from a visitor who has had their turn (a signed cookie says so) is never lost to the queue:
-            # they were let in for its page and may have been counted out while reading it. Everything else
-            # waits, and a form from someone who never had a turn is not a way past the queue.
-            if not admission.admitted and not (request.method == "POST" and _had_turn(request, visitor)):
-                return self._to_queue(request, (visitor, new), admission)
+        now = time.time()
+        visitor = _visitor(request)
+        held = _admission(request, visitor, now)
+        new_visitor = visitor is None
+        if held is None:
+            visitor, admission = _enter(request, visitor)
+            if not admission.admitted:
+                return self._to_queue(request, visitor, admission, new_visitor=new_visitor)
+            held = (now, 0.0)
+        assert visitor is not None
+        if request.method == "POST" and path == LOGIN:
+            return self._login(request, visitor, held, now, new_visitor=new_visitor)
         response = self.get_response(request)
-        if _booked(response):
-            waiting_room_leave(DOOR, f"v{visitor}")
-            _signed(response, PASS_COOKIE, visitor)
-        if new:
-            _remember(response, visitor)
-        if TURN_COOKIE not in request.COOKIES:
-            _signed(response, TURN_COOKIE, visitor)
+        return self._keep(response, visitor, held, now, new_visitor=new_visitor)
+
+    def _login(
+        self, request: HttpRequest, visitor: str, held: tuple[float, float], now: float, *, new_visitor: bool
+    ) -> HttpResponse:
+        """One login per admission: a second one is given a new id, which queues like any newcomer (and is let
+        straight in when the door has room, so logging in again on a quiet day is one click as before)."""
+        if not _bind_login(visitor):
+            visitor, admission = _enter(request, secrets.token_urlsafe(16))
+            new_visitor, held = True, (now, 0.0)
+            if not admission.admitted or not _bind_login(visitor):
+                response = self._to_queue(request, visitor, admission, new_visitor=True)
+                response.delete_cookie(ADMISSION_COOKIE, samesite="Lax")
+                return response
+        response = self.get_response(request)
+        if not 300 <= response.status_code < 400:
+            _unbind_login(visitor)
+        return self._keep(response, visitor, held, now, new_visitor=new_visitor)
+
+    @staticmethod
+    def _keep(
+        response: HttpResponse, visitor: str, held: tuple[float, float], now: float, *, new_visitor: bool
+    ) -> HttpResponse:
+        """The visitor's cookies on the way out: a new id, and the admission signed afresh when it is new or
+        has not been for a minute."""
+        if new_visitor:
+            _give_visitor(response, visitor)
+        issued, seen = held
+        if now - seen >= ADMISSION_REFRESH_SECONDS:
+            _give_admission(response, visitor, issued, now)
         return response
 
     @staticmethod
-    def _to_queue(request: HttpRequest, visitor: tuple[str, bool], admission: Admission) -> HttpResponse:
-        """A page asked for while the door is full: the queue's page itself, at the same address (one request,
+    def _to_queue(request: HttpRequest, visitor: str, admission: Admission, *, new_visitor: bool) -> HttpResponse:
+        """A page asked for while the visitor waits: the queue's page itself, at the same address (one request,
         not a redirect and another; reloading it asks again). An htmx request sends the browser to the queue's
         page, to come back to the page it was on; a form sent while queued is not kept: the visitor comes back
         to the form's page in turn."""
         htmx = bool(request.headers.get("HX-Request"))
         if request.method in ("GET", "HEAD") and not htmx:
-            return _door(request, partial=False, next_url=request.get_full_path(), visitor=visitor, admission=admission)
+            return _door(request, partial=False, next_url=request.get_full_path(), entered=(visitor, admission))
         if htmx:
             current = urlsplit(request.headers.get("HX-Current-URL", ""))
             back = current.path + (f"?{current.query}" if current.query else "")
@@ -186,8 +256,8 @@ class FrontDoorMiddleware:
             back = request.path
         url = door_url(_citizen_page(back))
         response: HttpResponse = HttpResponseClientRedirect(url) if htmx else redirect(url)
-        if visitor[1]:
-            _remember(response, visitor[0])
+        if new_visitor:
+            _give_visitor(response, visitor)
         return response
 
 
@@ -196,17 +266,20 @@ def _door(
     *,
     partial: bool,
     next_url: str | None = None,
-    visitor: tuple[str, bool] | None = None,
-    admission: Admission | None = None,
+    entered: tuple[str, Admission] | None = None,
 ) -> HttpResponse:
     """The queue's page (or its place, ``partial``), or, at the visitor's turn, on to ``next_url``."""
-    next_url = _next_url(request) if next_url is None else next_url
-    if door_capacity() <= 0:
+    next_url = _citizen_page(request.GET.get("neste", "")) if next_url is None else next_url
+    if door_rate() <= 0:
         return redirect(next_url)
-    visitor_id, new = _visitor(request) if visitor is None else visitor
-    admission = _enter(visitor_id) if admission is None else admission
+    now = time.time()
+    known = _visitor(request)
+    if entered is None and known is not None and _admission(request, known, now) is not None:
+        return HttpResponseClientRedirect(next_url) if partial else redirect(next_url)
+    visitor, admission = _enter(request, known) if entered is None else entered
     if admission.admitted:
         response: HttpResponse = HttpResponseClientRedirect(next_url) if partial else redirect(next_url)
+        _give_admission(response, visitor, now, now)
     else:
         context = queue_context(admission, self_url=door_url(next_url), place_url=door_url(next_url, place_only=True))
         if not partial:
@@ -214,8 +287,8 @@ def _door(
             request.user = SimpleLazyObject(lambda: get_user(request))  # type: ignore[assignment]
         response = render(request, "booking/queue_place.html" if partial else "booking/door.html", context)
     response["Cache-Control"] = "no-store"
-    if new:
-        _remember(response, visitor_id)
+    if visitor != known:
+        _give_visitor(response, visitor)
     return response
 
 

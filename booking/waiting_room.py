@@ -1,11 +1,9 @@
-"""The waiting room (issue 15): when more citizens are inside a timebook's booking steps than its capacity, the
-next ones queue first-come, see their place and an estimate, and are let in when their turn comes.
+"""The waiting room (issues 15 and 20): when more citizens want into a timebook's booking steps than its rate
+lets in, the next ones queue first-come, see their place and an estimate, and are let in when their turn comes.
 
-Who is inside and who waits is kept in Redis (key names and counts in ``resourcebooks.waiting``). One Lua
-script does a whole admission atomically, so two web processes never admit the same free place twice: it drops
-those inside who have been idle too long and those queued who stopped asking, keeps the caller's place (or
-gives a new one a ticket), admits the head of the queue while there is room, and answers with the caller's
-place. Every booking page a citizen inside opens runs it once, which also refreshes their last-seen time.
+It admits by rate (``booking.admission``, shared with the portal's door): someone who leaves a tab open holds
+nobody out, and what the steps cost is bounded by the timebook's rate (its own, or ``WAITING_ROOM_DEFAULT_RATE``).
+Every booking page a citizen opens asks the admission once; a redirect out of the steps ends their visit.
 
 The queue fails open: with Redis down, slow or not configured, everyone is let in, as before the waiting room.
 """
@@ -15,10 +13,9 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,120 +24,34 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
-from redis.exceptions import RedisError
 
 from citizens.access import citizen_required
 from core.requests import CitizenRequest
 from resourcebooks.models import Timebook
-from resourcebooks.waiting import (
-    INSIDE_IDLE_SECONDS,
-    QUEUE_IDLE_SECONDS,
-    waiting_answered,
-    waiting_capacity,
-    waiting_client,
-    waiting_failed,
-    waiting_keys,
+from resourcebooks.waiting import waiting_rate
+
+from .admission import (  # noqa: F401 - the admission's names, for the door and the tests
+    ADMIT_GRACE_SECONDS,
+    NO_PLACE,
+    OPEN,
+    REFUSED,
+    Admission,
+    burst,
+    network_of,
+    waiting_room_enter,
+    waiting_room_leave,
 )
 
 View = Callable[..., HttpResponse]
 
-# Someone admitted while away from the page (the queue moved between two polls) has this long to arrive.
-ADMIT_GRACE_SECONDS = 2 * 60
-# The estimate is drawn from the exits of the last few minutes.
-RATE_WINDOW_SECONDS = 5 * 60
-# Keys of a timebook nobody has touched for this long disappear by themselves.
-KEY_TTL_SECONDS = 60 * 60
 # How often the page asks for its place (htmx), by the place: the head of the queue often, the far end
 # seldom, so a long queue does not cost more than the pages of those inside. All well within QUEUE_IDLE_SECONDS.
 POLL_STEPS = ((10, 2), (50, 5), (200, 10), (1000, 20))
 POLL_SECONDS_FAR = 30
-# A timebook's capacity is read from the database at most this often per process.
-CAPACITY_MEMO_SECONDS = 30.0
-
-_ENTER = """
-local inside, queue, seen, ticket, exits = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local member, now, capacity = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local inside_idle, queue_idle, grace = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-local window, ttl, first = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
-for _, m in ipairs(redis.call('ZRANGEBYSCORE', inside, '-inf', now - inside_idle)) do
-  redis.call('ZREM', inside, m)
-  redis.call('ZADD', exits, now, m .. ':' .. now)
-end
-for _, m in ipairs(redis.call('ZRANGEBYSCORE', seen, '-inf', now - queue_idle)) do
-  redis.call('ZREM', seen, m)
-  redis.call('ZREM', queue, m)
-end
-redis.call('ZREMRANGEBYSCORE', exits, '-inf', now - window)
-if redis.call('ZSCORE', inside, member) then
-  redis.call('ZADD', inside, now, member)
-elseif redis.call('ZSCORE', queue, member) then
-  redis.call('ZADD', seen, now, member)
-elseif redis.call('ZCARD', queue) == 0 and redis.call('ZCARD', inside) < capacity then
-  if first > 0 then
-    redis.call('ZADD', inside, now - inside_idle + first, member)
-  else
-    redis.call('ZADD', inside, now, member)
-  end
-else
-  redis.call('ZADD', queue, redis.call('INCR', ticket), member)
-  redis.call('ZADD', seen, now, member)
-end
-local room = capacity - redis.call('ZCARD', inside)
-if room > 0 then
-  for _, m in ipairs(redis.call('ZRANGE', queue, 0, room - 1)) do
-    redis.call('ZREM', queue, m)
-    redis.call('ZREM', seen, m)
-    if m == member then
-      redis.call('ZADD', inside, now, m)
-    else
-      redis.call('ZADD', inside, now - inside_idle + grace, m)
-    end
-  end
-end
-for i = 1, 5 do redis.call('EXPIRE', KEYS[i], ttl) end
-local oldest = redis.call('ZRANGE', exits, 0, 0, 'WITHSCORES')
-local span = 0
-if oldest[2] then span = now - tonumber(oldest[2]) end
-local rank = redis.call('ZRANK', queue, member)
-local place = 0
-if rank then place = rank + 1 end
-return {place, redis.call('ZCARD', queue), redis.call('ZCARD', inside), redis.call('ZCARD', exits), math.floor(span)}
-"""
-
-_LEAVE = """
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('ZREM', KEYS[3], ARGV[1])
-if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
-  redis.call('ZADD', KEYS[5], ARGV[2], ARGV[1] .. ':' .. ARGV[2])
-  return 1
-end
-return 0
-"""
-
-
-@dataclass(frozen=True)
-class Admission:
-    """The answer to «may I go on?»: ``place`` is 0 when inside, else the place in the queue (1 = next)."""
-
-    place: int
-    queued: int = 0
-    inside: int = 0
-    exits: int = 0
-    exits_span: int = 0
-
-    @property
-    def admitted(self) -> bool:
-        return self.place == 0
-
-    def wait_seconds(self) -> float | None:
-        """The place divided by how fast people have left lately; None before anyone has left."""
-        if self.exits == 0:
-            return None
-        per_second = self.exits / max(self.exits_span, 60)
-        return self.place / per_second
-
-
-OPEN = Admission(place=0)
+POLL_SECONDS_NO_PLACE = 1
+POLL_SECONDS_REFUSED = 30
+# A timebook's rate is read from the database at most this often per process.
+RATE_MEMO_SECONDS = 30.0
 
 
 def waiting_room_member(request: HttpRequest) -> str | None:
@@ -149,76 +60,27 @@ def waiting_room_member(request: HttpRequest) -> str | None:
     return f"c{citizen.pk}" if citizen is not None else None
 
 
-def waiting_room_enter(
-    *,
-    room: int | str,
-    member: str,
-    capacity: int,
-    inside_idle: int = INSIDE_IDLE_SECONDS,
-    first_visit: int = 0,
-    now: float | None = None,
-) -> Admission:
-    """Let ``member`` into ``room`` (a timebook's id, or the front door's ``DOOR``), keep them inside, or give
-    them (and keep) their place in the queue; see the module's docstring. Redis failing lets them in.
-
-    ``first_visit`` (seconds): a newcomer let straight in holds their place only this long unless they come
-    back, as one let in from the queue does; the door uses it for a first request without its cookie, so a
-    monitor or crawler that never comes back does not fill the door."""
-    client = waiting_client()
-    if client is None:
-        return OPEN
-    keys = waiting_keys(room)
-    now = time.time() if now is None else now
-    args: list[str | float] = [member, now, capacity, inside_idle, QUEUE_IDLE_SECONDS, ADMIT_GRACE_SECONDS]
-    try:
-        answer = client.register_script(_ENTER)(
-            keys=keys.all(), args=[*args, RATE_WINDOW_SECONDS, KEY_TTL_SECONDS, first_visit]
-        )
-    except RedisError as error:
-        waiting_failed(error)
-        return OPEN
-    waiting_answered()
-    place, queued, inside, exits, span = (int(value) for value in answer)
-    return Admission(place=place, queued=queued, inside=inside, exits=exits, exits_span=span)
+_rates: dict[int, tuple[float, int]] = {}
 
 
-def waiting_room_leave(room: int | str, key: str | None, *, now: float | None = None) -> None:
-    """``key`` is done with the room (a timebook's booking steps, or the portal: sent a booking, or left the
-    flow): their place inside goes to the head of the queue at its next poll. Safe to call for someone who
-    was never inside."""
-    client = waiting_client()
-    if client is None or key is None:
-        return
-    keys = waiting_keys(room)
-    try:
-        client.register_script(_LEAVE)(keys=keys.all(), args=[key, time.time() if now is None else now])
-    except RedisError as error:
-        waiting_failed(error)
-        return
-    waiting_answered()
-
-
-_capacities: dict[int, tuple[float, int]] = {}
-
-
-def timebook_capacity(timebook_id: int) -> int | None:
-    """The timebook's capacity, read at most every half minute per process (it is on every booking page);
-    None for a timebook that does not exist (the view then answers 404 without a queue)."""
+def timebook_rate(timebook_id: int) -> int | None:
+    """The timebook's rate, read at most every half minute per process (it is on every booking page); None
+    for a timebook that does not exist (the view then answers 404 without a queue)."""
     now = time.monotonic()
-    memo = _capacities.get(timebook_id)
+    memo = _rates.get(timebook_id)
     if memo is not None and memo[0] > now:
         return memo[1]
-    timebook = Timebook.objects.filter(pk=timebook_id).only("pk", "waiting_room_capacity").first()
+    timebook = Timebook.objects.filter(pk=timebook_id).only("pk", "waiting_room_rate").first()
     if timebook is None:
         return None
-    capacity = waiting_capacity(timebook)
-    _capacities[timebook_id] = (now + CAPACITY_MEMO_SECONDS, capacity)
-    return capacity
+    rate = waiting_rate(timebook)
+    _rates[timebook_id] = (now + RATE_MEMO_SECONDS, rate)
+    return rate
 
 
-def timebook_capacity_forget() -> None:
-    """Read capacities afresh (tests that change one)."""
-    _capacities.clear()
+def timebook_rate_forget() -> None:
+    """Read rates afresh (tests that change one)."""
+    _rates.clear()
 
 
 def _flow_prefix(her_id: int, timebook_id: int) -> str:
@@ -239,15 +101,15 @@ def waiting_room_url(her_id: int, timebook_id: int, next_url: str, *, place_only
 
 def waiting_room(view: View) -> View:
     """On a view of one timebook's booking steps (``her_id``, ``timebook_id``), under ``citizen_required``:
-    a citizen beyond the capacity goes to the queue and comes back here when let in."""
+    a citizen beyond the rate goes to the queue and comes back here when let in."""
 
     @wraps(view)
     def wrapper(request: CitizenRequest, her_id: int, timebook_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
         member = waiting_room_member(request)
-        capacity = timebook_capacity(timebook_id) if member is not None else None
-        if member is None or capacity is None:
+        rate = timebook_rate(timebook_id) if member is not None else None
+        if member is None or rate is None:
             return view(request, her_id, timebook_id, *args, **kwargs)
-        admission = waiting_room_enter(room=timebook_id, member=member, capacity=capacity)
+        admission = waiting_room_enter(room=timebook_id, member=member, rate=rate)
         if not admission.admitted:
             url = waiting_room_url(her_id, timebook_id, request.get_full_path())
             return HttpResponseClientRedirect(url) if getattr(request, "htmx", False) else redirect(url)
@@ -263,13 +125,19 @@ def waiting_room(view: View) -> View:
 
 
 def poll_seconds(place: int) -> int:
-    """Seconds until the page asks again, for someone at ``place`` in the queue."""
+    """Seconds until the page asks again, for someone at ``place`` in the queue (or given no place yet, soon;
+    or refused one for their network, seldom)."""
+    if place == NO_PLACE:
+        return POLL_SECONDS_NO_PLACE
+    if place == REFUSED:
+        return POLL_SECONDS_REFUSED
     return next((seconds for last, seconds in POLL_STEPS if place <= last), POLL_SECONDS_FAR)
 
 
 def queue_context(admission: Admission, *, self_url: str, place_url: str) -> dict[str, Any]:
     """What a queue's page shows and how it asks again (``booking/queue_place.html``): the door's and a
-    timebook's room alike. Without JavaScript it reloads at the poll's pace, but not more often than every 10 s."""
+    timebook's room alike. Without JavaScript it reloads at the poll's pace, but not more often than every 10 s
+    (a visitor given no place yet comes back at once: that is how they take one)."""
     poll = poll_seconds(admission.place)
     return {
         "admission": admission,
@@ -277,15 +145,21 @@ def queue_context(admission: Admission, *, self_url: str, place_url: str) -> dic
         "self_url": self_url,
         "place_url": place_url,
         "poll_seconds": poll,
-        "refresh_seconds": max(10, poll),
+        "refresh_seconds": poll if admission.place == NO_PLACE else max(10, poll),
     }
 
 
 def estimate_text(admission: Admission) -> str:
-    """«Beregnet ventetid: omtrent 2 minutter», from how fast people have left the booking steps lately."""
+    """«Beregnet ventetid: omtrent 2 minutter»: the place at the rate those ahead are let in."""
+    if admission.place == NO_PLACE:
+        return _("Vi gir deg en plass i køen.")
+    if admission.place == REFUSED:
+        return _(
+            "Svært mange fra samme nettverk som deg står allerede i køen. Vi prøver å gi deg en plass igjen om litt."
+        )
     seconds = admission.wait_seconds()
     if seconds is None:
-        return _("Vi beregner ventetiden når de første er ferdige.")
+        return _("Vi beregner ventetiden.")
     if seconds < 60:
         return _("Beregnet ventetid: under ett minutt")
     minutes = math.ceil(seconds / 60)
@@ -294,12 +168,30 @@ def estimate_text(admission: Admission) -> str:
     ) % {"minutes": minutes}
 
 
+def local_path(target: str, *, under: Callable[[str], bool]) -> str | None:
+    """``target`` if it is a path on this site that ``under`` accepts, else None: no other host, no scheme, no
+    backslashes or empty segments, and no dot segments («/bestill/1/2/../../../admin/») that a browser would
+    resolve out of the pages ``under`` allows (the door's and a timebook's room's ``neste``)."""
+    parts = urlsplit(target)
+    segments = unquote(parts.path).split("/")
+    if (
+        parts.scheme
+        or parts.netloc
+        or not parts.path.startswith("/")
+        or "\\" in unquote(target)
+        or "//" in parts.path
+        or any(segment in (".", "..") for segment in segments)
+        or not under(parts.path)
+    ):
+        return None
+    return target
+
+
 def _next_url(request: HttpRequest, her_id: int, timebook_id: int) -> str:
     """Where the citizen was going: a page of this timebook's steps, else its first step (no open redirect)."""
-    target = request.GET.get("neste", "")
-    if target.startswith(_flow_prefix(her_id, timebook_id)) and "//" not in target and "\\" not in target:
-        return target
-    return reverse("booking:place", args=[her_id, timebook_id])
+    prefix = _flow_prefix(her_id, timebook_id)
+    target = local_path(request.GET.get("neste", ""), under=lambda path: path.startswith(prefix))
+    return target or reverse("booking:place", args=[her_id, timebook_id])
 
 
 def _waiting(request: CitizenRequest, her_id: int, timebook_id: int, *, partial: bool) -> HttpResponse:
@@ -311,7 +203,7 @@ def _waiting(request: CitizenRequest, her_id: int, timebook_id: int, *, partial:
     next_url = _next_url(request, her_id, timebook_id)
     member = waiting_room_member(request)
     assert member is not None  # citizen_required
-    admission = waiting_room_enter(room=timebook.pk, member=member, capacity=waiting_capacity(timebook))
+    admission = waiting_room_enter(room=timebook.pk, member=member, rate=waiting_rate(timebook))
     if admission.admitted:
         return HttpResponseClientRedirect(next_url) if request.htmx else redirect(next_url)
     context = {

@@ -170,15 +170,16 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Citizens at once in one timebook's booking steps before new ones queue (issue 15); a timebook may set its own.
-# From `make bench` on two cores (large crowd, 60 s): 200 let 255–275 of the crowd book; 64 only 94, with those
-# inside no faster, since the pages before the queue (login, Bestill time) are where the time goes.
-WAITING_ROOM_DEFAULT_CAPACITY = env.int("WAITING_ROOM_DEFAULT_CAPACITY", default=200)
-# Citizens inside the whole portal before new arrivals wait at its front door («Du er i kø», before logging in;
-# ``booking.door``); 0 turns the door off. From `make bench` on two cores (large crowd, 256 at once, 60 s; the
-# bench's citizens click without pause, so a real one uses far less): 32 booked as many as 64 (295) with the
-# steps' p95 at 0.7–1.2 s instead of 2.0–2.9 s; 128 booked 237 with p95 4.6–6.9 s.
-WAITING_ROOM_DOOR_CAPACITY = env.int("WAITING_ROOM_DOOR_CAPACITY", default=32)
+# The waiting rooms admit by rate (issue 20): so many a minute, with a burst of WAITING_ROOM_BURST_SECONDS' worth
+# after a quiet spell. A timebook's booking steps (a timebook may set its own rate):
+WAITING_ROOM_DEFAULT_RATE = env.int("WAITING_ROOM_DEFAULT_RATE", default=600)
+# The portal's front door («Du er i kø», before logging in; ``booking.door``); 0 turns it off. From `make bench`
+# on two cores (README, «Performance»).
+WAITING_ROOM_DOOR_RATE = env.int("WAITING_ROOM_DOOR_RATE", default=300)
+WAITING_ROOM_BURST_SECONDS = env.int("WAITING_ROOM_BURST_SECONDS", default=10)
+# New places one network (an IPv4 address, an IPv6 /64) may take in a room per ten minutes: enough for a crowd of
+# 500 behind one address (a school, a municipality's network, `make bench`), not for a bot's thousands.
+WAITING_ROOM_PER_ADDRESS = env.int("WAITING_ROOM_PER_ADDRESS", default=600)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
@@ -188,10 +189,15 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
-# A broker that is down must not hold a request for long: publishing is tried twice, then given up (the
-# outbox row stays pending and the sweep delivers it when the broker is back).
+# A broker that is down or hung must not hold a request for long: publishing waits at most this long for
+# Redis, is tried again only when the connection was closed (not after a time-out: helsenorge_sim/celery.py),
+# and then given up (the outbox row stays pending and the sweep delivers it when the broker is back).
+_BROKER_TIMEOUT = env.float("CELERY_BROKER_TIMEOUT", default=1.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": _BROKER_TIMEOUT, "socket_timeout": _BROKER_TIMEOUT}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# After a Redis call times out or cannot connect, the cache and task publishing leave that server alone for
+# this long (a circuit breaker, core/breaker.py), then let one call through to see if it is back.
+REDIS_BREAKER_SECONDS = env.float("REDIS_BREAKER_SECONDS", default=5.0)
 CELERY_TIMEZONE = "Europe/Oslo"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # One schedule for beat and for `manage.py serve` without a broker (helsenorge_sim/schedule.py).
@@ -257,6 +263,12 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# A form's file name sent in Latin-1 instead of UTF-8 is made UTF-8 first, so Django does not drop the file.
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.Utf8PartHeadersHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # How many proxies in front of the site append to X-Forwarded-For (core.ratelimit.client_address): the
 # failed-login limits key on the address the outermost trusted proxy saw. 0 (no proxy): REMOTE_ADDR, and the
 # header, which any client can write, is ignored.

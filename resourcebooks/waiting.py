@@ -1,10 +1,12 @@
-"""The waiting room's counters in Redis, readable from below ``booking`` (issue 15).
+"""The waiting rooms' counters in Redis, readable from below ``booking`` (issues 15 and 20).
 
-The admission logic lives in ``booking.waiting_room``; this module holds what both it and the clinic admin need:
-the key names, the Redis client, the idle limits, the capacity rule and the counts staff see («I kø: N, i
-bestillingsstegene: M»). Everything here fails soft: with Redis down or slow the counts are unknown (``None``),
-never an error, and after one failure Redis is left alone for a few seconds so that a stalled server costs one
-socket timeout, not one per row or per request. The outage is logged once, and its end once.
+The admission logic lives in ``booking.waiting_room`` (a timebook's room) and ``booking.door`` (the portal's
+door); this module holds what they and the clinic admin need: the key names, the Redis client, the rates, and
+the counts staff see («I kø: N»). Both rooms admit **by rate**, as the virtual waiting rooms of national rushes
+do (Queue-it, AWS's Virtual Waiting Room): so many per minute, with a short burst; nobody's open tab holds a
+place that another could have. Everything here fails soft: with Redis down or slow the counts are unknown
+(``None``), never an error, and after one failure Redis is left alone for a few seconds so that a stalled server
+costs one socket timeout, not one per row or per request. The outage is logged once, and its end once.
 """
 
 from __future__ import annotations
@@ -27,15 +29,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# Someone inside who has opened no booking page for this long has left (closed the tab, went for coffee).
+# Someone let into a timebook's steps who has opened none of its pages for this long is no longer counted as
+# there (staff's «i bestillingsstegene»); coming back they are let in again without queueing.
 INSIDE_IDLE_SECONDS = 10 * 60
 # Someone queued whose page has not asked for their place for this long has left the queue (the page asks
-# every few seconds; a background tab's timers are slowed to about once a minute).
+# every 2–30 s; a background tab's timers are slowed to about once a minute).
 QUEUE_IDLE_SECONDS = 3 * 60
-# The portal's front door (``booking.door``) is a room like a timebook's, under this name. Someone inside it who
-# has opened no citizen page for this long is counted out.
+# The portal's front door (``booking.door``) is a room like a timebook's, under this name.
 DOOR = "door"
-DOOR_INSIDE_IDLE_SECONDS = 5 * 60
 # After a Redis failure, how long everyone is let in without asking Redis again.
 BACKOFF_SECONDS = 5.0
 
@@ -45,17 +46,17 @@ _down = False
 
 @dataclass(frozen=True)
 class WaitingKeys:
-    """One timebook's keys: who is inside (score: last seen), the queue (score: ticket), when each queued
-    person last asked for their place, the ticket counter, and recent exits (for the estimate)."""
+    """One room's keys: who was let in (score: last seen), the queue (score: ticket), when each queued person
+    last asked for their place, the ticket counter, and the rate's bucket (tokens, and when it was filled)."""
 
     inside: str
     queue: str
     seen: str
     ticket: str
-    exits: str
+    bucket: str
 
     def all(self) -> list[str]:
-        return [self.inside, self.queue, self.seen, self.ticket, self.exits]
+        return [self.inside, self.queue, self.seen, self.ticket, self.bucket]
 
 
 @dataclass(frozen=True)
@@ -69,25 +70,30 @@ def waiting_keys(room: int | str) -> WaitingKeys:
     prefix, so the test suite's per-test flush and the Redis databases per process cover them too."""
     cache = caches["default"]
     base = cache.make_key(f"wr:{room}")
-    return WaitingKeys(*(f"{base}:{part}" for part in ("inside", "queue", "seen", "ticket", "exits")))
+    return WaitingKeys(*(f"{base}:{part}" for part in ("inside", "queue", "seen", "ticket", "bucket")))
 
 
-def waiting_capacity(timebook: Timebook) -> int:
-    """The timebook's own number, else the default measured by the bench (``WAITING_ROOM_DEFAULT_CAPACITY``)."""
-    return timebook.waiting_room_capacity or settings.WAITING_ROOM_DEFAULT_CAPACITY
+def address_key(room: int | str, address: str) -> str:
+    """The key of one network's allowance of new places in a room (``address`` already hashed or grouped)."""
+    return caches["default"].make_key(f"wr:{room}:addr:{address}")
 
 
-def door_capacity() -> int:
-    """Citizens inside the whole portal before new arrivals queue at its door (``WAITING_ROOM_DOOR_CAPACITY``);
-    0: no door."""
-    return int(getattr(settings, "WAITING_ROOM_DOOR_CAPACITY", 0))
+def waiting_rate(timebook: Timebook) -> int:
+    """Citizens let into the timebook's steps per minute: its own number, else the default measured by the
+    bench (``WAITING_ROOM_DEFAULT_RATE``)."""
+    return timebook.waiting_room_rate or settings.WAITING_ROOM_DEFAULT_RATE
+
+
+def door_rate() -> int:
+    """Visitors let in at the portal's door per minute (``WAITING_ROOM_DOOR_RATE``); 0: no door."""
+    return int(getattr(settings, "WAITING_ROOM_DOOR_RATE", 0))
 
 
 def door_counts() -> WaitingCounts | None:
-    """The door's queue and how many are inside, for staff; None when Redis cannot say or there is no door."""
-    if door_capacity() <= 0:
+    """The door's queue, for staff; None when Redis cannot say or there is no door."""
+    if door_rate() <= 0:
         return None
-    counts = waiting_counts([DOOR], inside_idle=DOOR_INSIDE_IDLE_SECONDS)
+    counts = waiting_counts([DOOR])
     return counts[DOOR] if counts else None
 
 
@@ -155,12 +161,13 @@ def waiting_counts(
 
 
 def waiting_queue_is_long(timebook: Timebook) -> bool:
-    """More than half the timebook's capacity is queued, or half the portal's door: a good moment not to invite
-    more people (source 002). Unknown (Redis down) counts as short: the waiting room is open then anyway."""
-    door = door_capacity()
+    """More than half a minute's admissions are queued in the timebook's room, or at the portal's door: a
+    good moment not to invite more people (source 002). Unknown (Redis down) counts as short: the waiting
+    rooms are open then anyway."""
+    door = door_rate()
     counts = waiting_counts([timebook.pk, DOOR] if door > 0 else [timebook.pk])  # one round trip for both
     if not counts:
         return False
     if door > 0 and counts[DOOR].queued > door / 2:
         return True
-    return counts[timebook.pk].queued > waiting_capacity(timebook) / 2
+    return counts[timebook.pk].queued > waiting_rate(timebook) / 2

@@ -118,8 +118,8 @@ def _invitations_write(campaign: InvitationCampaign, batch: list[CampaignRecipie
 
 def campaigns_tick(*, now: dt.datetime | None = None) -> int:
     """Send the next batch of every running campaign whose pause is over; returns how many SMS were written.
-    A campaign whose timebook has a long queue in its waiting room (over half its capacity), or while the
-    portal's door has one, waits.
+    A campaign whose timebook has a long queue in its waiting room (over half a minute's admissions), or while
+    the portal's door has one, waits.
 
     A campaign is claimed for a batch by moving its ``next_batch_at`` forward in one conditional update,
     so two ticks at once never send the same batch; each SMS also has its own dedupe key.

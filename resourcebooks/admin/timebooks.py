@@ -27,7 +27,7 @@ from ..models import (
 )
 from ..selectors import slot_bookings, slots_in_week, slots_on_day, utilisation
 from ..services import slots_withdraw
-from ..waiting import door_capacity, door_counts, waiting_counts
+from ..waiting import door_counts, door_rate, waiting_counts
 from .base import OrganisationScopedAdmin
 
 # --- Time types and locations -------------------------------------------------------------------
@@ -99,7 +99,7 @@ class TimebookForm(forms.ModelForm):
             "confirmation",
             "cancellation_deadline_hours",
             "max_active_bookings",
-            "waiting_room_capacity",
+            "waiting_room_rate",
             "fallback_notifications",
         ]
         widgets = {
@@ -185,7 +185,7 @@ class TimebookAdmin(OrganisationScopedAdmin):
                 "fields": [
                     "cancellation_deadline_hours",
                     "max_active_bookings",
-                    "waiting_room_capacity",
+                    "waiting_room_rate",
                     "fallback_notifications",
                 ]
             },
@@ -224,8 +224,8 @@ class TimebookAdmin(OrganisationScopedAdmin):
         if counts is not None and request.method == "GET":
             messages.info(
                 request,
-                _("Helsenorge-portalen: i kø ved inngangen: %(queued)d, inne: %(inside)d av %(capacity)d.")
-                % {"queued": counts.queued, "inside": counts.inside, "capacity": door_capacity()},
+                _("Helsenorge-portalen: i kø ved inngangen: %(queued)d; slipper inn %(rate)d i minuttet.")
+                % {"queued": counts.queued, "rate": door_rate()},
             )
         return super().changelist_view(request, extra_context)
 

@@ -130,14 +130,14 @@ class Timebook(models.Model):
     max_active_bookings = models.PositiveSmallIntegerField(
         _("maks aktive bestillinger per innbygger"), default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
     )
-    waiting_room_capacity = models.PositiveIntegerField(
-        _("plasser i bestillingsstegene"),
+    waiting_room_rate = models.PositiveIntegerField(
+        _("slippes inn per minutt"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(100_000)],
         help_text=_(
-            "Hvor mange innbyggere som kan være i bestillingsstegene samtidig før nye venter i kø. Tomt: "
-            "standardverdien fra ytelsesmålingen."
+            "Hvor mange innbyggere i minuttet som slippes inn i bestillingsstegene når mange vil inn samtidig; "
+            "de neste venter i kø. Tomt: standardverdien fra ytelsesmålingen."
         ),
     )
     confirmation = models.CharField(
