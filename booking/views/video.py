@@ -2,8 +2,9 @@
 two JSON endpoints its script signals through.
 
 The appointment's patient (or someone who may act for them; a hidden appointment not for the parents) enters as
-the patient, the staff of the appointment's organisation as the practitioner; anyone else gets 404, as for an
-appointment that does not exist. Signalling answers JSON: 403 when logged out, 409 with the Norwegian reason
+the patient, the appointment's practitioner (or a vikar set on them today, ``video_selectors``) as the
+practitioner; anyone else, the rest of the office's staff too, gets 404, as for an appointment that does not
+exist. Signalling answers JSON: 403 when logged out, 409 with the Norwegian reason
 when the service refuses.
 """
 
@@ -27,13 +28,13 @@ from citizens.selectors import may_act_for
 from core import formatting as fmt
 from core.ids import parse_id
 from core.requests import CitizenRequest
-from resourcebooks.selectors import organisations_for_staff
 
 from ..errors import BookingError
 from ..models import Appointment, VideoSignal
 from ..services import video_room_exists, video_room_state, video_signal_send, video_signals_after, video_start_cursor
 from ..services.transitions import APPOINTMENT_RELATED
 from ..services.video import video_room_opens_at
+from ..video_selectors import may_hold_video_room
 
 Sender = VideoSignal.Sender
 
@@ -62,8 +63,7 @@ def _get_room_for_user(request: CitizenRequest, pk: int) -> tuple[Appointment, s
         if not appointment.hidden and may_act_for(me, appointment.citizen_id, timezone.localdate()) is not None:
             return appointment, Sender.PATIENT
         raise Http404
-    organisation_id = appointment.slot.timebook.service.organisation_id
-    if organisations_for_staff(request.user).filter(pk=organisation_id).exists():
+    if may_hold_video_room(request.user, appointment):
         return appointment, Sender.PRACTITIONER
     raise Http404
 

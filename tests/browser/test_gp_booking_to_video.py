@@ -1,6 +1,7 @@
 """Source 003 from end to end in Chromium (issue 13): the ten steps for a Videotime that starts in about ten
 minutes (so its room, open from 15 minutes before the start, is open), «Start video» on the appointment, and then
-the call itself between the citizen and a staff user of the GP office who logs in through the staff login.
+the call itself between the citizen and the fastlege, a staff user of the GP office who logs in through the staff
+login (only the appointment's practitioner, or a vikar set on them, holds the room).
 
 The walk is ``walk`` of ``test_gp_booking``; the call's browser (fake camera and microphone), the staff login
 and the wait for the other side's video are those of ``test_video_call``."""
@@ -21,6 +22,7 @@ from playwright.sync_api import Browser, Page, expect
 from booking.demo import STAFF_BOOKING_PERMISSIONS
 from booking.models import Appointment, VideoSignal
 from resourcebooks.demo import staff_group
+from resourcebooks.models import StaffMembership
 from tests.booking.gp_support import GpOffice, gp_office
 from tests.browser import test_video_call as video_call
 from tests.browser.conftest import new_context
@@ -38,8 +40,8 @@ STAFF_USERNAME = "lege-august"
 
 @pytest.fixture
 def gp(transactional_db: None) -> GpOffice:
-    """Committed, so the live server's thread sees it: the office with its kartleggingsskjema, and a staff user
-    of the office with the demo staff group's permissions (resourcebooks and booking), like the demo's own."""
+    """Committed, so the live server's thread sees it: the office with its kartleggingsskjema, and the fastlege's
+    staff user with the demo staff group's permissions (resourcebooks and booking), like the demo's own."""
     office = gp_office(survey_choices="Sykdom\nKontroll\nAttest")
     # Step 10 shows «Avbestill time» only before the timebook's cancellation deadline (24 hours by default); a
     # time ten minutes away is past it, so this office lets its patients cancel online until the start.
@@ -51,6 +53,8 @@ def gp(transactional_db: None) -> GpOffice:
     )
     user = StaffMembershipFactory(
         organisation=office.office,
+        role=StaffMembership.Role.LEGE,
+        practitioner=office.fastlege,
         user__username=STAFF_USERNAME,
         user__first_name="August",
         user__last_name="September",
