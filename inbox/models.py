@@ -33,6 +33,10 @@ class Thread(models.Model):
     created_at = models.DateTimeField(_("opprettet"), default=timezone.now, db_index=True)
     last_message_at = models.DateTimeField(_("siste melding"), default=timezone.now, db_index=True)
     closed_at = models.DateTimeField(_("avsluttet"), null=True, blank=True)
+    # A 12–16-year-old's own conversation: only the person reads it, never whoever acts for them (source 004).
+    hidden = models.BooleanField(
+        _("skjult for foreldre"), default=False, help_text=_("Vises bare for pasienten selv (ungdom 12–16 år).")
+    )
 
     class Meta:
         ordering = ["-last_message_at", "-id"]

@@ -16,15 +16,24 @@ QUERY_MAX = 100  # «Finn melding»: longer searches are cut, never refused
 
 
 def inbox_visible(person: Citizen, viewer: Citizen) -> QuerySet[InboxMessage]:
-    """The person's messages as ``viewer`` may see them: a hidden appointment's messages only to the person."""
+    """The person's messages as ``viewer`` may see them: a hidden appointment's messages, and those of a hidden
+    conversation (a 12–16-year-old's own), only to the person."""
     qs = InboxMessage.objects.filter(citizen=person).select_related("appointment")
     if viewer.pk != person.pk:
-        qs = qs.exclude(Q(appointment__hidden=True))
+        qs = qs.exclude(Q(appointment__hidden=True)).exclude(Q(thread__hidden=True))
     return qs
 
 
+def hidden_from(viewer: Citizen, message: InboxMessage) -> bool:
+    """Whether the message is one only its person may read and ``viewer`` is someone else (who may act for them)."""
+    if message.citizen_id == viewer.pk:
+        return False
+    appointment, thread = message.appointment, message.thread
+    return bool((appointment is not None and appointment.hidden) or (thread is not None and thread.hidden))
+
+
 def unread_count(person: Citizen, viewer: Citizen) -> int:
-    """Unread messages the viewer may see (a parent is not told of a hidden appointment's message)."""
+    """Unread messages the viewer may see (a parent is not told of a hidden appointment's or conversation's)."""
     return inbox_visible(person, viewer).filter(read_at__isnull=True).count()
 
 
@@ -48,8 +57,10 @@ def _matching(query: str) -> Q:
     return Q(subject__icontains=query) | Q(body__icontains=query) | Q(sender__icontains=query)
 
 
-def _thread_items(person: Citizen, query: str) -> list[InboxItem]:
+def _thread_items(person: Citizen, viewer: Citizen, query: str) -> list[InboxItem]:
     threads = Thread.objects.filter(citizen=person)
+    if viewer.pk != person.pk:
+        threads = threads.exclude(hidden=True)
     if query:
         in_messages = InboxMessage.objects.filter(thread=OuterRef("pk")).filter(_matching(query))
         threads = threads.filter(Q(subject__icontains=query) | Exists(in_messages))
@@ -97,7 +108,7 @@ def inbox_items(person: Citizen, viewer: Citizen, query: str = "") -> list[Inbox
         )
         for m in single
     ]
-    items += _thread_items(person, query)
+    items += _thread_items(person, viewer, query)
     return sorted(items, key=lambda item: (item.sent_at, item.pk), reverse=True)
 
 

@@ -16,7 +16,7 @@ from core.requests import CitizenRequest
 from core.text import has_control_characters
 
 from .models import InboxMessage
-from .selectors import QUERY_MAX, inbox_items, thread_of, thread_state
+from .selectors import QUERY_MAX, hidden_from, inbox_items, thread_of, thread_state
 from .services import message_mark_read
 
 
@@ -39,13 +39,12 @@ def inbox(request: CitizenRequest) -> HttpResponse:
 
 def visible_message(viewer: Citizen, pk: int) -> InboxMessage:
     """The message if ``viewer`` may read it (theirs, or of someone they may act for today, except a hidden
-    appointment's), else 404."""
+    appointment's or conversation's), else 404."""
     message = get_object_or_404(InboxMessage.objects.select_related("appointment", "citizen", "thread"), pk=pk)
-    if message.citizen_id != viewer.pk:
-        if may_act_for(viewer, message.citizen_id, timezone.localdate()) is None:
-            raise Http404
-        if message.appointment is not None and message.appointment.hidden:
-            raise Http404
+    if message.citizen_id == viewer.pk:
+        return message
+    if may_act_for(viewer, message.citizen_id, timezone.localdate()) is None or hidden_from(viewer, message):
+        raise Http404
     return message
 
 

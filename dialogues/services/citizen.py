@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from booking import texts as booking_texts
 from booking.selectors import is_blocked
 from citizens.models import Citizen
-from core.limits import DIALOGUE_BODY_MAX, DIALOGUE_SUBJECT_MAX
+from core.limits import DIALOGUE_BODY_MAX, DIALOGUE_SUBJECT_MAX, HIDDEN_AGE_RANGE
 from core.locking import lock_rows
 from inbox.models import InboxMessage, Thread
 
@@ -68,7 +68,13 @@ def dialogue_start(
         if (again := _just_sent(person, written_by, kind, subject, text, now)) is not None:
             return again
         thread = Thread.objects.create(
-            citizen=person, organisation=office, kind=kind, subject=subject, created_at=now, last_message_at=now
+            citizen=person,
+            organisation=office,
+            kind=kind,
+            subject=subject,
+            created_at=now,
+            last_message_at=now,
+            hidden=own_and_hidden(person, written_by, timezone.localdate()),
         )
         message_with_files(
             thread=thread,
@@ -98,6 +104,14 @@ def dialogue_start(
             routes_write(dialogue, timezone.localdate())
         dialogue_record(dialogue, "create", subject)
     return dialogue
+
+
+def own_and_hidden(person: Citizen, written_by: Citizen, day: dt.date) -> bool:
+    """A dialogue a 12–16-year-old sends themself is theirs alone: the parents acting for them do not see it, as
+    they do not see a «Skjult time» (source 004: parents have access to what concerns a child under 16, except what
+    is hidden). What a parent sends for the child, or the office begins, the parents see."""
+    low, high = HIDDEN_AGE_RANGE
+    return written_by.pk == person.pk and low <= person.age_on(day) <= high
 
 
 def _just_sent(

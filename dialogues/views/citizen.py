@@ -150,9 +150,12 @@ def new(request: CitizenRequest, kind: str) -> HttpResponse:
 @citizen_required
 @dialogue_limited
 def reply(request: CitizenRequest, pk: int) -> HttpResponse:
-    """The citizen's answer in a conversation of someone they may act for; errors are shown on its page."""
+    """The citizen's answer in a conversation of someone they may act for (not a 12–16-year-old's own, which is
+    theirs alone); errors are shown on its page."""
     thread = get_object_or_404(Thread, pk=pk)
     if may_act_for(request.citizen, thread.citizen_id, timezone.localdate()) is None:
+        raise Http404
+    if thread.hidden and thread.citizen_id != request.citizen.pk:
         raise Http404
     dialogue = Dialogue.objects.filter(thread=thread).select_related("citizen", "organisation").first()
     if dialogue is None:
