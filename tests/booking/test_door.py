@@ -1,39 +1,39 @@
-"""The portal's front door (issue 15): beyond ``WAITING_ROOM_DOOR_CAPACITY`` visitors on the citizen pages, the
-next ones wait first-come at «Du er i kø» before they log in; the page asks for their place by itself (without
-the database), lets them on to the page they asked for, and a citizen who sends a booking leaves the door but
-keeps a signed pass for the rest of the visit. Staff and other pages never queue; with Redis down nobody does."""
+"""The portal's front door (issues 15 and 20): a virtual waiting room that lets visitors onto the citizen pages
+at a rate (``WAITING_ROOM_DOOR_RATE`` a minute, with a burst of ``WAITING_ROOM_BURST_SECONDS`` of it). The ids
+are the server's own and signed; a request without one gets no place; an admission is a signed cookie that is
+good for one login; a network's new places are limited; the page asks for the place by itself without the
+database. Staff and other pages never queue; with Redis down nobody does.
+
+The door's clock (``time`` in the door's modules) stands still in these tests and is moved on by hand, so the
+rate's arithmetic is exact whatever the machine's speed."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import re
+import secrets
+import time
+from collections.abc import Iterator
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.door import FIRST_VISIT_SECONDS
+from booking.admission import waiting_room_enter
+from booking.door import ADMISSION_COOKIE, COOKIE, VISITOR_SALT
 from booking.models import CampaignRecipient
 from booking.services import campaign_create, campaigns_tick
-from booking.waiting_room import POLL_SECONDS_FAR, POLL_STEPS, waiting_room_enter, waiting_room_leave
+from booking.waiting_room import POLL_SECONDS_FAR, POLL_STEPS
 from resourcebooks.models import StaffMembership
-from resourcebooks.waiting import DOOR, DOOR_INSIDE_IDLE_SECONDS, waiting_client, waiting_keys, waiting_reset
-from tests.booking.test_flow_support import (
-    Clinic,
-    html_of,
-    log_in,
-    make_clinic,
-    open_review,
-    send_booking,
-    text_of,
-    time_url,
-)
+from resourcebooks.waiting import DOOR, door_counts, waiting_reset
+from tests.booking.test_flow_support import Clinic, html_of, log_in, make_clinic, text_of, time_url
 from tests.booking.test_video_room import video_appointment
 from tests.conftest import UserFactory
 from tests.redis_support import own_redis_cache
@@ -43,48 +43,54 @@ pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 LOGIN = "/innlogging/"
 QUEUED_FOR_LOGIN = "/ko/?neste=/innlogging/"
 HX = {"HX-Request": "true"}
+NO_PLACE_YET = "Vi gir deg en plass i køen."
+REFUSED = "Svært mange fra samme nettverk som deg står allerede i køen."
+
+
+class Clock:
+    """The door's ``time``: standing still at ``now`` until the test moves it on (``monotonic`` stays real)."""
+
+    def __init__(self) -> None:
+        self.now = float(int(time.time()))  # a whole second: the bucket's arithmetic stays exact
+
+    def time(self) -> float:
+        return self.now
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
 
 
 @pytest.fixture(autouse=True)
-def _fresh_door():
+def clock(monkeypatch) -> Iterator[Clock]:  # type: ignore[no-untyped-def]
+    """The clock of the door, the rooms' admission and their counts (the rest of Django keeps the real one)."""
     waiting_reset()
-    yield
+    frozen = Clock()
+    for module in ("booking.door", "booking.admission", "resourcebooks.waiting"):
+        monkeypatch.setattr(f"{module}.time", frozen)
+    yield frozen
     waiting_reset()
-
-
-@pytest.fixture
-def door_of_two():
-    with override_settings(WAITING_ROOM_DOOR_CAPACITY=2):
-        yield
 
 
 @pytest.fixture
 def door_of_one():
-    with override_settings(WAITING_ROOM_DOOR_CAPACITY=1):
+    """One visitor a minute (a burst of one): the second visitor of a test queues, and waits a minute."""
+    with override_settings(WAITING_ROOM_DOOR_RATE=1):
         yield
-
-
-def visitor_id(client: Client) -> str:
-    """The door's name for a visitor: ``v`` and the id in their ``hs_door`` cookie."""
-    return f"v{client.cookies['hs_door'].value}"
-
-
-def let_out(client: Client) -> None:
-    """The visitor is done (as a booking sent, or an idle end): their place inside goes to the next in line."""
-    waiting_room_leave(DOOR, visitor_id(client))
-
-
-def inside_the_door() -> list[str]:
-    """Who is inside the door now (their member names)."""
-    client = waiting_client()
-    assert client is not None
-    members: list[bytes] = client.zrange(waiting_keys(DOOR).inside, 0, -1)  # type: ignore[assignment]
-    return [member.decode() for member in members]
 
 
 @pytest.fixture
 def clinic(db) -> Clinic:
     return make_clinic()
+
+
+def visitor_of(client: Client) -> str:
+    """The visitor's id, from the signed ``hs_door`` cookie the door gave them."""
+    request = RequestFactory().get("/")
+    request.COOKIES[COOKIE] = client.cookies[COOKIE].value
+    return str(request.get_signed_cookie(COOKIE, salt=VISITOR_SALT))
 
 
 def calendar_of(clinic: Clinic) -> str:
@@ -113,8 +119,8 @@ def refresh_after(response) -> int:  # type: ignore[no-untyped-def]
 
 
 def at_the_door(client: Client, path: str = LOGIN, **extra):  # type: ignore[no-untyped-def]
-    """The visitor opens ``path`` and is queued: the queue's page, shown at the same address or after a redirect
-    to ``/ko/``, which asks for the place of ``path`` and then goes on to it. Returns the page."""
+    """The visitor opens ``path`` and waits: the queue's page, shown at the same address or after a redirect to
+    ``/ko/``, which asks for the place of ``path`` and then goes on to it. Returns the page."""
     response = client.get(path, follow=True, **extra)
     assert response.redirect_chain in ([], [(door_page(path), 302)]), response.redirect_chain
     assert response.status_code == 200
@@ -132,10 +138,21 @@ def let_in(client: Client, path: str = LOGIN):  # type: ignore[no-untyped-def]
     return response
 
 
-def arrive(path: str = LOGIN) -> Client:
-    """A new visitor (a browser of their own) opens ``path``; the door lets them in or queues them."""
-    client = Client()
+def arrive(path: str = LOGIN, **defaults: Any) -> Client:
+    """A new visitor (a browser of their own) opens ``path``: let in, or given an id and no place yet."""
+    client = Client(**defaults)
     client.get(path)
+    return client
+
+
+def queue_up(client: Client | None = None, path: str = LOGIN) -> Client:
+    """A visitor arrives at the full door and comes back with the id it gave them, as the page does by itself:
+    now they have a place."""
+    client = client or Client()
+    first = at_the_door(client, path)
+    assert place_in(first) is None
+    assert NO_PLACE_YET in text_of(first)
+    assert place_in(at_the_door(client, path)) is not None
     return client
 
 
@@ -144,63 +161,82 @@ def queued_at(client: Client, path: str = LOGIN) -> int | None:
     return place_in(client.get(path, follow=True))
 
 
-# --- 1. Under capacity -----------------------------------------------------------------------------------
+def queued() -> int:
+    counts = door_counts()
+    assert counts is not None
+    return counts.queued
 
 
-def test_under_capacity_nobody_sees_the_door_and_the_visitor_gets_the_door_cookie(door_of_two):
+# --- 1. A quiet door ----------------------------------------------------------------------------------------
+
+
+def test_on_a_quiet_day_nobody_sees_the_door_and_the_visitor_gets_a_signed_id_and_an_admission(clock):
     client = Client()
     response = client.get(LOGIN)
     assert response.status_code == 200
     assert "Logg inn på Helsenorge" in text_of(response)
     assert "Du er i kø" not in text_of(response)
-    cookie = response.cookies["hs_door"]
-    assert 16 <= len(cookie.value) <= 64
-    assert cookie["httponly"]
-    assert cookie["samesite"] == "Lax"
-    # The same visitor, with the cookie, gets the same id and no new cookie.
+    for name in (COOKIE, ADMISSION_COOKIE):
+        assert response.cookies[name]["httponly"]
+        assert response.cookies[name]["samesite"] == "Lax"
+    assert len(visitor_of(client)) >= 16  # signed by the server: its id, not one the client chose
+
+    # The same visitor: no new id, and the admission is not signed afresh more than once a minute.
     again = client.get(LOGIN)
     assert again.status_code == 200
-    assert "hs_door" not in again.cookies
+    assert COOKIE not in again.cookies
+    assert ADMISSION_COOKIE not in again.cookies
+    clock.advance(61)
+    later = client.get(LOGIN)
+    assert COOKIE not in later.cookies
+    assert ADMISSION_COOKIE in later.cookies
 
 
-def test_with_the_default_capacity_a_crowd_of_ordinary_size_sees_no_door():
+def test_with_the_default_rate_a_crowd_of_ordinary_size_sees_no_door():
     for _ in range(5):
         response = Client().get(LOGIN)
         assert response.status_code == 200
         assert "Logg inn på Helsenorge" in text_of(response)
 
 
-# --- 2. Capacity reached: the queue --------------------------------------------------------------------
+def test_the_doors_cookies_are_secure_where_the_session_cookie_is(settings):
+    settings.SESSION_COOKIE_SECURE = True
+    response = Client().get(LOGIN)
+    assert response.cookies[COOKIE]["secure"]
+    assert response.cookies[ADMISSION_COOKIE]["secure"]
 
 
-def test_the_third_visitor_is_sent_to_the_door_with_place_one(door_of_two):
-    for _ in range(2):
-        assert Client().get(LOGIN).status_code == 200
+# --- 2. Beyond the rate: the queue ----------------------------------------------------------------------------
+
+
+def test_a_visitor_beyond_the_rate_gets_no_place_at_first_and_place_one_when_the_page_comes_back(door_of_one):
+    arrive()  # the minute's one admission
 
     cecilie = Client()
-    first = cecilie.get(LOGIN)
-    assert first.status_code in (200, 302)
-    assert "hs_door" in first.cookies  # the place is kept by the visitor's cookie
-    if first.status_code == 302:
-        assert first["Location"] == QUEUED_FOR_LOGIN
+    first = at_the_door(cecilie)
+    assert cecilie.cookies[COOKIE].value  # the id that will hold the place
+    assert place_in(first) is None
+    assert NO_PLACE_YET in text_of(first)
+    assert refresh_after(first) == 1  # comes back at once, with the id
+    assert poll_every(first) == 1
+    assert queued() == 0
 
     page = at_the_door(cecilie)
     text = text_of(page)
-    assert "Du er i kø" in text
     assert "Du er nummer 1 i køen" in text
     assert "Mange bruker Helsenorge akkurat nå." in text
-    assert "Vi beregner ventetiden når de første er ferdige." in text
+    assert "Beregnet ventetid: omtrent 1 minutt" in text  # place 1 at one a minute
     html = html_of(page)
     assert re.search(r'<div id="waiting-place"[^>]*role="status"', html)
     assert 'aria-live="polite"' in html
     assert refresh_after(page) == 10
     assert f'href="{door_page()}"' in html  # «Oppdater nå» without JavaScript
-    assert f'hx-get="{door_page(place_only=True)}"' in html
+    assert queued() == 1
 
 
-def test_first_come_order_holds_and_asking_often_does_not_jump_the_queue(door_of_two):
-    anne, _bjorn = arrive(), arrive()
-    cecilie, david, eva = arrive(), arrive(), arrive()
+def test_first_come_order_holds_and_asking_often_does_not_jump_the_queue(door_of_one, clock):
+    arrive()
+    cecilie, david, eva = queue_up(), queue_up(), queue_up()
     assert [queued_at(c) for c in (cecilie, david, eva)] == [1, 2, 3]
 
     # Eva asks again and again, at the door and at the page she wanted: still third.
@@ -209,36 +245,321 @@ def test_first_come_order_holds_and_asking_often_does_not_jump_the_queue(door_of
         assert queued_at(eva) == 3
     assert place_in(eva.get(door_page(place_only=True), headers=HX)) == 3
 
-    # Anne is done: the place inside goes to Cecilie, the head of the queue, though Eva and David ask first.
-    let_out(anne)
+    # A minute on, the rate lets one more in: Cecilie, the head of the queue, though Eva and David ask first.
+    clock.advance(60)
     assert queued_at(eva) == 2
     assert queued_at(david) == 1
     response = cecilie.get(door_page())
     assert response.status_code == 302
     assert response["Location"] == LOGIN
     assert "Logg inn på Helsenorge" in text_of(let_in(cecilie))
-    # And the door is full again.
     assert queued_at(david) == 1
 
 
-def test_a_visitor_without_cookies_is_a_new_visitor_each_time_and_queues_at_the_back(door_of_one):
-    arrive()
-    assert queued_at(arrive()) == 1
-    # A forged cookie value is not accepted as an id: the visitor gets a new one and a place of their own.
-    forger = Client()
-    forger.cookies["hs_door"] = "short"
-    response = forger.get(LOGIN)
-    assert response.cookies["hs_door"].value != "short"
-    assert place_in(at_the_door(forger)) == 2
+def test_the_rate_lets_a_burst_in_at_once_and_the_rest_one_by_one_at_the_rate(clock):
+    # Sixty a minute: a burst of ten (WAITING_ROOM_BURST_SECONDS = 10), then one a second.
+    t0 = clock.now
+    first = [waiting_room_enter(room=DOOR, member=f"v{i:02d}", rate=60, now=t0) for i in range(15)]
+    assert [a.place for a in first] == [0] * 10 + [1, 2, 3, 4, 5]
+    assert first[-1].wait_seconds() == 5  # the place at the rate
+
+    for k in range(1, 6):
+        head = waiting_room_enter(room=DOOR, member=f"v{9 + k:02d}", rate=60, now=t0 + k - 0.5)
+        assert head.place == 1  # not before the second is up
+        assert waiting_room_enter(room=DOOR, member=f"v{9 + k:02d}", rate=60, now=t0 + k).admitted
+        if k < 5:
+            assert waiting_room_enter(room=DOOR, member=f"v{10 + k:02d}", rate=60, now=t0 + k).place == 1
+
+    # After an hour's quiet the bucket holds a burst, no more: ten straight in, the eleventh queues.
+    later = t0 + 3600
+    again = [waiting_room_enter(room=DOOR, member=f"w{i:02d}", rate=60, now=later) for i in range(11)]
+    assert [a.place for a in again] == [0] * 10 + [1]
 
 
-# --- 3. The poll -----------------------------------------------------------------------------------------
+def test_the_burst_is_at_least_one(clock):
+    assert waiting_room_enter(room=DOOR, member="v-a", rate=1).admitted
+    assert waiting_room_enter(room=DOOR, member="v-b", rate=1).place == 1
 
 
-def test_the_poll_costs_no_database_query_and_lets_a_logged_in_citizen_on_when_a_place_frees(door_of_one):
-    clinic = make_clinic()
+def test_through_the_door_the_burst_goes_straight_in_and_the_queue_moves_at_the_rate(clock):
+    with override_settings(WAITING_ROOM_DOOR_RATE=60):
+        for _ in range(10):
+            assert "Logg inn på Helsenorge" in text_of(let_in(Client()))
+        eleventh, twelfth = queue_up(), queue_up()
+        assert (queued_at(eleventh), queued_at(twelfth)) == (1, 2)
+        assert "Beregnet ventetid: under ett minutt" in text_of(twelfth.get(door_page()))
+
+        clock.advance(1)
+        poll = eleventh.get(door_page(place_only=True), headers=HX)
+        assert poll["HX-Redirect"] == LOGIN
+        assert place_in(twelfth.get(door_page(place_only=True), headers=HX)) == 1
+        clock.advance(1)
+        assert twelfth.get(door_page(place_only=True), headers=HX)["HX-Redirect"] == LOGIN
+
+
+def test_idle_visitors_let_in_hold_nobody_out(clock):
+    with override_settings(WAITING_ROOM_DOOR_RATE=60):
+        first = [arrive() for _ in range(10)]  # the burst: all in, and they sit there with the page open
+        assert all(ADMISSION_COOKIE in c.cookies for c in first)
+        assert "Du er i kø" in text_of(Client().get(LOGIN))  # the rate is used up for now
+
+        # Ten seconds on, ten newcomers go straight in though none of the first ten has left.
+        clock.advance(10)
+        for _ in range(10):
+            let_in(Client())
+        # Twenty minutes on, the same; and the first ten, idle all along, still read their pages unqueued.
+        clock.advance(20 * 60)
+        for _ in range(10):
+            let_in(Client())
+        for client in first:
+            let_in(client)
+        assert queued() == 0
+
+
+def test_an_admission_lapses_after_half_an_hour_idle_and_after_eight_hours_in_all(door_of_one, clock, monkeypatch):
+    asked: list[str] = []
+    real_enter = waiting_room_enter
+
+    def counting_enter(**kwargs):  # type: ignore[no-untyped-def]
+        asked.append(kwargs["member"])
+        return real_enter(**kwargs)
+
+    monkeypatch.setattr("booking.door.waiting_room_enter", counting_enter)
     anne = arrive()
-    bjorn = log_in(Client(), clinic.resident(first_name="Bjørn", last_name="Kø"))
+    assert len(asked) == 1
+    clock.advance(29 * 60)
+    let_in(anne)
+    assert len(asked) == 1  # 29 minutes idle: still admitted, the door not asked
+    clock.advance(31 * 60)
+    let_in(anne)  # 31 minutes idle: the door is asked again (and, quiet, lets her in)
+    assert asked[1:] == [f"v{visitor_of(anne)}"]
+
+    # A page every twenty minutes keeps the admission for eight hours, no longer.
+    asked.clear()
+    for _ in range(23):
+        clock.advance(20 * 60)
+        let_in(anne)
+    assert asked == []
+    clock.advance(20 * 60 + 1)
+    let_in(anne)
+    assert asked == [f"v{visitor_of(anne)}"]
+
+
+# --- 3. Strangers: made-up ids, no cookies ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("made_up", ["A" * 22, "0123456789abcdefghijkl", "short", "abc:forged-signature"])
+def test_a_made_up_or_unsigned_id_is_a_stranger_given_an_id_of_the_doors_own_and_no_place(door_of_one, made_up):
+    arrive()
+    forger = Client()
+    forger.cookies[COOKIE] = made_up
+    response = forger.get(LOGIN)
+    assert response.cookies[COOKIE].value != made_up
+    assert visitor_of(forger) != made_up
+    assert NO_PLACE_YET in text_of(response)
+    assert queued() == 0
+
+
+def test_another_cookie_of_the_door_is_not_an_id_either(door_of_one):
+    anne = arrive()
+    forger = Client()
+    forger.cookies[COOKIE] = anne.cookies[ADMISSION_COOKIE].value  # signed, but not as a visitor's id
+    response = forger.get(LOGIN)
+    assert NO_PLACE_YET in text_of(response)
+    assert visitor_of(forger) != visitor_of(anne)
+
+
+def test_bots_with_made_up_ids_hold_no_place_and_a_real_visitor_is_let_in_at_the_rate(door_of_one, clock):
+    # The issue's attack: 32 requests with random ids, again and again; at one a minute the first takes the one
+    # admission, and none of the others ever holds a place.
+    def bots() -> None:
+        for _ in range(32):
+            bot = Client()
+            bot.cookies[COOKIE] = secrets.token_urlsafe(16)
+            bot.get("/")
+
+    bots()
+    assert queued() == 0
+    kari = queue_up(path="/")
+    assert queued_at(kari, "/") == 1
+    clock.advance(30)
+    bots()
+    assert queued_at(kari, "/") == 1
+    clock.advance(30)  # a minute: one admission, and it is Kari's
+    poll = kari.get(door_page("/", place_only=True), headers=HX)
+    assert poll["HX-Redirect"] == "/"
+    bots()
+    let_in(kari, "/")
+
+
+def test_a_flood_without_cookies_leaves_the_queue_empty_and_a_real_visitor_is_first(clock):
+    # The default door: 300 a minute, a burst of 50. The flood keeps no cookies: 300 GETs of the front page.
+    pages = [Client().get("/") for _ in range(300)]
+    assert sum("Du er i kø" not in text_of(page) for page in pages) == 50  # the burst, let straight in
+    assert all(place_in(page) is None for page in pages)
+    assert queued() == 0
+
+    kari = queue_up(path="/")
+    page = at_the_door(kari, "/")
+    assert place_in(page) == 1
+    assert "Beregnet ventetid: under ett minutt" in text_of(page)
+    clock.advance(60 / 300)  # one admission at 300 a minute
+    assert kari.get(door_page("/", place_only=True), headers=HX)["HX-Redirect"] == "/"
+
+
+# --- 4. One admission, one login -------------------------------------------------------------------------------
+
+
+def test_twenty_clients_sharing_one_admission_log_in_once_and_the_rest_queue_with_ids_of_their_own(door_of_one, clinic):
+    anne = arrive()
+    shared = {name: anne.cookies[name].value for name in (COOKIE, ADMISSION_COOKIE)}
+    copies = []
+    for _ in range(20):
+        copy = Client()
+        for name, value in shared.items():
+            copy.cookies[name] = value
+        copies.append(copy)
+
+    answers = [copy.post(LOGIN, {"national_id": clinic.citizen.national_id}) for copy in copies]
+    logged_in = [copy for copy in copies if copy.session.get("citizen") == clinic.citizen.pk]
+    assert len(logged_in) == 1
+    assert answers[0]["Location"] == reverse("booking:appointments")
+
+    ids = set()
+    for copy, answer in zip(copies[1:], answers[1:], strict=True):
+        assert answer.status_code == 302
+        assert answer["Location"] == QUEUED_FOR_LOGIN
+        assert "_auth_user_id" not in copy.session
+        assert copy.cookies[ADMISSION_COOKIE].value == ""  # the copied admission is taken back
+        ids.add(visitor_of(copy))
+    assert len(ids) == 19
+    assert visitor_of(anne) not in ids
+    assert [place_in(copy.get(QUEUED_FOR_LOGIN)) for copy in copies[1:]] == list(range(1, 20))
+
+
+def test_a_failed_login_does_not_use_the_admission_up(door_of_one, clinic):
+    anne = arrive()
+    wrong = anne.post(LOGIN, {"national_id": "123"})
+    assert wrong.status_code == 400
+    assert "Du er i kø" not in text_of(wrong)
+    right = anne.post(LOGIN, {"national_id": clinic.citizen.national_id})
+    assert right.status_code == 302
+    assert right["Location"] == reverse("booking:appointments")
+    assert anne.session.get("citizen") == clinic.citizen.pk
+
+
+def test_logging_in_again_on_a_quiet_day_is_one_click_with_a_new_id(clinic):
+    anne = arrive()
+    first_id = visitor_of(anne)
+    assert anne.post(LOGIN, {"national_id": clinic.citizen.national_id}).status_code == 302
+    anne.post(reverse("logout"))
+    again = anne.post(LOGIN, {"national_id": clinic.citizen.national_id})
+    assert again.status_code == 302
+    assert again["Location"] == reverse("booking:appointments")
+    assert anne.session.get("citizen") == clinic.citizen.pk
+    assert visitor_of(anne) != first_id
+
+
+def test_a_form_from_a_visitor_let_in_is_not_lost_to_the_queue(door_of_one, clinic, clock):
+    anne = arrive()
+    clock.advance(10 * 60)  # she reads the login page a long while; meanwhile the door fills
+    arrive()
+    queue_up()
+    response = anne.post(LOGIN, {"national_id": clinic.citizen.national_id})
+    assert response.status_code == 302
+    assert "/ko/" not in response["Location"]
+    assert anne.session.get("citizen") == clinic.citizen.pk
+
+
+def test_a_tampered_admission_or_one_of_another_visitor_is_no_admission(door_of_one):
+    anne = arrive()
+    good = anne.cookies[ADMISSION_COOKIE].value
+    anne.cookies[ADMISSION_COOKIE] = good[:-1] + ("A" if good[-1] != "A" else "B")
+    assert place_in(at_the_door(anne)) == 1  # her own id still holds, so she queues at once
+
+    bjorn = queue_up()
+    bjorn.cookies[ADMISSION_COOKIE] = good  # Anne's admission with Bjørn's own id
+    assert queued_at(bjorn) == 2
+
+
+def test_a_form_from_a_visitor_who_only_saw_the_queue_waits_like_a_page(door_of_one, clinic):
+    arrive()
+    cecilie = queue_up()
+    response = cecilie.post(LOGIN, {"national_id": clinic.citizen.national_id})
+    assert response["Location"] == QUEUED_FOR_LOGIN
+    assert "_auth_user_id" not in cecilie.session
+    assert queued_at(cecilie) == 1
+
+
+def test_the_login_form_of_a_stranger_at_the_full_door_goes_to_the_queue_and_logs_nobody_in(door_of_one, clinic):
+    arrive()
+    cecilie = Client()
+    response = cecilie.post(LOGIN, {"national_id": clinic.citizen.national_id})
+    assert response.status_code in (302, 303)
+    assert response["Location"] == QUEUED_FOR_LOGIN
+    assert "_auth_user_id" not in cecilie.session
+    assert "citizen" not in cecilie.session
+    assert place_in(at_the_door(cecilie)) == 1
+    at_the_door(cecilie, "/timeavtaler/")
+    assert "_auth_user_id" not in cecilie.session
+
+
+# --- 5. A network's allowance of new places -----------------------------------------------------------------
+
+
+def test_five_hundred_visitors_behind_one_address_all_get_a_place_at_the_defaults():
+    # A school or a municipality's network (or `make bench`): one address, the default door (300 a minute, a
+    # burst of 50) and the default allowance. Each visitor's page asks twice: once for an id, once for a place.
+    crowd = [Client() for _ in range(500)]
+    first = [visitor.get(door_page(place_only=True), headers=HX) for visitor in crowd]
+    waiting = [visitor for visitor, answer in zip(crowd, first, strict=True) if "HX-Redirect" not in answer]
+    assert len(waiting) == 450  # the burst went straight in
+    second = [visitor.get(door_page(place_only=True), headers=HX) for visitor in waiting]
+    assert not [text_of(answer) for answer in second if REFUSED in text_of(answer)][:1]
+    assert sorted(place_in(answer) or 0 for answer in second) == list(range(1, 451))
+
+
+def test_beyond_a_networks_allowance_a_visitor_is_refused_a_place_and_told_so(door_of_one, clock, settings):
+    settings.WAITING_ROOM_PER_ADDRESS = 5
+    arrive(REMOTE_ADDR="192.0.2.7")  # the minute's admission, from elsewhere
+    placed = [queue_up() for _ in range(5)]
+    assert [queued_at(visitor) for visitor in placed] == [1, 2, 3, 4, 5]
+
+    sixth = Client()
+    at_the_door(sixth)
+    refused = at_the_door(sixth)
+    assert REFUSED in text_of(refused)
+    assert place_in(refused) is None
+    assert poll_every(refused) == 30
+    assert refresh_after(refused) == 30
+    assert queued() == 5
+
+    # Another network still gets a place.
+    assert queued_at(queue_up(Client(REMOTE_ADDR="192.0.2.8"))) == 6
+
+    # The allowance fills again (five per ten minutes: one every two minutes), and the sixth gets a place.
+    clock.advance(120)
+    assert place_in(at_the_door(sixth)) is not None
+
+
+def test_ipv6_addresses_in_one_64_share_a_networks_allowance(door_of_one, settings):
+    settings.WAITING_ROOM_PER_ADDRESS = 2
+    arrive(REMOTE_ADDR="192.0.2.7")
+    queue_up(Client(REMOTE_ADDR="2001:db8:1:2::1"))
+    queue_up(Client(REMOTE_ADDR="2001:db8:1:2:ffff:ffff:ffff:fffe"))
+    neighbour = Client(REMOTE_ADDR="2001:db8:1:2::2")
+    at_the_door(neighbour)
+    assert REFUSED in text_of(at_the_door(neighbour))
+    assert queued_at(queue_up(Client(REMOTE_ADDR="2001:db8:1:3::1"))) == 3  # the next /64 is another network
+
+
+# --- 6. What waiting and being let in cost --------------------------------------------------------------------
+
+
+def test_the_poll_costs_no_database_query_and_lets_a_logged_in_citizen_on_at_their_turn(door_of_one, clock):
+    clinic = make_clinic()
+    arrive()
+    bjorn = queue_up(log_in(Client(), clinic.resident(first_name="Bjørn", last_name="Kø")), "/timeavtaler/")
     page = at_the_door(bjorn, "/timeavtaler/")
     assert place_in(page) == 1
     assert "Bjørn Kø" in text_of(page)  # the header still says who is logged in
@@ -251,7 +572,7 @@ def test_the_poll_costs_no_database_query_and_lets_a_logged_in_citizen_on_when_a
     assert "<html" not in html_of(poll)  # the place alone, for htmx to swap
     assert "HX-Redirect" not in poll
 
-    let_out(anne)
+    clock.advance(60)
     with CaptureQueriesContext(connection) as queries:
         poll = bjorn.get(door_page("/timeavtaler/", place_only=True), headers=HX)
     assert len(queries) == 0, [q["sql"] for q in queries.captured_queries]
@@ -259,109 +580,58 @@ def test_the_poll_costs_no_database_query_and_lets_a_logged_in_citizen_on_when_a
     assert "Timeavtaler" in text_of(let_in(bjorn, poll["HX-Redirect"]))
 
 
-def test_the_poll_of_an_anonymous_visitor_costs_no_query_either(door_of_one):
+def test_a_stranger_and_an_anonymous_visitors_poll_cost_no_query(door_of_one):
     arrive()
-    cecilie = arrive()
+    cecilie = Client()
     with CaptureQueriesContext(connection) as queries:
+        first = cecilie.get(LOGIN)
         poll = cecilie.get(door_page(place_only=True), headers=HX)
         page = cecilie.get(door_page())
+    assert NO_PLACE_YET in text_of(first)
     assert place_in(poll) == 1
     assert place_in(page) == 1
     assert len(queries) == 0, [q["sql"] for q in queries.captured_queries]
 
 
-def test_the_door_keeps_the_query_string_of_the_page_asked_for(door_of_one):
+def test_an_admitted_visitors_pages_make_no_redis_call(door_of_one, clinic, monkeypatch):
+    import redis.client
+
     anne = arrive()
-    clinic = make_clinic()
-    cecilie = log_in(Client(), clinic.citizen)
-    calendar = calendar_of(clinic)
-    at_the_door(cecilie, calendar)
-    let_out(anne)
-    poll = cecilie.get(door_page(calendar, place_only=True), headers=HX)
-    assert poll["HX-Redirect"] == calendar
-    assert "Timebestilling: Velg time" in text_of(let_in(cecilie, calendar))
+    commands: list[object] = []
+    real_command, real_pipeline = redis.client.Redis.execute_command, redis.client.Pipeline.execute
+
+    def counted_command(self, *args, **options):  # type: ignore[no-untyped-def]
+        commands.append(args[:1])
+        return real_command(self, *args, **options)
+
+    def counted_pipeline(self, *args, **options):  # type: ignore[no-untyped-def]
+        commands.append("pipeline")
+        return real_pipeline(self, *args, **options)
+
+    monkeypatch.setattr(redis.client.Redis, "execute_command", counted_command)
+    monkeypatch.setattr(redis.client.Pipeline, "execute", counted_pipeline)
+    for _ in range(3):
+        assert "Logg inn på Helsenorge" in text_of(let_in(anne))
+    assert commands == []
+
+    # Logged in, her pages read the session (from the cache), but the door asks Redis nothing.
+    assert anne.post(LOGIN, {"national_id": clinic.citizen.national_id}).status_code == 302
+    door_calls: list[str] = []
+    for module in ("booking.door", "booking.admission"):
+        real = __import__(module, fromlist=["waiting_client"]).waiting_client
+        monkeypatch.setattr(f"{module}.waiting_client", lambda real=real: door_calls.append("asked") or real())
+    for _ in range(3):
+        let_in(anne, "/timeavtaler/")
+    assert door_calls == []
 
 
-# --- 4. Sending a booking leaves the door; the pass -------------------------------------------------
-
-
-def test_a_citizen_who_sends_a_booking_leaves_the_door_and_keeps_a_pass(door_of_two, clinic):
-    anne = log_in(Client(), clinic.citizen)
-    bjorn = log_in(Client(), clinic.resident(first_name="Bjørn"))
-    cecilie = log_in(Client(), clinic.resident(first_name="Cecilie"))
-    calendar = calendar_of(clinic)
-    for inside in (anne, bjorn):
-        assert "Timebestilling: Velg time" in text_of(inside.get(calendar))
-    assert place_in(at_the_door(cecilie, calendar)) == 1
-
-    # Anne books: the calendar, «Se gjennom før du sender», «Send bestilling».
-    slot = clinic.slots[0]
-    sent = send_booking(anne, slot, key=open_review(anne, slot))
-    assert sent.status_code == 302
-    assert sent["Location"].startswith("/bestill/sendt/")
-    assert "hs_door_pass" in sent.cookies
-    assert visitor_id(anne) not in inside_the_door()
-
-    # Cecilie is let in at her next poll, and the calendar opens.
-    poll = cecilie.get(door_page(calendar, place_only=True), headers=HX)
-    assert poll["HX-Redirect"] == calendar
-    assert "Timebestilling: Velg time" in text_of(let_in(cecilie, calendar))
-
-    # The door is full (Bjørn, Cecilie): a newcomer queues, but Anne still reads her confirmation and
-    # Timeavtaler without queueing, and takes no place inside.
-    assert queued_at(arrive()) == 1
-    assert "Timebestillingen er sendt" in text_of(let_in(anne, sent["Location"]))
-    assert "Timeavtaler" in text_of(let_in(anne, "/timeavtaler/"))
-    assert visitor_id(anne) not in inside_the_door()
-
-
-def test_the_pass_is_a_secure_cookie_where_the_door_cookie_is(door_of_two, clinic, settings):
-    settings.SESSION_COOKIE_SECURE = True
-    anne = log_in(Client(), clinic.citizen)
-    entered = anne.get(calendar_of(clinic))
-    assert entered.cookies["hs_door"]["secure"]
-    slot = clinic.slots[0]
-    sent = send_booking(anne, slot, key=open_review(anne, slot))
-    assert sent.cookies["hs_door_pass"]["httponly"]
-    assert sent.cookies["hs_door_pass"]["secure"]
-
-
-def test_a_tampered_pass_gives_no_pass(door_of_two, clinic):
-    anne = log_in(Client(), clinic.citizen)
-    anne.get(calendar_of(clinic))
-    arrive()
-    slot = clinic.slots[0]
-    sent = send_booking(anne, slot, key=open_review(anne, slot))
-    arrive()  # Anne's place goes to a newcomer: the door is full
-    let_in(anne, "/timeavtaler/")
-
-    good = anne.cookies["hs_door_pass"].value
-    anne.cookies["hs_door_pass"] = good[:-1] + ("A" if good[-1] != "A" else "B")
-    assert place_in(at_the_door(anne, "/timeavtaler/")) == 1
-    at_the_door(anne, sent["Location"])
-
-
-def test_a_pass_copied_to_another_visitor_gives_no_pass(door_of_two, clinic):
-    anne = log_in(Client(), clinic.citizen)
-    anne.get(calendar_of(clinic))
-    arrive()
-    slot = clinic.slots[0]
-    send_booking(anne, slot, key=open_review(anne, slot))
-    arrive()
-
-    copier = Client()
-    copier.cookies["hs_door_pass"] = anne.cookies["hs_door_pass"].value
-    copier.get("/timeavtaler/")  # a visitor id of its own
-    assert place_in(at_the_door(copier, "/timeavtaler/")) == 1
-
-
-# --- 5. Staff and other pages never pass the door ----------------------------------------------------------
+# --- 7. Staff and other pages never pass the door -------------------------------------------------------------
 
 
 @pytest.fixture
 def full_door(door_of_one):
-    assert waiting_room_enter(room=DOOR, member="v-somebody-inside", capacity=1).admitted
-    assert queued_at(arrive()) == 1  # the door is indeed full
+    assert waiting_room_enter(room=DOOR, member="v-somebody-inside", rate=1).admitted
+    queue_up()  # the door is indeed full
 
 
 def not_queued(response) -> bool:  # type: ignore[no-untyped-def]
@@ -386,7 +656,7 @@ def test_staff_and_other_pages_never_pass_the_door_when_it_is_full(full_door, cl
     assert static.status_code == 200
     assert not_queued(client.get("/i18n/setlang/"))
     assert not_queued(client.get("/telefon/"))
-    assert "hs_door" not in client.cookies  # no page outside the door gave a visitor id
+    assert COOKIE not in client.cookies  # no page outside the door gave a visitor id
 
 
 def test_the_clinics_staff_and_a_patient_in_the_video_room_pass_the_full_door(full_door):
@@ -406,18 +676,18 @@ def test_the_clinics_staff_and_a_patient_in_the_video_room_pass_the_full_door(fu
     at_the_door(patient, "/timeavtaler/")
 
 
-def test_capacity_zero_turns_the_door_off():
-    with override_settings(WAITING_ROOM_DOOR_CAPACITY=0):
+def test_rate_zero_turns_the_door_off():
+    with override_settings(WAITING_ROOM_DOOR_RATE=0):
         for _ in range(3):
             response = Client().get(LOGIN)
             assert response.status_code == 200
-            assert "hs_door" not in response.cookies
+            assert COOKIE not in response.cookies
         door = Client().get(door_page("/timeavtaler/"))
         assert door.status_code == 302
         assert door["Location"] == "/timeavtaler/"
 
 
-# --- 6. «neste» stays on the citizen pages ------------------------------------------------------------------
+# --- 8. «neste» stays on the citizen pages ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -435,7 +705,7 @@ def test_capacity_zero_turns_the_door_off():
         "innlogging/",
     ],
 )
-def test_neste_cannot_lead_off_site_or_outside_the_citizen_pages(door_of_two, neste):
+def test_neste_cannot_lead_off_site_or_outside_the_citizen_pages(neste):
     response = Client().get("/ko/", {"neste": neste})
     assert response.status_code == 302
     assert response["Location"] == "/"
@@ -444,7 +714,7 @@ def test_neste_cannot_lead_off_site_or_outside_the_citizen_pages(door_of_two, ne
 
 
 @pytest.mark.parametrize("neste", ["/innlogging/../admin/", "/innlogging/%2e%2e/admin/", "/bestill/../../ar/"])
-def test_neste_cannot_climb_out_of_the_citizen_pages_by_dot_segments(door_of_two, neste):
+def test_neste_cannot_climb_out_of_the_citizen_pages_by_dot_segments(neste):
     response = Client().get("/ko/", {"neste": neste})
     assert response["Location"] == "/"
     assert Client().get("/ko/plass/", {"neste": neste}, headers=HX)["HX-Redirect"] == "/"
@@ -452,7 +722,7 @@ def test_neste_cannot_climb_out_of_the_citizen_pages_by_dot_segments(door_of_two
 
 def test_a_queued_visitors_page_leads_only_to_the_front_page_for_a_foreign_neste(door_of_one):
     arrive()
-    cecilie = arrive()
+    cecilie = queue_up()
     page = cecilie.get("/ko/", {"neste": "https://evil.example/"})
     assert place_in(page) == 1
     html = html_of(page)
@@ -462,21 +732,7 @@ def test_a_queued_visitors_page_leads_only_to_the_front_page_for_a_foreign_neste
     assert not re.search(r'(href|hx-get)="[^"]*evil', html)
 
 
-# --- 7. A form or an htmx request from a visitor who is not admitted ------------------------------------------
-
-
-def test_the_login_form_of_a_queued_visitor_goes_to_the_queue_and_logs_nobody_in(door_of_one, clinic):
-    arrive()
-    cecilie = Client()
-    response = cecilie.post(LOGIN, {"national_id": clinic.citizen.national_id})
-    assert response.status_code in (302, 303)
-    assert response["Location"] == QUEUED_FOR_LOGIN
-    assert "_auth_user_id" not in cecilie.session
-    assert "citizen" not in cecilie.session
-    assert place_in(at_the_door(cecilie)) == 1
-    # Still nobody after asking for a page that needs a login.
-    at_the_door(cecilie, "/timeavtaler/")
-    assert "_auth_user_id" not in cecilie.session
+# --- 9. An htmx request, and the page asked for ----------------------------------------------------------------
 
 
 def test_an_htmx_request_of_a_queued_visitor_gets_an_htmx_redirect_to_the_door(door_of_one, clinic):
@@ -496,12 +752,20 @@ def test_an_htmx_request_of_a_queued_visitor_gets_an_htmx_redirect_to_the_door(d
     assert place_in(cecilie.get(response["HX-Redirect"])) == 1
 
 
-# --- 8. The poll's pace ----------------------------------------------------------------------------------------
+def test_the_door_keeps_the_query_string_of_the_page_asked_for(door_of_one, clinic, clock):
+    arrive()
+    cecilie = log_in(Client(), clinic.citizen)
+    calendar = calendar_of(clinic)
+    queue_up(cecilie, calendar)
+    clock.advance(60)
+    poll = cecilie.get(door_page(calendar, place_only=True), headers=HX)
+    assert poll["HX-Redirect"] == calendar
+    assert "Timebestilling: Velg time" in text_of(let_in(cecilie, calendar))
 
 
 def test_the_page_asks_often_near_the_head_and_seldom_far_back(door_of_one):
     arrive()
-    head = arrive()
+    head = queue_up()
     near = at_the_door(head)
     assert place_in(near) == 1
     assert poll_every(near) <= 5
@@ -510,17 +774,18 @@ def test_the_page_asks_often_near_the_head_and_seldom_far_back(door_of_one):
     # A crowd queues behind: beyond the last step of the pace, the page asks every 30 s.
     crowd = POLL_STEPS[-1][0] + 1
     for i in range(crowd):
-        waiting_room_enter(room=DOOR, member=f"v-crowd-{i:05d}", capacity=1)
-    far = at_the_door(Client())
+        waiting_room_enter(room=DOOR, member=f"v-crowd-{i:05d}", rate=1)
+    last = queue_up()
+    far = at_the_door(last)
     assert place_in(far) == crowd + 2
     assert poll_every(far) == POLL_SECONDS_FAR == 30
     assert refresh_after(far) == 30
-    assert poll_every(Client().get(door_page(place_only=True), headers=HX)) == 30
+    assert poll_every(last.get(door_page(place_only=True), headers=HX)) == 30
     # The head still asks often.
     assert poll_every(head.get(door_page(place_only=True), headers=HX)) == poll_every(near)
 
 
-# --- 9. Redis down ------------------------------------------------------------------------------------------------
+# --- 10. Redis down ------------------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -529,10 +794,10 @@ def own_redis():
         yield redis
 
 
-def test_with_redis_down_everyone_passes_the_door(own_redis, door_of_one, monkeypatch):
+def test_with_redis_down_everyone_passes_the_door_and_logs_in(own_redis, door_of_one, clinic, monkeypatch):
     monkeypatch.setattr("resourcebooks.waiting.BACKOFF_SECONDS", 0.0)
-    arrive()
-    bjorn = arrive()
+    anne = arrive()
+    bjorn = queue_up()
     assert queued_at(bjorn) == 1
 
     own_redis.stop()
@@ -542,124 +807,77 @@ def test_with_redis_down_everyone_passes_the_door(own_redis, door_of_one, monkey
     for _ in range(3):
         response = Client().get(LOGIN)
         assert response.status_code == 200
+        assert "Logg inn på Helsenorge" in text_of(response)
     door = Client().get(door_page("/timeavtaler/"))
     assert door.status_code == 302
     assert door["Location"] == "/timeavtaler/"
     poll = Client().get(door_page(place_only=True), headers=HX)
     assert poll["HX-Redirect"] == LOGIN
+    login = anne.post(LOGIN, {"national_id": clinic.citizen.national_id})  # the one-login check fails open
+    assert login.status_code == 302
+    assert login["Location"] == reverse("booking:appointments")
 
 
-# --- 10. In English -------------------------------------------------------------------------------------------------
+# --- 11. In English -------------------------------------------------------------------------------------------------
 
 
 def test_the_door_page_reads_in_english_when_the_language_cookie_says_en(door_of_one, settings):
     arrive()
     cecilie = Client()
     cecilie.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    page = cecilie.get(LOGIN, follow=True)
-    text = text_of(page)
+    first = text_of(cecilie.get(LOGIN))
+    assert "You are in a queue" in first
+    assert NO_PLACE_YET not in first
+    text = text_of(cecilie.get(LOGIN, follow=True))
     assert "You are in a queue" in text
     assert "You are number 1 in the queue" in text
     assert "Many people are using Helsenorge right now." in text
-    assert "We will estimate the waiting time once the first people are done." in text
+    assert "Estimated waiting time: about 1 minute" in text
     assert "You keep your place as long as this page is open." in text
     assert "The page updates itself every 10 seconds." in text
     assert "Update now" in text
-    for norwegian in ("Du er i kø", "Du er nummer", "Mange bruker", "Du beholder", "Oppdater nå"):
+    for norwegian in ("Du er i kø", "Du er nummer", "Mange bruker", "Beregnet", "Du beholder", "Oppdater nå"):
         assert norwegian not in text
     assert "You are number 1 in the queue" in text_of(cecilie.get(door_page(place_only=True), headers=HX))
 
 
-# --- A form from a visitor who had their turn --------------------------------------------------------------------
-
-
-def test_a_form_from_a_visitor_who_had_their_turn_is_not_lost_to_the_queue(door_of_one, clinic):
-    anne = Client()
-    login_page = anne.get(LOGIN)
-    assert login_page.status_code == 200
-    assert "hs_door_turn" in anne.cookies
-    # Anne reads the login page so long that she is counted out, and Bjørn takes the one place.
-    let_out(anne)
-    bjorn = Client()
-    assert bjorn.get(LOGIN).status_code == 200
-    assert place_in(at_the_door(Client())) == 1
-    # Her form still goes through: she is logged in, not sent to the back of the queue.
-    response = anne.post(LOGIN, {"national_id": clinic.citizen.national_id})
-    assert response.status_code == 302
-    assert "/ko/" not in response["Location"]
-    assert anne.session.get("citizen") == clinic.citizen.pk
-
-
-def test_a_form_from_a_visitor_who_only_saw_the_queue_waits_like_a_page(door_of_one, clinic):
-    arrive()
-    cecilie = Client()
-    assert place_in(at_the_door(cecilie)) == 1
-    assert "hs_door" in cecilie.cookies and "hs_door_turn" not in cecilie.cookies
-    response = cecilie.post(LOGIN, {"national_id": clinic.citizen.national_id})
-    assert response["Location"] == QUEUED_FOR_LOGIN
-    assert "_auth_user_id" not in cecilie.session
-
-
-# --- Staff see the door; the invitation campaign waits for it ----------------------------------------------------
+# --- 12. Staff see the door; the invitation campaign waits for it ----------------------------------------------------
 
 
 def test_staff_see_the_portals_door_above_their_timebook_list(door_of_one, clinic):
     arrive()
-    arrive()
-    arrive()
+    queue_up()
+    queue_up()
     user = UserFactory(username="kommune-ansatt", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_timebook"))
     StaffMembership.objects.create(user=user, organisation=clinic.municipality)
     staff = Client()
     staff.force_login(user)
     page = text_of(staff.get(reverse("admin:resourcebooks_timebook_changelist")))
-    assert "Helsenorge-portalen: i kø ved inngangen: 2, inne: 1 av 1." in page
+    assert "Helsenorge-portalen: i kø ved inngangen: 2; slipper inn 1 i minuttet." in page
 
 
-def test_the_invitation_campaign_waits_while_the_door_has_a_long_queue(door_of_one, clinic, caplog):
-    arrive()
-    queued = [arrive(), arrive()]
-    clinic.resident(first_name="Født1950", birth_date=dt.date(1950, 5, 17), phone="+4741201950")
+def test_the_invitation_campaign_waits_while_the_door_queues_more_than_half_a_minutes_admissions(clinic, clock, caplog):
+    for year in (1950, 1951):
+        clinic.resident(first_name=f"Født{year}", birth_date=dt.date(year, 5, 17), phone=f"+47412{year:05d}")
     campaign = campaign_create(
-        timebook=clinic.timebook, born_from=1950, born_to=1950, batch_size=1, pause_seconds=0, text=""
+        timebook=clinic.timebook, born_from=1950, born_to=1951, batch_size=1, pause_seconds=0, text=""
     )
-    # Two at the door of one: more than half its capacity queued. No SMS goes out, and the log says why.
-    with caplog.at_level(logging.INFO, logger="booking.services.campaigns"):
-        assert campaigns_tick() == 0
-    assert any("ved portalens inngang" in r.getMessage() for r in caplog.records)
-    assert not CampaignRecipient.objects.filter(campaign=campaign, sent_at__isnull=False).exists()
+    sent = CampaignRecipient.objects.filter(campaign=campaign, sent_at__isnull=False)
+    with override_settings(WAITING_ROOM_DOOR_RATE=2):  # half a minute's admissions: one
+        arrive()
+        waiting = [queue_up()]
+        assert campaigns_tick() == 1  # one queued is not more than one
+        waiting.append(queue_up())
+        with caplog.at_level(logging.INFO, logger="booking.services.campaigns"):
+            assert campaigns_tick() == 0
+        assert any("ved portalens inngang" in r.getMessage() for r in caplog.records)
+        assert sent.count() == 1
 
-    # The queue drains: the batch goes at the next tick.
-    for client in queued:
-        let_out(client)
-    assert campaigns_tick() == 1
-
-
-def test_a_visitor_who_never_comes_back_holds_a_place_only_a_minute(door_of_one):
-    # An uptime monitor or a crawler: no cookies kept, one page now and then. It takes the one place...
-    Client().get("/")
-    cecilie = Client()
-    assert place_in(at_the_door(cecilie)) == 1
-    # ...for a minute: then Cecilie, first in line, is let in (and a newcomer is first in line).
-    later = timezone.now().timestamp() + FIRST_VISIT_SECONDS + 1
-    assert (
-        waiting_room_enter(
-            room=DOOR, member="v-newcomer", capacity=1, inside_idle=DOOR_INSIDE_IDLE_SECONDS, now=later
-        ).place
-        == 1
-    )
-    assert visitor_id(cecilie) in inside_the_door()
-
-
-def test_a_visitor_who_comes_back_with_the_cookie_keeps_the_place_for_the_doors_idle_time(door_of_one):
-    anne = Client()
-    anne.get("/")
-    anne.get("/innlogging/")  # back with her cookie: from now on her place lasts the door's idle time
-    later = timezone.now().timestamp() + FIRST_VISIT_SECONDS + 1
-    assert (
-        waiting_room_enter(
-            room=DOOR, member="v-newcomer", capacity=1, inside_idle=DOOR_INSIDE_IDLE_SECONDS, now=later
-        ).place
-        == 1
-    )
-    assert inside_the_door() == [visitor_id(anne)]
+        # A minute on, the rate has let both in (one every half minute): the next batch goes.
+        for visitor in waiting:
+            clock.advance(30)
+            assert queued_at(visitor) is None
+        assert queued() == 0
+        assert campaigns_tick() == 1
+        assert sent.count() == 2

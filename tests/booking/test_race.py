@@ -32,10 +32,10 @@ THREADS = 50
 
 
 @pytest.fixture(autouse=True)
-def _a_door_for_the_whole_crowd(settings):
-    """These races are about one slot, not the portal's door (``tests/booking/test_door.py``): the door has
-    room for every citizen here, as with the production default it would not for fifty at once."""
-    settings.WAITING_ROOM_DOOR_CAPACITY = 10 * THREADS
+def _no_door(settings):
+    """These races are about one slot, not the portal's door (``tests/booking/test_door.py``): the door is off
+    (fifty citizens at once would use up its default burst, and the rest would queue)."""
+    settings.WAITING_ROOM_DOOR_RATE = 0
 
 
 DOUBLE_BOOKED = """

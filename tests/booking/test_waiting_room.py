@@ -1,12 +1,16 @@
-"""The waiting room (issue 15): beyond a timebook's capacity, citizens who open its booking steps queue
-first-come, see their place and an estimate, and are let in when someone inside finishes or goes idle; with
-Redis down nobody queues; staff see the queue; an invitation campaign waits while the queue is long."""
+"""A timebook's waiting room (issues 15 and 20): citizens are let into its booking steps at the timebook's rate (its
+own ``waiting_room_rate``, else ``WAITING_ROOM_DEFAULT_RATE``, with a burst of ``WAITING_ROOM_BURST_SECONDS`` of
+it); beyond it they queue first-come, see their place and the estimate (the place at the rate), and are let in as
+the rate allows, however long those let in before them stay. With Redis down nobody queues; staff see the queue;
+an invitation campaign waits while the queue is long.
+
+The rooms' clock stands still in these tests and is moved on by hand (``tests.booking.test_door.clock``); the
+portal's door is off, so only the timebook's room is at work."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -14,31 +18,36 @@ from django.http import HttpResponseRedirect
 from django.test import Client
 from django.urls import reverse
 
+from booking.admission import waiting_room_enter
 from booking.models import CampaignRecipient
 from booking.services import campaign_create, campaigns_tick
-from booking.waiting_room import timebook_capacity_forget, waiting_room, waiting_room_enter, waiting_room_leave
+from booking.waiting_room import timebook_rate_forget, waiting_room
 from citizens.models import Citizen
 from resourcebooks.models import StaffMembership
-from resourcebooks.waiting import INSIDE_IDLE_SECONDS, QUEUE_IDLE_SECONDS, waiting_reset
-from tests.booking.test_flow_support import Clinic, log_in, make_clinic, text_of, time_url
+from resourcebooks.waiting import QUEUE_IDLE_SECONDS, waiting_counts
+from tests.booking import test_door
+from tests.booking.test_flow_support import Clinic, log_in, make_clinic, open_review, review_url, text_of, time_url
 from tests.conftest import UserFactory
 from tests.redis_support import own_redis_cache
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 
+clock = test_door.clock  # fixture (autouse): the rooms' clock stands still until moved on
+HX = {"HX-Request": "true"}
+
 
 @pytest.fixture(autouse=True)
-def _fresh_waiting_room():
-    timebook_capacity_forget()
-    waiting_reset()
+def _only_the_timebooks_room(settings):
+    settings.WAITING_ROOM_DOOR_RATE = 0
+    timebook_rate_forget()
     yield
-    timebook_capacity_forget()
-    waiting_reset()
+    timebook_rate_forget()
 
 
 @pytest.fixture
 def clinic(db) -> Clinic:
-    return make_clinic(waiting_room_capacity=2)
+    """Twelve a minute: a burst of two, then one every five seconds."""
+    return make_clinic(waiting_room_rate=12)
 
 
 def citizen_client(clinic: Clinic, name: str) -> Client:
@@ -63,6 +72,17 @@ def enter(client: Client, clinic: Clinic):  # type: ignore[no-untyped-def]
     return client.get(calendar(clinic), follow=True)
 
 
+def let_in(client: Client, clinic: Clinic) -> None:
+    response = enter(client, clinic)
+    assert response.redirect_chain == []
+    assert "Timebestilling: Velg time" in text_of(response)
+
+
+def poll(client: Client, clinic: Clinic):  # type: ignore[no-untyped-def]
+    """The waiting page's own question for the place (htmx)."""
+    return client.get(waiting_url(clinic, place_only=True), {"neste": calendar(clinic)}, headers=HX)
+
+
 def place_in(response) -> int | None:  # type: ignore[no-untyped-def]
     text = text_of(response)
     marker = "Du er nummer "
@@ -71,75 +91,163 @@ def place_in(response) -> int | None:  # type: ignore[no-untyped-def]
     return int(text.split(marker, 1)[1].split()[0])
 
 
-def test_the_third_citizen_queues_with_place_one_and_is_let_in_when_one_finishes(clinic):
+def in_the_steps(clinic: Clinic) -> int:
+    counts = waiting_counts([clinic.timebook.pk])
+    assert counts is not None
+    return counts[clinic.timebook.pk].inside
+
+
+# --- The rate --------------------------------------------------------------------------------------------
+
+
+def test_beyond_the_burst_the_third_citizen_queues_with_place_one_and_is_let_in_at_the_rate(clinic, clock):
     anne, bjorn, cecilie = (citizen_client(clinic, name) for name in ("Anne", "Bjørn", "Cecilie"))
-    for client in (anne, bjorn):
-        response = enter(client, clinic)
-        assert response.redirect_chain == []
-        assert "Timebestilling: Velg time" in text_of(response)
+    let_in(anne, clinic)
+    let_in(bjorn, clinic)
 
     response = enter(cecilie, clinic)
     assert response.redirect_chain[-1][0].startswith(waiting_url(clinic))
     assert place_in(response) == 1
     assert "Du er i kø" in text_of(response)
+    assert "Beregnet ventetid: under ett minutt" in text_of(response)  # place 1 at twelve a minute: 5 s
     assert 'role="status"' in response.content.decode()
     assert 'http-equiv="refresh"' in response.content.decode()
 
-    # Anne sends her booking: her place inside goes to Cecilie at the page's next poll.
-    waiting_room_leave(clinic.timebook.pk, member_of(anne))
-    poll = cecilie.get(response.redirect_chain[-1][0].replace("/ko/", "/ko/plass/"), headers={"HX-Request": "true"})
-    assert poll["HX-Redirect"] == calendar(clinic)
-    assert "Timebestilling: Velg time" in text_of(enter(cecilie, clinic))
+    # Neither Anne nor Bjørn has left; five seconds on, the rate lets Cecilie in at her page's next poll.
+    assert "HX-Redirect" not in poll(cecilie, clinic)
+    clock.advance(5)
+    assert poll(cecilie, clinic)["HX-Redirect"] == calendar(clinic)
+    let_in(cecilie, clinic)
 
 
-def test_the_queue_keeps_first_come_order(clinic):
-    inside = [citizen_client(clinic, name) for name in ("Anne", "Bjørn")]
-    for client in inside:
-        enter(client, clinic)
+def test_the_queue_keeps_first_come_order(clinic, clock):
+    for name in ("Anne", "Bjørn"):
+        let_in(citizen_client(clinic, name), clinic)
     cecilie, david, eva = (citizen_client(clinic, name) for name in ("Cecilie", "David", "Eva"))
     assert [place_in(enter(c, clinic)) for c in (cecilie, david, eva)] == [1, 2, 3]
 
     # Eva and David ask again before Cecilie does: asking often does not jump the queue.
     assert place_in(enter(eva, clinic)) == 3
-    waiting_room_leave(clinic.timebook.pk, member_of(inside[0]))
+    clock.advance(5)
     assert place_in(enter(eva, clinic)) == 2
     assert place_in(enter(david, clinic)) == 1
-    assert "Timebestilling: Velg time" in text_of(enter(cecilie, clinic))
+    let_in(cecilie, clinic)
 
 
-def test_the_place_partial_shows_the_place_and_an_estimate_from_people_leaving(clinic):
-    inside = [citizen_client(clinic, name) for name in ("Anne", "Bjørn")]
-    for client in inside:
-        enter(client, clinic)
+def test_the_estimate_is_the_place_at_the_timebooks_rate(clock):
+    clinic = make_clinic(waiting_room_rate=2)  # one every half minute
+    let_in(citizen_client(clinic, "Anne"), clinic)
     queued = [citizen_client(clinic, name) for name in ("Cecilie", "David", "Eva", "Frida", "Gunn")]
     for client in queued:
         enter(client, clinic)
-    last = queued[-1]
-    before = text_of(last.get(waiting_url(clinic, place_only=True), headers={"HX-Request": "true"}))
+    gunn = queued[-1]
+    before = text_of(poll(gunn, clinic))
     assert "Du er nummer 5 i køen" in before
-    assert "Vi beregner ventetiden når de første er ferdige." in before
+    assert "Beregnet ventetid: omtrent 3 minutter" in before  # 5 × 30 s
 
-    # Two left the booking steps just now: about two places a minute, and Gunn is third.
-    for client in inside:
-        waiting_room_leave(clinic.timebook.pk, member_of(client))
-    after = text_of(last.get(waiting_url(clinic, place_only=True), headers={"HX-Request": "true"}))
+    # A minute on, two more were let in at the rate: Gunn is third, an estimated minute and a half away.
+    for _ in range(2):
+        clock.advance(30)
+        poll(queued[0], clinic)
+    after = text_of(poll(gunn, clinic))
     assert "Du er nummer 3 i køen" in after
     assert "Beregnet ventetid: omtrent 2 minutter" in after
+
+
+def test_a_timebook_without_a_rate_of_its_own_has_the_default(settings):
+    settings.WAITING_ROOM_DEFAULT_RATE = 6  # a burst of one
+    clinic = make_clinic()
+    let_in(citizen_client(clinic, "Anne"), clinic)
+    assert place_in(enter(citizen_client(clinic, "Bjørn"), clinic)) == 1
+
+
+def test_citizens_let_in_hold_nobody_out_however_long_they_stay(clock):
+    clinic = make_clinic(waiting_room_rate=1)  # one a minute
+    anne = citizen_client(clinic, "Anne")
+    let_in(anne, clinic)
+    bjorn, cecilie = citizen_client(clinic, "Bjørn"), citizen_client(clinic, "Cecilie")
+    assert place_in(enter(bjorn, clinic)) == 1
+    assert place_in(enter(cecilie, clinic)) == 2
+
+    # Anne stays in the steps, a page a minute; the queue still moves one a minute.
+    for waiting in (bjorn, cecilie):
+        clock.advance(60)
+        let_in(anne, clinic)
+        let_in(waiting, clinic)
+    assert in_the_steps(clinic) == 3
+
+    # Twenty minutes on, with Anne's page open all along and the others gone quiet, a newcomer goes straight in.
+    clock.advance(20 * 60)
+    let_in(citizen_client(clinic, "David"), clinic)
+
+
+def test_a_citizen_let_in_goes_on_through_the_steps_while_others_queue(clock):
+    clinic = make_clinic(waiting_room_rate=1)
+    anne = citizen_client(clinic, "Anne")
+    let_in(anne, clinic)
+    assert place_in(enter(citizen_client(clinic, "Bjørn"), clinic)) == 1
+    clock.advance(5 * 60)  # reading the calendar a while
+    review = anne.get(review_url(clinic.slots[0]))
+    assert review.status_code == 200
+    assert "Se gjennom før du sender" in text_of(review)
+
+
+def test_a_queued_citizen_who_stops_asking_loses_the_place(clock):
+    clinic = make_clinic(waiting_room_rate=1)
+    let_in(citizen_client(clinic, "Anne"), clinic)
+    gone = waiting_room_enter(room=clinic.timebook.pk, member="c-gone", rate=1)
+    assert gone.place == 1
+    # The page of the one queued stopped asking three minutes ago: the minute's admission goes to Cecilie.
+    clock.advance(QUEUE_IDLE_SECONDS + 1)
+    let_in(citizen_client(clinic, "Cecilie"), clinic)
 
 
 def test_a_queued_citizen_who_opens_the_calendar_by_htmx_is_sent_to_the_waiting_room(clinic):
     for name in ("Anne", "Bjørn"):
         enter(citizen_client(clinic, name), clinic)
     cecilie = citizen_client(clinic, "Cecilie")
-    response = cecilie.get(calendar(clinic), headers={"HX-Request": "true"})
+    response = cecilie.get(calendar(clinic), headers=HX)
     assert response["HX-Redirect"].startswith(waiting_url(clinic))
 
 
-def test_the_waiting_room_only_sends_on_to_this_timebooks_steps(clinic):
-    cecilie = citizen_client(clinic, "Cecilie")
-    response = cecilie.get(waiting_url(clinic), {"neste": "//evil.example/"})
+# --- Where the waiting room sends the citizen on ------------------------------------------------------------
+
+
+def test_the_waiting_room_sends_on_to_the_page_of_this_timebook_asked_for(clinic):
+    response = citizen_client(clinic, "Cecilie").get(waiting_url(clinic), {"neste": calendar(clinic)})
     assert response.status_code == 302
-    assert response["Location"] == reverse("booking:place", args=[clinic.service.her_id, clinic.timebook.pk])
+    assert response["Location"] == calendar(clinic)
+
+
+@pytest.mark.parametrize(
+    "neste",
+    [
+        "//evil.example/",
+        "https://evil.example/",
+        "/admin/",
+        "{steps}../../../admin/",
+        "{steps}%2e%2e/%2e%2e/%2e%2e/admin/",
+        "{steps}..%2f..%2f..%2fadmin/",
+        "{steps}./../../../ar/",
+        "{steps}..\\..\\..\\admin/",
+        "{steps}%5c%5cevil.example/",
+        "{other}",
+    ],
+)
+def test_the_waiting_room_only_sends_on_to_this_timebooks_steps(clinic, neste):
+    """Finding 11: dot segments («/bestill/<her>/<timebook>/../../../admin/»), which the browser would resolve out
+    of the timebook's steps, are not kept; neither is another host, page or timebook."""
+    steps = reverse("booking:place", args=[clinic.service.her_id, clinic.timebook.pk]).rsplit("/", 2)[0] + "/"
+    other = time_url(make_clinic().timebook)
+    first_step = reverse("booking:place", args=[clinic.service.her_id, clinic.timebook.pk])
+    cecilie = citizen_client(clinic, "Cecilie")
+    response = cecilie.get(waiting_url(clinic), {"neste": neste.format(steps=steps, other=other)})
+    assert response.status_code == 302
+    assert response["Location"] == first_step
+    answer = cecilie.get(
+        waiting_url(clinic, place_only=True), {"neste": neste.format(steps=steps, other=other)}, headers=HX
+    )
+    assert answer["HX-Redirect"] == first_step
 
 
 def test_nobody_queues_for_a_timebook_outside_the_contact(clinic):
@@ -148,37 +256,35 @@ def test_nobody_queues_for_a_timebook_outside_the_contact(clinic):
     assert citizen_client(clinic, "Anne").get(url).status_code == 404
 
 
-def test_idle_citizens_inside_leave_and_the_next_is_let_in(clinic):
-    tb, long_ago = clinic.timebook.pk, time.time() - INSIDE_IDLE_SECONDS - 1
-    assert waiting_room_enter(room=tb, member="c-left-a", capacity=2, now=long_ago).admitted
-    assert waiting_room_enter(room=tb, member="c-left-b", capacity=2, now=long_ago).admitted
-    cecilie = citizen_client(clinic, "Cecilie")
-    assert "Timebestilling: Velg time" in text_of(enter(cecilie, clinic))
+# --- Leaving the steps ------------------------------------------------------------------------------------------
 
 
-def test_a_queued_citizen_who_stops_asking_loses_the_place(clinic):
-    tb, now = clinic.timebook.pk, time.time()
-    for name in ("Anne", "Bjørn"):
-        enter(citizen_client(clinic, name), clinic)
-    gone = waiting_room_enter(room=tb, member="c-gone", capacity=2, now=now - QUEUE_IDLE_SECONDS - 1)
-    assert gone.place == 1
-    assert place_in(enter(citizen_client(clinic, "Cecilie"), clinic)) == 1
-
-
-def test_leaving_the_flow_by_a_redirect_out_of_the_timebooks_steps_frees_the_place(clinic, rf):
-    """A decorated step that sends the citizen elsewhere (e.g. «Timebestillingen er sendt») ends their visit."""
+def test_leaving_the_flow_by_a_redirect_out_of_the_timebooks_steps_ends_the_visit(clinic, rf):
+    """A decorated step that sends the citizen elsewhere (e.g. «Timebestillingen er sendt») ends their visit:
+    staff no longer count them in the booking steps."""
 
     @waiting_room
     def step(request, her_id, timebook_id):  # type: ignore[no-untyped-def]
         return HttpResponseRedirect(reverse("booking:appointments"))
 
     anne = citizen_client(clinic, "Anne")
-    enter(anne, clinic)
-    enter(citizen_client(clinic, "Bjørn"), clinic)
+    let_in(anne, clinic)
+    let_in(citizen_client(clinic, "Bjørn"), clinic)
+    assert in_the_steps(clinic) == 2
     request = rf.get("/")
     request.citizen = Citizen.objects.get(pk=anne.session["citizen"])
     step(request, clinic.service.her_id, clinic.timebook.pk)
-    assert "Timebestilling: Velg time" in text_of(enter(citizen_client(clinic, "Cecilie"), clinic))
+    assert in_the_steps(clinic) == 1
+
+
+def test_avbryt_on_the_review_page_takes_the_citizen_out_of_the_booking_steps(client, clinic):
+    slot = clinic.slots[0]
+    log_in(client, clinic.citizen)
+    open_review(client, slot)
+    assert in_the_steps(clinic) == 1
+    release = reverse("booking:review_release", args=[slot.timebook.service.her_id, slot.timebook_id, slot.pk])
+    client.post(release)
+    assert in_the_steps(clinic) == 0
 
 
 # --- Redis down ------------------------------------------------------------------------------------------
@@ -193,16 +299,14 @@ def own_redis():
 def test_with_redis_down_everyone_is_let_in_and_it_is_logged_once(own_redis, caplog, monkeypatch):
     # Ask Redis on every request, as after each back-off: the outage is still logged once.
     monkeypatch.setattr("resourcebooks.waiting.BACKOFF_SECONDS", 0.0)
-    clinic = make_clinic(waiting_room_capacity=1)
-    enter(citizen_client(clinic, "Anne"), clinic)
+    clinic = make_clinic(waiting_room_rate=1)
+    let_in(citizen_client(clinic, "Anne"), clinic)
     assert place_in(enter(citizen_client(clinic, "Bjørn"), clinic)) == 1
 
     own_redis.stop()
     with caplog.at_level(logging.WARNING, logger="resourcebooks.waiting"):
         for name in ("Cecilie", "David", "Eva"):
-            response = enter(citizen_client(clinic, name), clinic)
-            assert response.redirect_chain == []
-            assert "Timebestilling: Velg time" in text_of(response)
+            let_in(citizen_client(clinic, name), clinic)
     outage = [r for r in caplog.records if "Venterommet (Redis) svarer ikke" in r.getMessage()]
     assert len(outage) == 1
 
@@ -210,26 +314,25 @@ def test_with_redis_down_everyone_is_let_in_and_it_is_logged_once(own_redis, cap
 # --- Staff -----------------------------------------------------------------------------------------------
 
 
-def test_staff_see_the_queue_and_who_is_inside_in_the_timebook_list(clinic):
-    for name in ("Anne", "Bjørn", "Cecilie"):
-        enter(citizen_client(clinic, name), clinic)
+def staff_client(clinic: Clinic) -> Client:
     user = UserFactory(username="kommune-ansatt", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_timebook"))
     StaffMembership.objects.create(user=user, organisation=clinic.municipality)
     staff = Client()
     staff.force_login(user)
-    page = text_of(staff.get(reverse("admin:resourcebooks_timebook_changelist")))
+    return staff
+
+
+def test_staff_see_the_queue_and_who_is_in_the_steps_in_the_timebook_list(clinic):
+    for name in ("Anne", "Bjørn", "Cecilie"):
+        enter(citizen_client(clinic, name), clinic)
+    page = text_of(staff_client(clinic).get(reverse("admin:resourcebooks_timebook_changelist")))
     assert "I kø: 1, i bestillingsstegene: 2" in page
 
 
 def test_the_staff_column_is_a_dash_when_redis_is_down(own_redis, clinic):
     own_redis.stop()
-    user = UserFactory(username="kommune-ansatt", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="view_timebook"))
-    StaffMembership.objects.create(user=user, organisation=clinic.municipality)
-    staff = Client()
-    staff.force_login(user)
-    response = staff.get(reverse("admin:resourcebooks_timebook_changelist"))
+    response = staff_client(clinic).get(reverse("admin:resourcebooks_timebook_changelist"))
     assert response.status_code == 200
     assert "I kø:" not in text_of(response)
 
@@ -237,9 +340,9 @@ def test_the_staff_column_is_a_dash_when_redis_is_down(own_redis, clinic):
 # --- The invitation campaign -----------------------------------------------------------------------------
 
 
-def test_the_invitation_campaign_waits_while_the_queue_is_long_and_goes_on_after(clinic, caplog):
-    for name in ("Anne", "Bjørn"):
-        enter(citizen_client(clinic, name), clinic)
+def test_the_invitation_campaign_waits_while_the_queue_is_long_and_goes_on_after(clock, caplog):
+    clinic = make_clinic(waiting_room_rate=2)  # half a minute's admissions: one
+    let_in(citizen_client(clinic, "Anne"), clinic)
     queued = [citizen_client(clinic, name) for name in ("Cecilie", "David")]
     for client in queued:
         enter(client, clinic)
@@ -249,26 +352,14 @@ def test_the_invitation_campaign_waits_while_the_queue_is_long_and_goes_on_after
         timebook=clinic.timebook, born_from=1950, born_to=1960, batch_size=1, pause_seconds=0, text=""
     )
 
-    # Two queued is more than half the capacity of two: no SMS goes out, and the log says why.
+    # Two queued is more than half a minute's admissions: no SMS goes out, and the log says why.
     with caplog.at_level(logging.INFO, logger="booking.services.campaigns"):
         assert campaigns_tick() == 0
     assert not CampaignRecipient.objects.filter(campaign=campaign, sent_at__isnull=False).exists()
     assert any("venter med neste bolk: lang kø" in r.getMessage() for r in caplog.records)
 
-    waiting_room_leave(clinic.timebook.pk, member_of(queued[0]))
+    # Half a minute on, Cecilie is let in: one queued, and the batch goes.
+    clock.advance(30)
+    let_in(queued[0], clinic)
     assert campaigns_tick() == 1
     assert CampaignRecipient.objects.filter(campaign=campaign, sent_at__isnull=False).count() == 1
-
-
-def test_avbryt_on_the_review_page_gives_the_place_to_the_next_in_the_queue(client, clinic):
-    """«Avbryt» leaves the flow: the hold goes, and so does the place inside the booking steps."""
-    from tests.booking.test_flow_support import open_review
-
-    slot = clinic.slots[0]
-    log_in(client, clinic.citizen)
-    open_review(client, slot)
-    waiting = waiting_room_enter(room=clinic.timebook.pk, member="c-next", capacity=1)
-    assert waiting.place == 1  # the citizen on the review page fills the only place
-    release = reverse("booking:review_release", args=[slot.timebook.service.her_id, slot.timebook_id, slot.pk])
-    client.post(release)
-    assert waiting_room_enter(room=clinic.timebook.pk, member="c-next", capacity=1).place == 0
