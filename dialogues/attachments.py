@@ -1,5 +1,6 @@
 """Attachments to a dialogue (source 004: «Filene kan totalt ikke overskride 12 MB»): images and PDF, their type
-told by their content, not their name; nothing is kept of a message that is refused."""
+told by their content, not their name, and kept under that type's extension; nothing is kept of a message that is
+refused."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Protocol
 import filetype  # type: ignore[import-untyped]
 from django.utils.translation import gettext as _
 
+from core.filenames import NAME_MAX, safe_file_name
 from core.limits import ATTACHMENTS_MAX_BYTES, ATTACHMENTS_MAX_FILES
 
 from .errors import DialogueError
@@ -21,7 +23,6 @@ ALLOWED = {
     "image/gif": "GIF",
     "image/heic": "HEIC",
 }
-NAME_MAX = 200
 
 
 class Upload(Protocol):
@@ -48,6 +49,7 @@ class CheckedFile:
 
 
 def _clean_name(raw: str | None) -> str:
+    """The name as the citizen knows it, for a message about the file (never for the file kept)."""
     name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if ch.isprintable()).strip()
     return name[-NAME_MAX:] or "vedlegg"
@@ -81,7 +83,7 @@ def attachments_check(uploads: Sequence[Upload]) -> list[CheckedFile]:
                 % {"name": name},
                 field="attachments",
             )
-        checked.append(CheckedFile(name=name, content_type=mime, data=data))
+        checked.append(CheckedFile(name=safe_file_name(upload.name, mime), content_type=mime, data=data))
     return checked
 
 

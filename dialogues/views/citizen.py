@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from citizens.access import citizen_required
 from citizens.selectors import may_act_for
+from core.filenames import safe_file_name
 from core.ratelimit import Limit, citizen_key, limit_posts
 from core.requests import CitizenRequest
 from inbox.models import Attachment, InboxMessage, Thread
@@ -190,6 +191,6 @@ def attachment(request: CitizenRequest, pk: int) -> HttpResponse:
     visible_message(request.citizen, file.message_id)
     data = Attachment.objects.values_list("data", flat=True).get(pk=file.pk)
     response = HttpResponse(bytes(data), content_type=file.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, file.name)
+    response["Content-Disposition"] = content_disposition_header(True, safe_file_name(file.name, file.content_type))
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from citizens.models import Citizen
+from core.filenames import safe_file_name
 from inbox.models import Attachment, InboxMessage
 from resourcebooks.selectors import organisations_for_staff
 
@@ -249,7 +250,7 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     if dialogue_id is None or not dialogues_for_staff(request.user).filter(pk=dialogue_id).exists():
         raise Http404
     response = HttpResponse(bytes(found.data), content_type=found.content_type)
-    response["Content-Disposition"] = _disposition(found.name)
+    response["Content-Disposition"] = _disposition(safe_file_name(found.name, found.content_type))
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
