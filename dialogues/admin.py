@@ -10,13 +10,17 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from resourcebooks.admin import OrganisationScopedAdmin
 from resourcebooks.models import StaffGroup, StaffMembership
 from resourcebooks.selectors import organisations_for_staff
 
+from . import texts
 from .models import JournalEntry, Prescription, RoutingAbsence, RoutingRecipient, RoutingSetting
+from .selectors import journal_entries_shown
 
 # Source 004: what holds when the office has set nothing.
 ROUTING_DEFAULTS = (
@@ -153,8 +157,31 @@ class PrescriptionAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(JournalEntry)
 class JournalEntryAdmin(ReadOnlyScopedAdmin):
+    """«Journalnotater», as the patient's journal page shows them (``journal_entries_shown``): an entry whose dialogue
+    the user was not sent is listed without its title, its own page answers 404, and the title is neither filtered
+    nor sorted on (either would tell what it is about)."""
+
     organisation_path = "organisation"
-    list_display = ["title", "citizen", "written_at", "organisation"]
+    list_display = ["shown_title", "citizen", "written_at", "organisation"]
+    list_display_links = None  # the title links, when shown
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("citizen", "organisation")
+        entries = super().get_queryset(request).select_related("citizen", "organisation")
+        return journal_entries_shown(request.user, entries)
+
+    @admin.display(description=_("tittel"))
+    def shown_title(self, obj: JournalEntry) -> str:
+        if not getattr(obj, "title_shown", False):
+            return format_html('{} <span class="help">({})</span>', texts.JOURNAL_HIDDEN, texts.JOURNAL_HIDDEN_NOTE)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:dialogues_journalentry_change", args=[obj.pk]), obj.title
+        )
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        entry = super().get_object(request, object_id, from_field)
+        return entry if entry is not None and entry.title_shown else None
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
+        if lookup.split("__")[0] in ("title", "dialogue"):
+            return False
+        return super().lookup_allowed(lookup, value, request)

@@ -16,7 +16,7 @@ from inbox.models import InboxMessage
 from resourcebooks.models import Practitioner, StaffMembership, VikarAssignment
 
 from . import texts
-from .models import Dialogue, DialogueRoute, Kind, Prescription, StaffRead, Target
+from .models import Dialogue, DialogueRoute, JournalEntry, Kind, Prescription, StaffRead, Target
 
 
 def _routed_to(user, today: dt.date) -> Q:  # type: ignore[no-untyped-def]
@@ -50,6 +50,14 @@ def dialogues_for_staff(user, today: dt.date | None = None) -> QuerySet[Dialogue
         )
     seen = StaffRead.objects.filter(dialogue=OuterRef("pk"), user_id=user.pk, read_at__gte=OuterRef("patient_wrote_at"))
     return qs.annotate(unread=~Exists(seen)).order_by("-unread", "-thread__last_message_at", "-pk")
+
+
+def journal_entries_shown(user, entries: QuerySet[JournalEntry]) -> QuerySet[JournalEntry]:  # type: ignore[no-untyped-def]
+    """``entries`` with ``title_shown``: whether the user may read what each is about, which is when its dialogue
+    is one they may see (``dialogues_for_staff``: an e-konsultasjon only to those it was sent to). The others are
+    listed as ``texts.JOURNAL_HIDDEN``, never by their title. The journal page and the admin both ask here."""
+    visible = dialogues_for_staff(user).filter(pk=OuterRef("dialogue_id")).order_by()
+    return entries.annotate(title_shown=Exists(visible))
 
 
 @dataclass

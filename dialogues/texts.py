@@ -57,3 +57,8 @@ def notification_text(first_name: str, office_name: str, *, to_person: bool, pat
 
 def closed_text(kind: str) -> str:
     return inbox_texts.closed_text(kind)
+
+
+# A journal note whose dialogue the reader was not sent: that there is one, not what it is about (staff pages).
+JOURNAL_HIDDEN = _("E-konsultasjon (helsenorge.no)")
+JOURNAL_HIDDEN_NOTE = _("sendt til en annen mottaker")

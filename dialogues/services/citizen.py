@@ -102,7 +102,7 @@ def dialogue_start(
             _blocked_reply(dialogue, now)
         else:
             routes_write(dialogue, timezone.localdate())
-        dialogue_record(dialogue, "create", subject)
+        dialogue_record(dialogue, "create", "sendt fra helsenorge.no")  # never the subject: support reads this
     return dialogue
 
 

@@ -211,5 +211,5 @@ def dialogue_start_by_staff(
         routes_write(dialogue, timezone.localdate())
         dialogue_mark_read(dialogue=dialogue, user=user)
         dialogue_notify(dialogue, message)
-        dialogue_record(dialogue, "create", f"startet av legekontoret: {subject}")
+        dialogue_record(dialogue, "create", "startet av legekontoret")  # never the subject: support reads this
     return dialogue

@@ -23,10 +23,11 @@ from core.filenames import safe_file_name
 from inbox.models import Attachment, InboxMessage
 from resourcebooks.selectors import organisations_for_staff
 
+from .. import texts
 from ..errors import DialogueError
 from ..forms_staff import AnswerForm, BookForm, NewForm, gp_offices_of, not_contactable, patient_of
 from ..models import Dialogue, DialogueRoute, JournalEntry, Kind
-from ..selectors import dialogues_for_staff
+from ..selectors import dialogues_for_staff, journal_entries_shown
 from ..services import (
     dialogue_answer,
     dialogue_close,
@@ -270,11 +271,12 @@ def journal(request: HttpRequest, pk: int) -> HttpResponse:
         patient = Citizen.objects.filter(pk=pk).first()
     if patient is None:
         raise Http404(_("Finnes ikke, eller tilhører en annen virksomhet."))
-    entries = (
+    entries = journal_entries_shown(
+        request.user,
         JournalEntry.objects.filter(citizen=patient, organisation__in=organisations)
-        .select_related("dialogue", "organisation")
-        .order_by("-written_at")
+        .select_related("organisation")
+        .order_by("-written_at"),
     )
-    visible = set(dialogues_for_staff(request.user).filter(citizen=patient).values_list("pk", flat=True))
     title = _("Journal for %(name)s") % {"name": patient.full_name}
-    return _page(request, "dialogues/staff/journal.html", title, patient=patient, entries=entries, visible=visible)
+    hidden = {"hidden_title": texts.JOURNAL_HIDDEN, "hidden_note": texts.JOURNAL_HIDDEN_NOTE}
+    return _page(request, "dialogues/staff/journal.html", title, patient=patient, entries=entries, **hidden)
