@@ -46,3 +46,11 @@ def holds_sweep_task() -> int:
     from .services.holds import holds_sweep
 
     return holds_sweep()
+
+
+@shared_task(ignore_result=True)
+def video_sweep_task() -> int:
+    """Periodic (beat): delete the signals of video rooms that have closed."""
+    from .services.video import video_signals_sweep
+
+    return video_signals_sweep()

@@ -19,6 +19,8 @@ PERIODIC_JOBS: dict[str, tuple[str, float]] = {
     "booking-campaigns": ("booking.tasks.campaigns_tick_task", 10.0),
     # Frees the slots whose 5-minute hold («Se gjennom før du sender») ran out.
     "booking-holds-sweep": ("booking.tasks.holds_sweep_task", 30.0),
+    # Deletes the signals (WebRTC descriptions, ICE addresses) of video rooms whose time is over.
+    "booking-video-sweep": ("booking.tasks.video_sweep_task", 300.0),
 }
 
 

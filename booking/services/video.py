@@ -5,20 +5,30 @@ The call itself goes straight between the patient's and the practitioner's brows
 video service); the portal only stores and passes on what each side sends, in ``VideoSignal`` rows whose ids
 are the cursor each side polls from. The practitioner lets the patient in («Slipp inn») and then makes the
 offer; a patient who comes back (a new «join») waits in the lobby again.
+
+What the room takes and keeps (issue 20, finding L8): each side may send ``VIDEO_SIGNALS_PER_MINUTE`` signals in
+any minute and ``VIDEO_SIGNALS_PER_SIDE_MAX`` in all, so that one side's flood never fills the room for the
+other. When both sides have left, the call's descriptions and ICE addresses (offer, answer, candidates) are
+wiped; once the room's time is over (or the appointment has no room any more) all its signals are deleted: when
+the room is next touched, and by ``video_signals_sweep`` on the periodic schedule. A room that is open and has
+someone in it is never touched.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import audit
+from core.locking import lock_rows
 from resourcebooks.models import TimeType
 
 from ..errors import BookingError
@@ -27,7 +37,11 @@ from ..models import Appointment, VideoSignal
 # Source 003 tells the patient to be ready five minutes before; the room lets them in ten minutes earlier still.
 VIDEO_ROOM_OPENS_BEFORE = dt.timedelta(minutes=15)
 VIDEO_SIGNAL_PAYLOAD_MAX = 20_000  # characters of JSON: an SDP offer with two tracks is a few thousand
-VIDEO_SIGNALS_PER_ROOM_MAX = 3_000  # a call of an hour sends a few hundred; this stops a runaway page
+# Per side. One negotiation is a few dozen signals (join, admit, the offer or answer, a dozen ICE candidates, the
+# camera and microphone); a reload or a restart after a failed connection is another, seconds later.
+VIDEO_SIGNALS_PER_MINUTE = 60
+VIDEO_SIGNALS_PER_SIDE_MAX = 600  # an hour's call with a few reloads sends a few hundred
+VIDEO_RATE_WINDOW = dt.timedelta(minutes=1)
 VIDEO_SIGNALS_PER_POLL = 200
 
 Sender = VideoSignal.Sender
@@ -38,6 +52,19 @@ ALLOWED_KINDS: dict[str, frozenset[str]] = {
     Sender.PATIENT: frozenset({Kind.JOIN, Kind.ANSWER, Kind.CANDIDATE, Kind.MEDIA, Kind.LEAVE}),
     Sender.PRACTITIONER: frozenset({Kind.JOIN, Kind.ADMIT, Kind.OFFER, Kind.CANDIDATE, Kind.MEDIA, Kind.LEAVE}),
 }
+
+
+# What a call leaves behind that says where the two browsers are: wiped as soon as both sides have left.
+CALL_CONTENT = (Kind.OFFER, Kind.ANSWER, Kind.CANDIDATE)
+
+
+class VideoSignalLimit(BookingError):
+    """A side sent more than its share: answered 429. ``retry_after``: seconds until it may send again (0 when its
+    share of the room is spent)."""
+
+    def __init__(self, message: Any, *, retry_after: int = 0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class Phase:
@@ -165,17 +192,9 @@ def _payload_clean(payload: Any) -> dict[str, Any]:
     return payload
 
 
-def video_signal_send(
-    *, appointment: Appointment, sender: str, kind: str, payload: Any = None, now: dt.datetime | None = None
-) -> VideoSignal:
-    """Store one signal for the other side. Refused while the room is not open, for a kind the sender may not
-    send (a patient cannot let anyone in), and past ``VIDEO_SIGNALS_PER_ROOM_MAX``.
-
-    Takes no lock: two signals sent at once are both kept, in the order the database numbers them, which is
-    the order the other side reads them in; the per-room limit may be passed by a few, which is harmless.
-    """
-    now = now or timezone.now()
+def _refuse_unless_open(appointment: Appointment, sender: str, kind: str, now: dt.datetime) -> None:
     if not video_room_exists(appointment):
+        video_room_forget(appointment=appointment)
         raise BookingError(_("Denne timen har ikke noe videorom."))
     if kind not in ALLOWED_KINDS.get(sender, frozenset()):
         raise BookingError(_("Du kan ikke gjøre dette i videorommet."))
@@ -183,11 +202,88 @@ def video_signal_send(
     if phase == Phase.NOT_YET:
         raise BookingError(_("Videorommet er ikke åpnet ennå."))
     if phase == Phase.CLOSED:
+        video_room_forget(appointment=appointment)
         raise BookingError(_("Videorommet er stengt."))
+
+
+def _refuse_over_share(appointment: Appointment, sender: str, now: dt.datetime) -> None:
+    """``VideoSignalLimit`` if ``sender`` has sent its share: in all, or in the minute before ``now``."""
+    recent = Q(created_at__gt=now - VIDEO_RATE_WINDOW)
+    sent = VideoSignal.objects.filter(appointment=appointment, sender=sender).aggregate(
+        total=Count("pk"), recent=Count("pk", filter=recent), oldest=Min("created_at", filter=recent)
+    )
+    if sent["total"] >= VIDEO_SIGNALS_PER_SIDE_MAX:
+        raise VideoSignalLimit(_("Videorommet har tatt imot for mange meldinger fra deg. Ring legekontoret."))
+    if sent["recent"] >= VIDEO_SIGNALS_PER_MINUTE:
+        wait = (sent["oldest"] + VIDEO_RATE_WINDOW - now).total_seconds()
+        raise VideoSignalLimit(
+            _("Du har sendt for mange meldinger til videorommet på kort tid. Vent litt og prøv igjen."),
+            retry_after=max(1, math.ceil(wait)),
+        )
+
+
+def video_signal_send(
+    *, appointment: Appointment, sender: str, kind: str, payload: Any = None, now: dt.datetime | None = None
+) -> VideoSignal:
+    """Store one signal for the other side. Refused while the room is not open, for a kind the sender may not
+    send (a patient cannot let anyone in), and with ``VideoSignalLimit`` past the sender's share. A «leave» that
+    leaves nobody in the room wipes the call's descriptions and addresses.
+
+    Locks the appointment's row while it counts and stores, so that one room's signals are numbered and committed
+    one at a time: the share holds under parallel sends, and no reader's cursor passes a signal still uncommitted.
+    A side over its share is turned away before the lock, so that a flood does not queue in front of the other
+    side.
+    """
+    now = now or timezone.now()
+    _refuse_unless_open(appointment, sender, kind, now)
     payload = _payload_clean(payload)
+    _refuse_over_share(appointment, sender, now)
     with transaction.atomic():
-        if VideoSignal.objects.filter(appointment=appointment).count() >= VIDEO_SIGNALS_PER_ROOM_MAX:
-            raise BookingError(_("Videorommet har tatt imot for mange meldinger. Ring legekontoret."))
-        return VideoSignal.objects.create(
+        lock_rows(Appointment.objects.filter(pk=appointment.pk))
+        _refuse_over_share(appointment, sender, now)
+        signal = VideoSignal.objects.create(
             appointment=appointment, sender=sender, kind=kind, payload=payload, created_at=now
         )
+        if kind == Kind.LEAVE:
+            _wipe_if_nobody_is_left(appointment)
+        return signal
+
+
+def _wipe_if_nobody_is_left(appointment: Appointment) -> int:
+    """The call is over when neither side is in the room: what it said about the two browsers goes. The rows
+    stay (without content) until the room closes, so that leaving and coming back does not renew a side's share.
+    Call while holding the appointment's lock."""
+    state = video_room_state(appointment=appointment)
+    if state.patient_in_room or state.practitioner_in_room:
+        return 0
+    call = VideoSignal.objects.filter(appointment=appointment, kind__in=CALL_CONTENT).exclude(payload={})
+    return call.update(payload={})
+
+
+def video_room_forget(*, appointment: Appointment) -> int:
+    """Delete the signals of a room that has closed (its time is over, or the appointment has no room any more).
+    Only for a closed room: the callers check. Returns how many were deleted."""
+    deleted, _kinds = VideoSignal.objects.filter(appointment=appointment).delete()
+    if deleted:
+        audit.record("delete", "video_room", appointment.pk, summary=f"Signaler i stengt videorom slettet ({deleted})")
+    return deleted
+
+
+def video_signals_sweep(now: dt.datetime | None = None) -> int:
+    """The periodic job: delete the signals of every room that has closed since (its time is over, or the
+    appointment was cancelled or moved, or is no longer a video time). Open rooms are not touched."""
+    now = now or timezone.now()
+    closed = (
+        Q(appointment__slot__end__lte=now)
+        | ~Q(appointment__status=Appointment.Status.ASSIGNED)
+        | ~Q(appointment__slot__time_type__mode=TimeType.Mode.VIDEO)
+    )
+    rooms = list(
+        VideoSignal.objects.filter(closed).values_list("appointment_id").annotate(n=Count("pk")).order_by()[:500]
+    )
+    if not rooms:
+        return 0
+    deleted, _kinds = VideoSignal.objects.filter(appointment_id__in=[pk for pk, _n in rooms]).filter(closed).delete()
+    for pk, n in rooms:
+        audit.record("delete", "video_room", pk, summary=f"Signaler i stengt videorom slettet ({n})")
+    return deleted

@@ -5,7 +5,7 @@ The appointment's patient (or someone who may act for them; a hidden appointment
 the patient, the appointment's practitioner (or a vikar set on them today, ``video_selectors``) as the
 practitioner; anyone else, the rest of the office's staff too, gets 404, as for an appointment that does not
 exist. Signalling answers JSON: 403 when logged out, 409 with the Norwegian reason
-when the service refuses.
+when the service refuses, 429 (with ``Retry-After`` when waiting helps) when a side has sent more than its share.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from ..errors import BookingError
 from ..models import Appointment, VideoSignal
 from ..services import video_room_exists, video_room_state, video_signal_send, video_signals_after, video_start_cursor
 from ..services.transitions import APPOINTMENT_RELATED
-from ..services.video import video_room_opens_at
+from ..services.video import Phase, VideoSignalLimit, video_room_forget, video_room_opens_at
 from ..video_selectors import may_hold_video_room
 
 Sender = VideoSignal.Sender
@@ -131,6 +131,8 @@ def video_room(request: CitizenRequest, pk: int) -> HttpResponse:
         "read", "video_room", appointment.pk, organisation_her_id=organisation.her_id, summary=f"Videorom ({role})"
     )
     config = _config(request, appointment, role)
+    if config["phase"] == Phase.CLOSED:
+        video_room_forget(appointment=appointment)
     practitioner = appointment.slot.timebook.practitioner
     return render(
         request,
@@ -160,12 +162,17 @@ def video_signals(request: CitizenRequest, pk: int) -> JsonResponse:
     cursor = parse_id(request.GET.get("etter", "0"))
     if cursor is None:
         return JsonResponse({"error": _("Ugyldig markør.")}, status=400)
-    signals = video_signals_after(appointment=appointment, cursor=cursor, me=role)
+    state = video_room_state(appointment=appointment)
+    if state.phase == Phase.CLOSED:
+        video_room_forget(appointment=appointment)
+    signals = (
+        [] if state.phase == Phase.CLOSED else video_signals_after(appointment=appointment, cursor=cursor, me=role)
+    )
     return JsonResponse(
         {
             "cursor": signals[-1].pk if signals else cursor,
             "signals": [{"id": s.pk, "kind": s.kind, "payload": s.payload} for s in signals],
-            "state": video_room_state(appointment=appointment).as_json(),
+            "state": state.as_json(),
         }
     )
 
@@ -184,6 +191,11 @@ def video_signal_send_view(request: CitizenRequest, pk: int) -> JsonResponse:
         signal = video_signal_send(
             appointment=appointment, sender=role, kind=form.cleaned_data["kind"], payload=form.cleaned_data["payload"]
         )
+    except VideoSignalLimit as error:
+        response = JsonResponse({"error": str(error.message)}, status=429)
+        if error.retry_after:
+            response["Retry-After"] = str(error.retry_after)
+        return response
     except BookingError as error:
         return JsonResponse({"error": str(error.message)}, status=409)
     return JsonResponse({"id": signal.pk})

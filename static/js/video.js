@@ -70,6 +70,12 @@
     }).then(
       function (response) {
         if (response.status >= 500 && attempt < 4) return retry();
+        // Over this side's share for the minute (429): the portal says how long to wait. No wait given: the
+        // share of the room is spent, and trying again will not help.
+        var wait = Number(response.headers.get("Retry-After"));
+        if (response.status === 429 && wait > 0 && attempt < 4) {
+          return later(wait * 1000).then(function () { return post(kind, payload, attempt + 1); });
+        }
         if (!response.ok) throw new Error("signal " + kind + ": " + response.status);
         return response.json();
       },
@@ -147,7 +153,8 @@
         setStatus(T.connecting);
         return null;
       case "offer":
-        if (!forMe(p)) return null;
+        // Only from the practitioner's page that joined or let this page in: never a page this one has not met.
+        if (!forMe(p) || !fromOther(p)) return null;
         otherSession = p.session;
         admitted = true;
         return answer(p.description);

@@ -5,6 +5,7 @@ no video service: the call goes straight between the two browsers."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlparse
@@ -17,6 +18,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 from addressregistry.models import Organisation
 from booking.models import VideoSignal
 from booking.services import appointment_book_by_clinic
+from booking.services.video import VIDEO_SIGNALS_PER_MINUTE
 from resourcebooks.models import TimeType
 from tests.addressregistry.factories import OrganisationFactory, ServiceFactory
 from tests.booking.factories import CitizenFactory
@@ -172,6 +174,9 @@ def test_patient_and_practitioner_see_each_other_and_either_can_turn_off_the_cam
     patient = [kind for sender, kind in kinds if sender == "patient"]
     assert ("practitioner", "admit") in kinds and patient[-1] == "leave"
     assert kinds.index(("practitioner", "admit")) < kinds.index(("patient", "leave"))
+    # A whole call, camera and microphone changes included, is well within what a side may send in a minute.
+    sent = Counter(sender for sender, _kind in kinds)
+    assert max(sent.values()) <= VIDEO_SIGNALS_PER_MINUTE // 2, sent
 
 
 def test_a_practitioner_who_reloads_gets_the_call_back_and_a_patient_who_reloads_waits_to_be_let_in_again(
