@@ -6,6 +6,7 @@ database: a bug in the booking service still cannot double-book.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from addressregistry.models import Service
 from citizens.models import Citizen
-from core.limits import HIDDEN_AGE_RANGE, REASON_MAX
+from core.limits import HIDDEN_AGE_RANGE, HOLD_MAX_SECONDS, REASON_MAX
 from resourcebooks.models import Slot, Timebook
 
 
@@ -251,7 +252,8 @@ class SlotHold(models.Model):
     is ``on_hold`` and it is offered to no one else; «Send bestilling» on it cannot lose. It ends on send, when
     the citizen leaves the flow or holds another slot in the timebook, or at ``until`` (a periodic sweep).
 
-    The database allows one hold per slot, and one per citizen per timebook."""
+    The database allows one hold per slot, one per citizen per timebook, one per login (``held_by``) per timebook,
+    and no hold that lasts past ``HOLD_MAX_SECONDS`` from its first taking (``created_at``), however renewed."""
 
     slot = models.OneToOneField(Slot, on_delete=models.CASCADE, related_name="hold", verbose_name=_("time"))
     timebook = models.ForeignKey(Timebook, on_delete=models.CASCADE, related_name="+", verbose_name=_("timebok"))
@@ -268,6 +270,11 @@ class SlotHold(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["timebook", "citizen"], name="slothold_one_per_citizen_per_timebook"),
             models.CheckConstraint(condition=Q(until__gt=F("created_at")), name="slothold_until_after_created"),
+            models.UniqueConstraint(fields=["timebook", "held_by"], name="slothold_one_per_login_per_timebook"),
+            models.CheckConstraint(
+                condition=Q(until__lte=F("created_at") + dt.timedelta(seconds=HOLD_MAX_SECONDS)),
+                name="slothold_until_within_cap",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -236,6 +236,15 @@ def suggested_times_hint(organisation: Organisation) -> str:
     )
 
 
+# Holding the slot on «Se gjennom før du sender»: renewed up to a cap, then free for everyone (issue 20).
+HOLD_LINE = gettext_lazy("Timen er holdt av til deg til kl. %(time)s.")
+HOLD_LINE_FINAL = gettext_lazy("Timen er holdt av til deg til kl. %(time)s, og kan ikke holdes av lenger.")
+HOLD_SPENT = gettext_lazy(
+    "Timen har vært holdt av til deg så lenge den kan, og er ledig for alle igjen. Du kan fortsatt sende "
+    "bestillingen hvis ingen andre har tatt den."
+)
+
+
 # --- A time request in Innboks (source 001, the blocked patient; stored, so always Norwegian) ---------------
 
 # Source 001: a blocked patient's message is answered automatically.

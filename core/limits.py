@@ -28,6 +28,10 @@ CITIZEN_IDLE_SECONDS = 30 * 60  # Helsenorge logs a citizen out after 30 idle mi
 SESSION_TOUCH_SECONDS = 60  # the session is written at most this often just to note activity
 
 HOLD_SECONDS = 5 * 60  # «Se gjennom før du sender» holds the slot this long (NHS and Cal.com hold 5 minutes)
+# Reopening the page renews a hold, but never past this from its first taking; after that the same login may not
+# hold that slot again for ``HOLD_SECONDS`` (it is free for everyone, and the login may still send).
+HOLD_MAX_SECONDS = 3 * HOLD_SECONDS
+HOLDS_PER_LOGIN_MAX = 2  # one login's holds in all (one per timebook), whoever it acts for; a new one ends the oldest
 LOCK_TIMEOUT_MS = 3000  # how long a service waits for a row lock before saying «try again»
 
 STAFF_IDLE_SECONDS = 30 * 60  # staff and support see health data too: the same idle end as citizens

@@ -25,7 +25,7 @@ from ..errors import BookingError, SlotTaken
 from ..forms import ReviewForm
 from ..models import Appointment
 from ..services import appointment_request, cancellation_deadline
-from ..services.holds import hold_nearest, hold_release, slot_hold
+from ..services.holds import Held, Spent, hold_nearest, hold_release, slot_hold
 from ..waiting_room import waiting_room, waiting_room_leave, waiting_room_member
 from .flow import Flow, flow_and_timebook, flow_for, timebook_in_flow
 from .gp import chosen_behandler, gp_choices
@@ -102,16 +102,26 @@ def _send(request: CitizenRequest, flow: Flow, timebook: Timebook, slot: Slot, c
     return redirect("booking:sent", pk=outcome.appointment.pk)
 
 
+def _hold_text(held: Held) -> str:
+    """«Timen er holdt av til deg til kl. 11:23.», and once reopening no longer extends it, that it cannot."""
+    line = texts.HOLD_LINE_FINAL if held.final else texts.HOLD_LINE
+    return line % {"time": f"{fmt.local(held.hold.until):%H:%M}"}
+
+
 def _hold(flow: Flow, timebook: Timebook, slot: Slot, context: dict) -> bool:
-    """Opening the page holds a free slot for the person (or keeps their hold on it). Where Helsenorge cannot
-    reserve in the EPJ (no Timereservasjon in AR) nothing can be sent, so nothing is held: the page only shows."""
+    """Opening the page holds a free slot for the person (or keeps their hold on it, up to its cap; past that the
+    page still shows, unheld). Where Helsenorge cannot reserve in the EPJ (no Timereservasjon in AR) nothing can be
+    sent, so nothing is held: the page only shows."""
     if slot.start <= timezone.now():
         return False
     if not flow.contact.diagnosis.portal.can_reserve:
         return slot.state == Slot.State.FREE
     held = slot_hold(person=flow.person, held_by=flow.me, timebook=timebook, slot_id=slot.pk)
+    if isinstance(held, Spent):
+        context["hold_text"] = texts.HOLD_SPENT
+        return True
     if held is not None:
-        context["hold_until"] = held.hold.until
+        context["hold_text"] = _hold_text(held)
     return held is not None
 
 
@@ -126,6 +136,7 @@ def _taken(
     context["taken"] = taken
     if held is not None:
         context["held"] = held
+        context["held_text"] = _hold_text(held)
         context["held_line"] = fmt.review_line(held.slot.start, held.slot.end)
         taken.alternatives = [alt for alt in taken.alternatives if alt.pk != held.slot.pk]
     return render(request, "booking/review.html", context, status=409)
