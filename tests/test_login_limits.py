@@ -8,6 +8,7 @@ import threading
 import time
 
 import pytest
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -255,9 +256,16 @@ def test_sixty_parallel_bookings_cannot_pass_a_limit_of_twenty():
     assert statuses.count(429) == 40
 
 
-@pytest.mark.redis
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
 def test_parallel_guesses_for_one_username_check_only_five_passwords():
-    results = in_parallel(30, lambda: backoff_try(STAFF_LOGIN_USERNAME, "kari"))
+    def guess() -> int:
+        try:
+            return backoff_try(STAFF_LOGIN_USERNAME, "kari")
+        finally:
+            connection.close()  # each thread had a database connection of its own
+
+    results = in_parallel(30, guess)
 
     assert results.count(0) == STAFF_LOGIN_USERNAME.free == 5
     assert all(wait > 0 for wait in results if wait)
@@ -265,9 +273,9 @@ def test_parallel_guesses_for_one_username_check_only_five_passwords():
 
 @pytest.mark.redis
 @pytest.mark.django_db
-def test_with_the_cache_down_staff_still_log_in_and_the_limits_are_open(kari):
+def test_with_the_cache_down_staff_still_log_in(kari):
     with own_redis_cache(timeout=0.2) as redis:
         redis.stop()
         client = Client()
-        assert [attempt(client, "staff_login").status_code for _ in range(7)] == [200] * 7
+        assert [attempt(client, "staff_login").status_code for _ in range(4)] == [200] * 4
         assert attempt(client, "staff_login", password=RIGHT).status_code == 302
