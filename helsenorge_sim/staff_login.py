@@ -1,7 +1,10 @@
 """The staff and support logins (``/ansatt/logg-inn/`` and the admin's): password guessing limited, and audited.
 
 Each try is counted before the password is checked, per username and per client address
-(``core.ratelimit.Backoff``): after a few failures the next try waits, longer after each further failure.
+(``core.ratelimit.Backoff``, counted in the database so a Redis outage opens nothing): after a few failures
+the next try waits, longer after each further failure. A username is counted as the name Django would log
+in, NFKC-normalised as its login form does, and case-folded: ``ａugust-september`` (a fullwidth a) and
+``August-September`` share the tries of ``august-september`` (issue 20, finding 1).
 A try during the wait is answered with the Norwegian 429 page and its password is never checked, so even
 the right one does not log in. Every checked try goes into the audit trail, the password never.
 """
@@ -21,9 +24,11 @@ from core.ratelimit import (
     backoff_forget,
     backoff_give_back,
     backoff_try,
+    backoff_waiting,
     client_address,
     too_many,
 )
+from core.usernames import folded
 
 USERNAME_MAX = 150  # Django's username field
 # The audit trail's actions (``AuditEvent.action`` holds at most 10 characters).
@@ -43,8 +48,11 @@ def staff_login_limited(view: View) -> View:
         if request.method != "POST":
             return view(request, *args, **kwargs)
         username = str(request.POST.get("username", "")).strip()[:USERNAME_MAX]
-        who = username.casefold()  # «Kari» and «kari» share one count
+        who = folded(username)  # the name Django will look up, case-folded
         address = client_address(request)
+        wait = backoff_waiting(STAFF_LOGIN_USERNAME, who)
+        if wait:  # a guess at a name that is waiting costs one read, and is no try for the address
+            return too_many(request, STAFF_LOGIN_USERNAME.message, wait)
         wait = backoff_try(STAFF_LOGIN_ADDRESS, address)
         if wait:
             return too_many(request, STAFF_LOGIN_ADDRESS.message, wait)
