@@ -2,9 +2,11 @@
 
 Everything we keep in the cache can be done without: sessions are also in the database (``cached_db``), a
 rate limit fails open, a diagnosis is computed again, a version counter is only an optimisation. So when
-Redis is down or stalls, every cache call logs a warning and answers as a cache that has nothing would — a
+Redis is down or stalls, a cache call answers as a cache that has nothing would (and the outage is logged) — a
 read misses, a write is dropped — instead of raising into the request. redis-py reconnects by itself once
-Redis is back. The socket timeouts (``OPTIONS`` in settings) keep a stalled Redis from holding a request.
+Redis is back. The socket timeouts (``OPTIONS`` in settings) keep a stalled Redis from holding a request, and
+the server's circuit breaker (core/breaker.py) keeps it from holding every request: after one call times out,
+the cache does not ask Redis again for a few seconds, so a hung Redis costs what a dead one does (issue 20).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import Any, TypeVar
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
+
+from .breaker import Breaker, redis_breaker
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +43,18 @@ def _fail_soft(fallback: Callable[..., Any]) -> Callable[[F], F]:
     def decorator(method: F) -> F:
         @wraps(method)
         def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-            try:
-                return method(self, *args, **kwargs)
-            except RedisError as error:
-                _warn(method.__name__, error)
+            breaker: Breaker = self.breaker
+            if breaker.down():
                 return fallback(*args, **kwargs)
+            try:
+                result = method(self, *args, **kwargs)
+            except RedisError as error:
+                breaker.failed(error)  # an outage is logged there, once
+                if not breaker.is_open:
+                    _warn(method.__name__, error)
+                return fallback(*args, **kwargs)
+            breaker.answered()
+            return result
 
         return wrapper  # type: ignore[return-value]
 
@@ -82,6 +93,8 @@ class FailSoftRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = _OneClientPerPool
+        # Keyed by the server that writes go to (the first): that is the one every session save needs.
+        self.breaker = redis_breaker(self._servers[0])  # type: ignore[attr-defined]
 
     get = _fail_soft(_default)(RedisCache.get)
     set = _fail_soft(_nothing)(RedisCache.set)

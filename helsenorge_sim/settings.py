@@ -190,10 +190,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker that is down or hung must not hold a request for long: publishing waits at most this long for
-# Redis, is tried again only when the connection was closed (not after a time-out: helsenorge_sim/celery.py),
-# and then given up (the outbox row stays pending and the sweep delivers it when the broker is back).
+# Redis, makes a new connection once (``max_retries``: kombu's default retries for 4 s, each try one socket
+# timeout), is tried again only when the connection was closed (not after a time-out: helsenorge_sim/celery.py),
+# and is then given up (the outbox row stays pending and the sweep delivers it when the broker is back).
 _BROKER_TIMEOUT = env.float("CELERY_BROKER_TIMEOUT", default=1.0)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": _BROKER_TIMEOUT, "socket_timeout": _BROKER_TIMEOUT}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": _BROKER_TIMEOUT,
+    "socket_timeout": _BROKER_TIMEOUT,
+    "max_retries": 0,
+}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # After a Redis call times out or cannot connect, the cache and task publishing leave that server alone for
 # this long (a circuit breaker, core/breaker.py), then let one call through to see if it is back.

@@ -89,9 +89,13 @@ def _tasks_run_in_process(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with an empty cache (cached diagnoses are keyed by ids a rolled-back test may reuse)."""
+    """Each test starts with an empty cache (cached diagnoses are keyed by ids a rolled-back test may reuse), and
+    with Redis's breakers closed: a time-out in one test must not leave the next without its cache."""
     from django.core.cache import cache
 
+    from core.breaker import redis_breakers_reset
+
+    redis_breakers_reset()
     cache.clear()
     yield
 

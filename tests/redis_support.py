@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from core.breaker import redis_breaker
+
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
 
@@ -46,6 +48,8 @@ class OwnRedis:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as conn:
                     conn.sendall(b"PING\r\n")
                     if conn.recv(16).startswith(b"+PONG"):
+                        # Started again on its port: it answers now, without its breaker's seconds to wait.
+                        redis_breaker(self.url).reset()
                         return
             except OSError:
                 time.sleep(0.05)
