@@ -46,9 +46,11 @@ local inside, queue, seen, ticket, bucket = KEYS[1], KEYS[2], KEYS[3], KEYS[4], 
 local member, now, rate, burst = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local inside_idle, queue_idle, grace = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local ttl, mode = tonumber(ARGV[8]), ARGV[9]
-local addr_burst, addr_rate = tonumber(ARGV[10]), tonumber(ARGV[11])
+local addr_burst, addr_rate, prune = tonumber(ARGV[10]), tonumber(ARGV[11]), tonumber(ARGV[12])
+local keep = mode == 'enter'
+if mode == 'collect' then mode = 'enter' end
 redis.call('ZREMRANGEBYSCORE', inside, '-inf', now - inside_idle)
-for _, m in ipairs(redis.call('ZRANGEBYSCORE', seen, '-inf', now - queue_idle)) do
+for _, m in ipairs(redis.call('ZRANGEBYSCORE', seen, '-inf', now - queue_idle, 'LIMIT', 0, prune)) do
   redis.call('ZREM', seen, m)
   redis.call('ZREM', queue, m)
 end
@@ -70,7 +72,7 @@ local function allowed()
   return ok
 end
 if redis.call('ZSCORE', inside, member) then
-  redis.call('ZADD', inside, now, member)
+  if keep then redis.call('ZADD', inside, now, member) else redis.call('ZREM', inside, member) end
   place = 0
 elseif redis.call('ZSCORE', queue, member) then
   redis.call('ZADD', seen, now, member)
@@ -78,7 +80,7 @@ elseif redis.call('ZCARD', queue) == 0 and tokens >= 1 then
   if allowed() then
     tokens = tokens - 1
     place = 0
-    if mode == 'enter' then redis.call('ZADD', inside, now, member) end
+    if keep then redis.call('ZADD', inside, now, member) end
   else
     place = -2
   end
@@ -90,17 +92,22 @@ elseif mode == 'enter' then
     place = -2
   end
 end
-while tokens >= 1 do
+local looked = 0
+while tokens >= 1 and looked < prune do
   local head = redis.call('ZRANGE', queue, 0, 0)[1]
   if not head then break end
+  looked = looked + 1
+  local asked = tonumber(redis.call('ZSCORE', seen, head))
   redis.call('ZREM', queue, head)
   redis.call('ZREM', seen, head)
-  tokens = tokens - 1
-  if head == member then
-    redis.call('ZADD', inside, now, head)
-    place = 0
-  else
-    redis.call('ZADD', inside, now - inside_idle + grace, head)
+  if asked ~= nil and asked >= now - queue_idle then
+    tokens = tokens - 1
+    if head == member then
+      place = 0
+      if keep then redis.call('ZADD', inside, now, head) end
+    else
+      redis.call('ZADD', inside, now - inside_idle + grace, head)
+    end
   end
 end
 redis.call('HSET', bucket, 'tokens', tostring(tokens), 'at', tostring(now))
@@ -121,11 +128,13 @@ return redis.call('ZREM', KEYS[1], ARGV[1])
 class Admission:
     """The answer to «may I go on?»: ``place`` is 0 when let in, else the place in the queue (1 = next),
     ``NO_PLACE`` for a visitor not given one yet, or ``REFUSED`` when their network's allowance of new places
-    is used up. ``rate``: admissions per minute, for the estimate."""
+    is used up. ``rate``: admissions per minute, for the estimate. ``counted``: False when nobody counted (no
+    Redis, or it failed): the visitor goes on, but is given nothing to keep (no admission for the door's cookie)."""
 
     place: int
     queued: int = 0
     rate: int = 0
+    counted: bool = True
 
     @property
     def admitted(self) -> bool:
@@ -142,7 +151,10 @@ class Admission:
         return self.place * 60 / self.rate
 
 
-OPEN = Admission(place=0)
+OPEN = Admission(place=0, counted=False)
+# How many of those who stopped asking one admission tidies away, and how many heads of the queue it looks at:
+# a call's work is bounded however many places a crowd of bots left behind.
+PRUNE_PER_CALL = 500
 
 
 def burst(rate: int) -> float:
@@ -151,14 +163,17 @@ def burst(rate: int) -> float:
 
 
 def network_of(address: str) -> str:
-    """The network a client's address stands for: the address itself for IPv4, its /64 for IPv6 (one
-    household or office is given a whole /64), hashed so Redis never holds the address."""
+    """The network a client's address stands for: the address itself for IPv4 (also when written as IPv6,
+    ``::ffff:a.b.c.d``, as a dual-stack server sees it), its /56 for IPv6 (what one household or office is
+    usually given), hashed so Redis never holds the address."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         network = address
     else:
-        network = str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        network = str(ipaddress.ip_network(f"{ip}/56", strict=False)) if ip.version == 6 else str(ip)
     return hashlib.sha256(network.encode()).hexdigest()[:24]
 
 
@@ -169,6 +184,7 @@ def waiting_room_enter(
     rate: int,
     address: str | None = None,
     probe: bool = False,
+    collect: bool = False,
     inside_idle: int = INSIDE_IDLE_SECONDS,
     now: float | None = None,
 ) -> Admission:
@@ -178,7 +194,9 @@ def waiting_room_enter(
     ``address``: the client's network (``network_of``); a new member then uses one of its allowance of new
     places (``WAITING_ROOM_PER_ADDRESS`` per ``ADDRESS_WINDOW_SECONDS``), and is ``REFUSED`` without one.
     ``probe``: let in only when nobody waits and the rate has room, else give no place (``NO_PLACE``); the
-    door's answer to a request without its cookie, which must never hold a place."""
+    door's answer to a request without its cookie, which must never hold a place. ``collect``: someone let in
+    takes their admission away with them (the door's signed cookie) and is not kept as let in here, so their id
+    alone, copied, lets nobody else in."""
     client = waiting_client()
     if client is None or rate <= 0:
         return OPEN
@@ -188,8 +206,8 @@ def waiting_room_enter(
         keys.append(address_key(room, address))
     now = time.time() if now is None else now
     args: list[str | float] = [member, now, rate / 60, burst(rate), inside_idle, QUEUE_IDLE_SECONDS]
-    args += [ADMIT_GRACE_SECONDS, KEY_TTL_SECONDS, "probe" if probe else "enter"]
-    args += [max(allowance, 1), max(allowance, 1) / ADDRESS_WINDOW_SECONDS]
+    args += [ADMIT_GRACE_SECONDS, KEY_TTL_SECONDS, "probe" if probe else "collect" if collect else "enter"]
+    args += [max(allowance, 1), max(allowance, 1) / ADDRESS_WINDOW_SECONDS, PRUNE_PER_CALL]
     try:
         answer = client.register_script(_ENTER)(keys=keys, args=args)
     except RedisError as error:

@@ -39,11 +39,12 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.auth.middleware import get_user
+from django.core.cache import caches
 from django.core.signing import BadSignature
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_htmx.http import HttpResponseClientRedirect
 from redis.exceptions import RedisError
 
@@ -131,21 +132,20 @@ def _give_admission(response: HttpResponse, visitor: str, issued: float, now: fl
 def _enter(request: HttpRequest, visitor: str | None) -> tuple[str, Admission]:
     """Ask the door for ``visitor``; a stranger is given a new id and only a probe (never a place)."""
     address = network_of(client_address(request))
-    rate = door_rate()
-    if visitor is None:
-        new = secrets.token_urlsafe(16)
-        return new, waiting_room_enter(
-            room=DOOR, member=f"v{new}", rate=rate, address=address, probe=True, inside_idle=ADMIT_GRACE_SECONDS
-        )
+    member = secrets.token_urlsafe(16) if visitor is None else visitor
     admission = waiting_room_enter(
-        room=DOOR, member=f"v{visitor}", rate=rate, address=address, inside_idle=ADMIT_GRACE_SECONDS
+        room=DOOR,
+        member=f"v{member}",
+        rate=door_rate(),
+        address=address,
+        probe=visitor is None,
+        collect=True,
+        inside_idle=ADMIT_GRACE_SECONDS,
     )
-    return visitor, admission
+    return member, admission
 
 
 def _login_key(visitor: str) -> str:
-    from django.core.cache import caches
-
     return caches["default"].make_key(f"door:login:{visitor}")
 
 
@@ -203,6 +203,8 @@ class FrontDoorMiddleware:
             visitor, admission = _enter(request, visitor)
             if not admission.admitted:
                 return self._to_queue(request, visitor, admission, new_visitor=new_visitor)
+            if not admission.counted:  # Redis is down: the door is open, and hands out nothing to keep
+                return self._keep(self.get_response(request), visitor, None, now, new_visitor=new_visitor)
             held = (now, 0.0)
         assert visitor is not None
         if request.method == "POST" and path == LOGIN:
@@ -213,10 +215,11 @@ class FrontDoorMiddleware:
     def _login(
         self, request: HttpRequest, visitor: str, held: tuple[float, float], now: float, *, new_visitor: bool
     ) -> HttpResponse:
-        """One login per admission: a second one is given a new id, which queues like any newcomer (and is let
-        straight in when the door has room, so logging in again on a quiet day is one click as before)."""
+        """One login per admission: a second one is a stranger, given a new id and no place (it takes one when
+        it comes back with the id, like anyone), unless the door has room to spare, so that logging in again on a
+        quiet day is one click as before. The form's one request never makes a place by itself."""
         if not _bind_login(visitor):
-            visitor, admission = _enter(request, secrets.token_urlsafe(16))
+            visitor, admission = _enter(request, None)
             new_visitor, held = True, (now, 0.0)
             if not admission.admitted or not _bind_login(visitor):
                 response = self._to_queue(request, visitor, admission, new_visitor=True)
@@ -229,15 +232,14 @@ class FrontDoorMiddleware:
 
     @staticmethod
     def _keep(
-        response: HttpResponse, visitor: str, held: tuple[float, float], now: float, *, new_visitor: bool
+        response: HttpResponse, visitor: str, held: tuple[float, float] | None, now: float, *, new_visitor: bool
     ) -> HttpResponse:
         """The visitor's cookies on the way out: a new id, and the admission signed afresh when it is new or
-        has not been for a minute."""
+        has not been for a minute (none while nobody counts)."""
         if new_visitor:
             _give_visitor(response, visitor)
-        issued, seen = held
-        if now - seen >= ADMISSION_REFRESH_SECONDS:
-            _give_admission(response, visitor, issued, now)
+        if held is not None and now - held[1] >= ADMISSION_REFRESH_SECONDS:
+            _give_admission(response, visitor, held[0], now)
         return response
 
     @staticmethod
@@ -279,7 +281,8 @@ def _door(
     visitor, admission = _enter(request, known) if entered is None else entered
     if admission.admitted:
         response: HttpResponse = HttpResponseClientRedirect(next_url) if partial else redirect(next_url)
-        _give_admission(response, visitor, now, now)
+        if admission.counted:
+            _give_admission(response, visitor, now, now)
     else:
         context = queue_context(admission, self_url=door_url(next_url), place_url=door_url(next_url, place_only=True))
         if not partial:
@@ -292,13 +295,13 @@ def _door(
     return response
 
 
-@require_GET
+@require_safe
 def door_page(request: HttpRequest) -> HttpResponse:
     """«Du er i kø»: the visitor's place at the portal's door and an estimate; the page asks again by itself."""
     return _door(request, partial=False)
 
 
-@require_GET
+@require_safe
 def door_place(request: HttpRequest) -> HttpResponse:
     """The place and estimate alone, which the page polls; at their turn, htmx goes on (HX-Redirect)."""
     return _door(request, partial=True)

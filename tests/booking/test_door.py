@@ -345,6 +345,20 @@ def test_an_admission_lapses_after_half_an_hour_idle_and_after_eight_hours_in_al
     assert asked == [f"v{visitor_of(anne)}"]
 
 
+def test_places_left_behind_by_a_crowd_that_stopped_asking_use_no_admission_and_bounded_work(clock):
+    """Six hundred places whose pages stopped asking (more than one admission tidies away) neither make the next
+    visitor wait nor use the rate: the head of the queue that stopped asking is skipped, a bounded number a call."""
+    from booking.admission import PRUNE_PER_CALL
+
+    assert PRUNE_PER_CALL < 600
+    start = clock.now
+    for n in range(10 + 600):  # the burst of ten goes in, six hundred wait and then stop asking
+        waiting_room_enter(room=DOOR, member=f"gone{n}", rate=60, now=start)
+    later = start + 3600
+    answer = waiting_room_enter(room=DOOR, member="real", rate=60, now=later)
+    assert answer.admitted
+
+
 # --- 3. Strangers: made-up ids, no cookies ----------------------------------------------------------------
 
 
@@ -504,6 +518,41 @@ def test_the_login_form_of_a_stranger_at_the_full_door_goes_to_the_queue_and_log
     assert "_auth_user_id" not in cecilie.session
 
 
+def test_a_used_admissions_login_posts_make_no_places_of_their_own(door_of_one, clinic):
+    """A bot that logged in once cannot turn its admission into queue places with one login form after another
+    (no cookies kept, no CSRF token, an empty form): each is a stranger with no place, like a cookieless
+    request, and the real visitor who then arrives is first in line."""
+    anne = arrive()
+    assert anne.post(LOGIN, {"national_id": clinic.citizen.national_id}).status_code == 302
+    used = {name: anne.cookies[name].value for name in (COOKIE, ADMISSION_COOKIE)}
+    for _ in range(30):
+        bot = Client(enforce_csrf_checks=True)
+        for name, value in used.items():
+            bot.cookies[name] = value
+        answer = bot.post(LOGIN, {})
+        assert answer.status_code == 302
+        assert answer["Location"] == QUEUED_FOR_LOGIN
+    assert queued() == 0
+    assert queued_at(queue_up()) == 1
+
+
+def test_a_copied_id_of_a_visitor_let_in_from_the_queue_lets_nobody_else_in(door_of_one, clock):
+    """Once a visitor has collected their admission (the signed cookie), the door no longer keeps them as let
+    in: copies of their id alone meet the queue like anyone, and the admission's eight hours cannot be renewed
+    by asking with the id."""
+    arrive()
+    bjorn = queue_up()
+    clock.advance(60)
+    let_in(bjorn)
+    copies = []
+    for _ in range(3):
+        copy = Client()
+        copy.cookies[COOKIE] = bjorn.cookies[COOKIE].value
+        copies.append(copy)
+    assert [place_in(at_the_door(copy)) for copy in copies] == [1, 1, 1]  # one place, the id's own
+    assert queued() == 1
+
+
 # --- 5. A network's allowance of new places -----------------------------------------------------------------
 
 
@@ -542,15 +591,28 @@ def test_beyond_a_networks_allowance_a_visitor_is_refused_a_place_and_told_so(do
     assert place_in(at_the_door(sixth)) is not None
 
 
-def test_ipv6_addresses_in_one_64_share_a_networks_allowance(door_of_one, settings):
+def test_ipv6_addresses_in_one_56_share_a_networks_allowance(door_of_one, settings):
     settings.WAITING_ROOM_PER_ADDRESS = 2
     arrive(REMOTE_ADDR="192.0.2.7")
     queue_up(Client(REMOTE_ADDR="2001:db8:1:2::1"))
-    queue_up(Client(REMOTE_ADDR="2001:db8:1:2:ffff:ffff:ffff:fffe"))
+    queue_up(Client(REMOTE_ADDR="2001:db8:1:3:ffff:ffff:ffff:fffe"))  # another /64 of the same household's /56
     neighbour = Client(REMOTE_ADDR="2001:db8:1:2::2")
     at_the_door(neighbour)
     assert REFUSED in text_of(at_the_door(neighbour))
-    assert queued_at(queue_up(Client(REMOTE_ADDR="2001:db8:1:3::1"))) == 3  # the next /64 is another network
+    assert queued_at(queue_up(Client(REMOTE_ADDR="2001:db8:1:100::1"))) == 3  # the next /56 is another network
+
+
+def test_an_ipv4_address_written_as_ipv6_is_that_ipv4_network_not_everyones(door_of_one, settings):
+    """A server bound to ``[::]`` sees IPv4 clients as ``::ffff:a.b.c.d``: each is still its own network, not
+    one /56 shared by every IPv4 visitor (and ``::1``)."""
+    settings.WAITING_ROOM_PER_ADDRESS = 1
+    arrive(REMOTE_ADDR="192.0.2.7")
+    queue_up(Client(REMOTE_ADDR="::ffff:198.51.100.1"))
+    same = Client(REMOTE_ADDR="198.51.100.1")
+    at_the_door(same)
+    assert REFUSED in text_of(at_the_door(same))  # the same IPv4 network, however it is written
+    assert queued_at(queue_up(Client(REMOTE_ADDR="::ffff:203.0.113.9"))) == 2
+    assert queued_at(queue_up(Client(REMOTE_ADDR="::1"))) == 3
 
 
 # --- 6. What waiting and being let in cost --------------------------------------------------------------------
@@ -816,6 +878,22 @@ def test_with_redis_down_everyone_passes_the_door_and_logs_in(own_redis, door_of
     login = anne.post(LOGIN, {"national_id": clinic.citizen.national_id})  # the one-login check fails open
     assert login.status_code == 302
     assert login["Location"] == reverse("booking:appointments")
+
+
+def test_with_redis_down_the_door_is_open_but_hands_out_no_admission_to_keep(own_redis, door_of_one, monkeypatch):
+    """Failing open lets everyone through, but gives them nothing that outlives the outage: once Redis is back,
+    those who came during it meet the queue like anyone, and the queue is not jumped with harvested cookies."""
+    monkeypatch.setattr("resourcebooks.waiting.BACKOFF_SECONDS", 0.0)
+    own_redis.stop()
+    harvested = [Client() for _ in range(5)]
+    for client in harvested:
+        response = client.get(LOGIN)
+        assert "Logg inn på Helsenorge" in text_of(response)
+        assert COOKIE in response.cookies
+        assert ADMISSION_COOKIE not in response.cookies
+    own_redis.start()
+    arrive()  # the one admission the door has for this minute
+    assert [place_in(at_the_door(client)) for client in harvested] == [1, 2, 3, 4, 5]
 
 
 # --- 11. In English -------------------------------------------------------------------------------------------------
