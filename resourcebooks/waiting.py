@@ -22,6 +22,8 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
+from core.breaker import redis_answered, redis_down, redis_failed
+
 if TYPE_CHECKING:
     from redis import Redis
 
@@ -99,8 +101,9 @@ def door_counts() -> WaitingCounts | None:
 
 def waiting_client() -> Redis | None:
     """The cache's Redis connection (with its short socket timeouts), or None when there is no Redis or it
-    failed a moment ago: then there is no waiting room."""
-    if time.monotonic() < _down_until:
+    failed a moment ago (here, or anywhere the cache's breaker saw it: ``core.breaker``): then there is no
+    waiting room."""
+    if time.monotonic() < _down_until or redis_down():
         return None
     cache = caches["default"]
     if not isinstance(cache, RedisCache):
@@ -113,6 +116,7 @@ def waiting_failed(error: Exception) -> None:
     """Redis failed: let everyone in for a few seconds, and say so once per outage."""
     global _down_until, _down
     _down_until = time.monotonic() + BACKOFF_SECONDS
+    redis_failed(error)
     if not _down:
         _down = True
         log.warning("Venterommet (Redis) svarer ikke (%s); alle slippes inn uten kø til Redis svarer igjen.", error)
@@ -121,6 +125,7 @@ def waiting_failed(error: Exception) -> None:
 def waiting_answered() -> None:
     """Redis answered: the end of an outage is logged once too."""
     global _down
+    redis_answered()
     if _down:
         _down = False
         log.warning("Venterommet (Redis) svarer igjen; køen virker.")
