@@ -42,7 +42,7 @@ SOCKET_TIMEOUT = 0.5
 BREAKER_SECONDS = 60.0
 # The portal's front door and a timebook's waiting room have their own Redis calls (and their own back-off,
 # being rewritten to use the same breaker): off here, so the counts are the cache's, the sessions' and Celery's.
-NO_WAITING_ROOMS = {"WAITING_ROOM_DOOR_CAPACITY": 0, "WAITING_ROOM_DOOR_RATE": 0}
+NO_WAITING_ROOMS = {"WAITING_ROOM_DOOR_RATE": 0}
 
 
 @dataclass
@@ -213,7 +213,7 @@ def test_after_one_publish_times_out_a_hung_broker_is_skipped_and_the_sweeps_del
 ):
     """The broker alone on the hung Redis (the cache elsewhere): booking and cancelling publish tasks."""
     settings.REDIS_BREAKER_SECONDS = BREAKER_SECONDS
-    settings.WAITING_ROOM_DOOR_CAPACITY = settings.WAITING_ROOM_DOOR_RATE = 0
+    settings.WAITING_ROOM_DOOR_RATE = 0
     clinic = make_clinic()
     broker = Traffic(own_redis.port)
     traffic.append(broker)

@@ -48,8 +48,8 @@ SPENT_TEXT = "Timen har vært holdt av til deg så lenge den kan"
 
 @pytest.fixture(autouse=True)
 def _a_door_for_every_tab(settings):
-    """About holds, not the portal's door (``tests/booking/test_door.py``): room for every parallel tab."""
-    settings.WAITING_ROOM_DOOR_CAPACITY = 10 * PARALLEL
+    """About holds, not the portal's door (``tests/booking/test_door.py``): no door."""
+    settings.WAITING_ROOM_DOOR_RATE = 0
 
 
 def state(slot: Slot) -> str:
