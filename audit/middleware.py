@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from django.apps import apps
+from django.db.models import BinaryField
 from django.http import HttpRequest, HttpResponse
 
 from core.ids import parse_id
@@ -14,12 +15,14 @@ from core.roles import is_nhn_support
 from . import Actor, _current, record
 
 APPOINTMENT_HER_ID = "slot__timebook__service__organisation__her_id"
+MESSAGE_HER_ID = f"appointment__{APPOINTMENT_HER_ID}|thread__organisation__her_id"
+ATTACHMENT_HER_ID = "message__thread__organisation__her_id"
 
 
 class ReadPage(NamedTuple):
     """A page that shows one object. ``model`` («app_label.Model», a label: audit imports no app above it)
-    lets the read name the object's organisation (``her_id``, a lookup from the object) and, on the portal,
-    the citizen it belongs to (``whose``)."""
+    lets the read name the object's organisation (``her_id``, a lookup from the object, or several separated by
+    «|», the first that leads somewhere) and, on the portal, the citizen it belongs to (``whose``)."""
 
     object_type: str
     kwarg: str  # the URL kwarg with the object's id
@@ -32,10 +35,21 @@ class ReadPage(NamedTuple):
 READ_PAGES: dict[str, ReadPage] = {
     "booking:appointment": ReadPage("appointment", "pk", "booking.Appointment", APPOINTMENT_HER_ID, "citizen"),
     "booking:ics": ReadPage("appointment", "pk", "booking.Appointment", APPOINTMENT_HER_ID, "citizen"),
-    "booking:message": ReadPage(
-        "inbox_message", "pk", "inbox.InboxMessage", f"appointment__{APPOINTMENT_HER_ID}", "citizen"
-    ),
+    "booking:message": ReadPage("inbox_message", "pk", "inbox.InboxMessage", MESSAGE_HER_ID, "citizen"),
     "addressregistry:service": ReadPage("ar_service", "her_id"),
+    # Dialogues (e-kontakt, e-konsultasjon, reseptfornyelse): the clinic's thread, its files, the journal page, and
+    # a citizen's download; the clinic's inbox list records its own read (as the admin's lists do).
+    "dialogues:staff_thread": ReadPage("dialogue", "pk", "dialogues.Dialogue", "organisation__her_id"),
+    "dialogues:staff_attachment": ReadPage("attachment", "pk", "inbox.Attachment", ATTACHMENT_HER_ID),
+    "dialogues:staff_journal": ReadPage("journal", "pk", "citizens.Citizen", "gp_office__her_id"),
+    "dialogues:attachment": ReadPage("attachment", "pk", "inbox.Attachment", ATTACHMENT_HER_ID, "message__citizen"),
+    "admin:dialogues_journalentry_change": ReadPage(
+        "journal_entry", "object_id", "dialogues.JournalEntry", "organisation__her_id"
+    ),
+    "admin:dialogues_prescription_change": ReadPage(
+        "prescription", "object_id", "dialogues.Prescription", "citizen__gp_office__her_id"
+    ),
+    "admin:inbox_inboxmessage_change": ReadPage("inbox_message", "object_id", "inbox.InboxMessage", MESSAGE_HER_ID),
     "admin:resourcebooks_timebook_change": ReadPage(
         "timebook", "object_id", "resourcebooks.Timebook", "service__organisation__her_id"
     ),
@@ -82,9 +96,16 @@ def _shown_object(page: ReadPage, object_id: object) -> Any:
     pk = parse_id(object_id)
     if pk is None:
         return None
-    relations = [lookup.rpartition("__")[0] for lookup in (page.her_id, f"{page.whose}__pk") if lookup]
-    manager = apps.get_model(page.model)._default_manager
-    return manager.select_related(*filter(None, relations)).filter(pk=pk).first()
+    lookups = [*page.her_id.split("|"), f"{page.whose}__pk" if page.whose else ""]
+    relations = [lookup.rpartition("__")[0] for lookup in lookups if lookup]
+    model = apps.get_model(page.model)
+    files = [f.name for f in model._meta.concrete_fields if isinstance(f, BinaryField)]  # a file's bytes: not read
+    return model._default_manager.select_related(*filter(None, relations)).defer(*files).filter(pk=pk).first()
+
+
+def _her_id(obj: Any, page: ReadPage) -> Any:
+    found = (_follow(obj, lookup) for lookup in page.her_id.split("|"))
+    return next((her_id for her_id in found if her_id is not None), None)
 
 
 def reader_of(request: HttpRequest, actor: Actor, owner: Any) -> Actor:
@@ -101,7 +122,7 @@ def reader_of(request: HttpRequest, actor: Actor, owner: Any) -> Actor:
 
 def _record_read(request: HttpRequest, actor: Actor, page: ReadPage, object_id: object) -> None:
     obj = _shown_object(page, object_id) if page.model else None
-    her_id = _follow(obj, page.her_id) if obj is not None and page.her_id else None
+    her_id = _her_id(obj, page) if obj is not None and page.her_id else None
     if page.whose:
         _current.set(reader_of(request, actor, _follow(obj, page.whose)))
     record("read", page.object_type, object_id, organisation_her_id=her_id, summary=request.path)

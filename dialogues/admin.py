@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from resourcebooks.admin import OrganisationScopedAdmin
+from resourcebooks.admin import ListReadsAudited, OrganisationScopedAdmin
 from resourcebooks.models import StaffGroup, StaffMembership
 from resourcebooks.selectors import organisations_for_staff
 
@@ -146,8 +146,9 @@ class ReadOnlyScopedAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(Prescription)
-class PrescriptionAdmin(ReadOnlyScopedAdmin):
+class PrescriptionAdmin(ListReadsAudited, ReadOnlyScopedAdmin):
     organisation_path = "citizen__gp_office"
+    audit_list_type = "prescription"
     list_display = ["medication", "strength", "citizen", "prescribed_on", "prescriber"]
     search_fields = ["medication"]
 
@@ -156,12 +157,13 @@ class PrescriptionAdmin(ReadOnlyScopedAdmin):
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(ReadOnlyScopedAdmin):
+class JournalEntryAdmin(ListReadsAudited, ReadOnlyScopedAdmin):
     """«Journalnotater», as the patient's journal page shows them (``journal_entries_shown``): an entry whose dialogue
     the user was not sent is listed without its title, its own page answers 404, and the title is neither filtered
     nor sorted on (either would tell what it is about)."""
 
     organisation_path = "organisation"
+    audit_list_type = "journal_entry"
     list_display = ["shown_title", "citizen", "written_at", "organisation"]
     list_display_links = None  # the title links, when shown
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 from django.contrib import admin
 
 from core.admin_bases import SuperuserOnlyAdmin
+from resourcebooks.admin import ListReadsAudited
 
 from .models import InboxMessage
 
 
 @admin.register(InboxMessage)
-class InboxMessageAdmin(SuperuserOnlyAdmin):
+class InboxMessageAdmin(ListReadsAudited, SuperuserOnlyAdmin):
+    """Each read recorded: the list here, one message by the audit middleware (``READ_PAGES``)."""
+
     view_on_site = False  # a message's own page is the citizen's
+    audit_list_type = "inbox_message"
     list_display = ["sent_at", "citizen", "subject", "kind", "read_at"]
     list_filter = ["kind"]

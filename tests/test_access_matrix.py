@@ -555,9 +555,10 @@ MATRIX: dict[str, list[Row]] = {
     "admin:dialogues_prescription_delete": [admin(F, NF, NF, "prescription_x")],
     "admin:dialogues_journalentry_changelist": [admin(OK, OK, F)],
     "admin:dialogues_journalentry_add": [admin(F, F, F)],
-    "admin:dialogues_journalentry_change": [admin(OK, NF, NF, "journal_x")],
-    "admin:dialogues_journalentry_history": [admin(OK, NF, NF, "journal_x")],
-    "admin:dialogues_journalentry_delete": [admin(F, NF, NF, "journal_x")],
+    # journal_x is an e-konsultasjon sent to the fastlege: staff_x (helsesekretær) is not told what it is about.
+    "admin:dialogues_journalentry_change": [admin(NF, NF, NF, "journal_x")],
+    "admin:dialogues_journalentry_history": [admin(NF, NF, NF, "journal_x")],
+    "admin:dialogues_journalentry_delete": [admin(NF, NF, NF, "journal_x")],
     # Timeavtaler in the admin: the organisation's own, hidden ones included; never added or deleted there
     "admin:booking_appointment_changelist": [
         admin(OK, OK, F),

@@ -18,9 +18,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+import audit
 from citizens.models import Citizen
 from core.filenames import safe_file_name
 from inbox.models import Attachment, InboxMessage
+from resourcebooks.admin.base import staff_her_id
 from resourcebooks.selectors import organisations_for_staff
 
 from .. import texts
@@ -86,6 +88,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     elif status == "closed":
         dialogues = dialogues.filter(thread__closed_at__isnull=False)
     rows = [(d, kind_title(d)) for d in dialogues[:500]]
+    # A list of patients and subjects: recorded as the admin's lists are (one row, the filter in the summary).
+    audit.record(
+        "read", "dialogue", "liste", organisation_her_id=staff_her_id(request.user), summary=request.get_full_path()
+    )
     statuses = [("", _("Alle")), ("open", _("Åpne")), ("closed", _("Avsluttede"))]
     return _page(
         request,
