@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from addressregistry.models import Organisation
 from booking import texts as booking_texts
 from booking.selectors import is_blocked
 from citizens.models import Citizen
@@ -67,15 +68,7 @@ def dialogue_start(
         lock_rows(Citizen.objects.filter(pk=person.pk))
         if (again := _just_sent(person, written_by, kind, subject, text, now)) is not None:
             return again
-        thread = Thread.objects.create(
-            citizen=person,
-            organisation=office,
-            kind=kind,
-            subject=subject,
-            created_at=now,
-            last_message_at=now,
-            hidden=own_and_hidden(person, written_by, timezone.localdate()),
-        )
+        thread = _thread_new(person, written_by, office, kind, subject, now)
         message_with_files(
             thread=thread,
             kind=InboxMessage.Kind.DIALOGUE,
@@ -104,6 +97,22 @@ def dialogue_start(
             routes_write(dialogue, timezone.localdate())
         dialogue_record(dialogue, "create", "sendt fra helsenorge.no")  # never the subject: support reads this
     return dialogue
+
+
+def _thread_new(
+    person: Citizen, written_by: Citizen, office: Organisation, kind: str, subject: str, now: dt.datetime
+) -> Thread:
+    """The conversation, hidden from the parents when it is a 12–16-year-old's own (``own_and_hidden``)."""
+    hidden = own_and_hidden(person, written_by, timezone.localdate())
+    return Thread.objects.create(
+        citizen=person,
+        organisation=office,
+        kind=kind,
+        subject=subject,
+        created_at=now,
+        last_message_at=now,
+        hidden=hidden,
+    )
 
 
 def own_and_hidden(person: Citizen, written_by: Citizen, day: dt.date) -> bool:
