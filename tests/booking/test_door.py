@@ -26,7 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.admission import waiting_room_enter
+from booking.admission import burst, waiting_room_enter
 from booking.door import ADMISSION_COOKIE, COOKIE, VISITOR_SALT
 from booking.models import CampaignRecipient
 from booking.services import campaign_create, campaigns_tick
@@ -406,10 +406,11 @@ def test_bots_with_made_up_ids_hold_no_place_and_a_real_visitor_is_let_in_at_the
     let_in(kari, "/")
 
 
-def test_a_flood_without_cookies_leaves_the_queue_empty_and_a_real_visitor_is_first(clock):
-    # The default door: 300 a minute, a burst of 50. The flood keeps no cookies: 300 GETs of the front page.
+def test_a_flood_without_cookies_leaves_the_queue_empty_and_a_real_visitor_is_first(clock, settings):
+    # The default door (240 a minute, a burst of 40). The flood keeps no cookies: 300 GETs of the front page.
+    rate = settings.WAITING_ROOM_DOOR_RATE
     pages = [Client().get("/") for _ in range(300)]
-    assert sum("Du er i kø" not in text_of(page) for page in pages) == 50  # the burst, let straight in
+    assert sum("Du er i kø" not in text_of(page) for page in pages) == int(burst(rate))  # let straight in
     assert all(place_in(page) is None for page in pages)
     assert queued() == 0
 
@@ -417,7 +418,7 @@ def test_a_flood_without_cookies_leaves_the_queue_empty_and_a_real_visitor_is_fi
     page = at_the_door(kari, "/")
     assert place_in(page) == 1
     assert "Beregnet ventetid: under ett minutt" in text_of(page)
-    clock.advance(60 / 300)  # one admission at 300 a minute
+    clock.advance(60 / rate)  # one admission at the rate
     assert kari.get(door_page("/", place_only=True), headers=HX)["HX-Redirect"] == "/"
 
 
@@ -556,16 +557,17 @@ def test_a_copied_id_of_a_visitor_let_in_from_the_queue_lets_nobody_else_in(door
 # --- 5. A network's allowance of new places -----------------------------------------------------------------
 
 
-def test_five_hundred_visitors_behind_one_address_all_get_a_place_at_the_defaults():
-    # A school or a municipality's network (or `make bench`): one address, the default door (300 a minute, a
-    # burst of 50) and the default allowance. Each visitor's page asks twice: once for an id, once for a place.
+def test_five_hundred_visitors_behind_one_address_all_get_a_place_at_the_defaults(settings):
+    # A school or a municipality's network (or `make bench`): one address, the default door and the default
+    # allowance. Each visitor's page asks twice: once for an id, once for a place.
+    let_in_at_once = int(burst(settings.WAITING_ROOM_DOOR_RATE))
     crowd = [Client() for _ in range(500)]
     first = [visitor.get(door_page(place_only=True), headers=HX) for visitor in crowd]
     waiting = [visitor for visitor, answer in zip(crowd, first, strict=True) if "HX-Redirect" not in answer]
-    assert len(waiting) == 450  # the burst went straight in
+    assert len(waiting) == 500 - let_in_at_once  # the burst went straight in
     second = [visitor.get(door_page(place_only=True), headers=HX) for visitor in waiting]
     assert not [text_of(answer) for answer in second if REFUSED in text_of(answer)][:1]
-    assert sorted(place_in(answer) or 0 for answer in second) == list(range(1, 451))
+    assert sorted(place_in(answer) or 0 for answer in second) == list(range(1, 500 - let_in_at_once + 1))
 
 
 def test_beyond_a_networks_allowance_a_visitor_is_refused_a_place_and_told_so(door_of_one, clock, settings):
