@@ -9,6 +9,7 @@ how many reads timed out. The breaker's clock is moved on instead of sleeping.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 from collections.abc import Iterator
@@ -151,6 +152,7 @@ def ok(response, url: str = ""):  # type: ignore[no-untyped-def]
 def test_after_one_time_out_pages_and_a_dialogue_send_leave_a_hung_redis_alone_until_it_answers(
     own_redis, traffic, clock, broker_on, caplog
 ):
+    caplog.set_level(logging.WARNING, logger="core.breaker")
     office = gp_clinic()
     citizen = office.citizen
     hung = Traffic(own_redis.port)

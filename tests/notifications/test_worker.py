@@ -8,6 +8,7 @@ project's own app instead of the ``celery.contrib.pytest`` plugin's test app.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -45,6 +46,10 @@ def celery_worker(monkeypatch):
     app.loader.import_default_modules()
     app.control.purge()  # messages left by an earlier, interrupted run are not this test's
     task_postrun.connect(_close_worker_connections, weak=False)
+    # The embedded worker sets up logging as a worker does: the root logger at ERROR with its own handler.
+    # Left so, every later test in this process loses the warnings it reads with caplog.
+    root = logging.getLogger()
+    root_level, root_handlers = root.level, list(root.handlers)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
             yield worker
@@ -52,6 +57,8 @@ def celery_worker(monkeypatch):
         # The in-process worker marks this process as one whose result.get() would block (a worker's pool
         # does); left set, a later test in the same process that waits for an eager result fails.
         _set_task_join_will_block(False)
+        root.setLevel(root_level)
+        root.handlers[:] = root_handlers
         task_postrun.disconnect(_close_worker_connections)
         app.conf.update(saved)
         app._pool, app.amqp._producer_pool = pools
