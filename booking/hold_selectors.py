@@ -21,3 +21,9 @@ def hold_bookings(slots: list[Slot]) -> dict[int, SlotBooking]:
         who = f"{hold.citizen.full_name} ({hold.citizen.masked_national_id})"
         result[hold.slot_id] = SlotBooking(who=who, reason="–", status=f"Holdt av til kl. {until:%H:%M}")
     return result
+
+
+def hold_of(person_id: int, slot: Slot) -> SlotHold | None:
+    """The person's own live hold on the slot, if any: what «Se gjennom før du sender» says again when the form
+    comes back with an error (a read; only opening the page takes or renews a hold)."""
+    return SlotHold.objects.filter(slot=slot, citizen_id=person_id, until__gt=timezone.now()).first()

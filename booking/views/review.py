@@ -23,6 +23,7 @@ from .. import selectors as sel
 from .. import texts
 from ..errors import BookingError, SlotTaken
 from ..forms import ReviewForm
+from ..hold_selectors import hold_of
 from ..models import Appointment
 from ..services import appointment_request, cancellation_deadline
 from ..services.holds import Held, Spent, hold_nearest, hold_release, slot_hold
@@ -82,6 +83,8 @@ def _send(request: CitizenRequest, flow: Flow, timebook: Timebook, slot: Slot, c
         if form.has_error("idempotency_key"):
             form.renew_key()
         form.rebind_if_person_changed()
+        if (mine := hold_of(flow.person.pk, slot)) is not None:
+            context["hold_text"] = _hold_text(Held(mine, slot))
         return render(request, "booking/review.html", context, status=400)
     try:
         outcome = appointment_request(

@@ -42,6 +42,19 @@ def post(client: Client, slot: Slot, reason: str, key: str | None = None):
     return client.post(review_url(slot), {"reason": reason, "idempotency_key": key or open_review(client, slot)})
 
 
+def test_a_refused_form_still_says_until_when_the_slot_is_held_and_does_not_renew_it(citizen_client, clinic):
+    slot = clinic.slots[0]
+    key = open_review(citizen_client, slot)
+    hold = SlotHold.objects.get(slot=slot)
+    until = timezone.localtime(hold.until)
+    response = citizen_client.post(review_url(slot), {"reason": "", "idempotency_key": key})
+    assert response.status_code == 400
+    text = text_of(response)
+    assert "Du må skrive hva timen gjelder" in text
+    assert f"Timen er holdt av til deg til kl. {until:%H:%M}." in text
+    assert SlotHold.objects.get(slot=slot).until == hold.until
+
+
 # --- The reason: «Hva gjelder det?» ---------------------------------------------------------------------
 
 
