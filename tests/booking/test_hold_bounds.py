@@ -237,29 +237,19 @@ def test_after_a_while_the_same_login_may_hold_that_slot_again(client, clinic, l
 def test_the_database_refuses_two_holds_by_one_login_in_a_timebook_and_a_hold_past_its_cap(clinic):
     parent, child = clinic.citizen, new_citizen(municipality=clinic.municipality)
     now = timezone.now()
-    SlotHold.objects.create(
-        slot=clinic.slots[0],
-        timebook=clinic.timebook,
-        citizen=parent,
-        held_by=parent,
-        created_at=now,
-        until=now + dt.timedelta(seconds=HOLD_SECONDS),
-    )
-    with pytest.raises(IntegrityError), transaction.atomic():
-        SlotHold.objects.create(
-            slot=clinic.slots[1],
+
+    def hold(slot: Slot, citizen, held_by, seconds: int) -> SlotHold:
+        return SlotHold.objects.create(
+            slot=slot,
             timebook=clinic.timebook,
-            citizen=child,
-            held_by=parent,
+            citizen=citizen,
+            held_by=held_by,
             created_at=now,
-            until=now + dt.timedelta(seconds=HOLD_SECONDS),
+            until=now + dt.timedelta(seconds=seconds),
         )
+
+    hold(clinic.slots[0], parent, parent, HOLD_SECONDS)
     with pytest.raises(IntegrityError), transaction.atomic():
-        SlotHold.objects.create(
-            slot=clinic.slots[2],
-            timebook=clinic.timebook,
-            citizen=child,
-            held_by=child,
-            created_at=now,
-            until=now + dt.timedelta(seconds=HOLD_MAX_SECONDS + 1),
-        )
+        hold(clinic.slots[1], child, parent, HOLD_SECONDS)  # a second hold by the parent's login
+    with pytest.raises(IntegrityError), transaction.atomic():
+        hold(clinic.slots[2], child, child, HOLD_MAX_SECONDS + 1)  # past the cap
