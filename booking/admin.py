@@ -37,6 +37,7 @@ from .services import (
     campaign_resume,
     hidden_refusal,
 )
+from .video_selectors import may_hold_video_room
 
 
 class AppointmentForm(forms.ModelForm):
@@ -108,9 +109,15 @@ class AppointmentAdmin(ListReadsAudited, OrganisationScopedAdmin):
     def booked_by_other(self, obj: Appointment) -> str:
         return "" if obj.booked_by_id == obj.citizen_id else obj.booked_by.full_name
 
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:  # «Start video» only for whom the room lets in as the practitioner
+            obj.may_start_video = may_hold_video_room(request.user, obj)
+        return obj
+
     @admin.display(description=_("Video"))
     def video(self, obj: Appointment) -> str:
-        return admin_gp.video_link(obj)
+        return admin_gp.video_link(obj, may_start=getattr(obj, "may_start_video", False))
 
     def get_urls(self) -> list:
         view = self.admin_site.admin_view

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from citizens.models import Citizen
@@ -141,10 +142,13 @@ def move_action(admin: Any, request: HttpRequest, queryset: QuerySet[Appointment
     return _page(request, admin, "Flytt time", intro, form, objects=[appointment], action="move")
 
 
-def video_link(appointment: Appointment) -> str:
-    """«Start video» on a video appointment's admin page: the same room the patient enters."""
+def video_link(appointment: Appointment, *, may_start: bool) -> str:
+    """«Start video» on a video appointment's admin page: the same room the patient enters. Only the appointment's
+    practitioner (or the vikar covering them) holds the room; the rest of the office is told who does."""
     if not video_room_exists(appointment):
         return "–"
+    if not may_start:
+        return gettext("Bare behandleren timen er hos, eller vikaren for behandleren, kan starte video.")
     return format_html(
         '<a class="button" href="{}">Start video</a>', reverse("booking:video_room", args=[appointment.pk])
     )

@@ -16,8 +16,9 @@ from booking.models import Appointment
 from inbox.models import InboxMessage
 from notifications.models import Notification
 from resourcebooks.demo import staff_group
-from resourcebooks.models import Location, Slot, TimeType
+from resourcebooks.models import Location, Slot, StaffMembership, TimeType
 from tests.booking.factories import CitizenFactory
+from tests.booking.test_flow_support import text_of
 from tests.resourcebooks.factories import PractitionerTimebookFactory, StaffMembershipFactory, TimeTypeFactory
 
 pytestmark = pytest.mark.django_db
@@ -164,14 +165,29 @@ def test_the_day_shows_the_appointment_too(staff, office):
     assert "Vondt i ryggen" in response.content.decode()
 
 
-def test_a_video_appointment_has_start_video(staff, office):
+def test_a_video_appointment_has_start_video_for_its_practitioner(staff, office):
+    book(staff, office, slot_key="video")
+    appointment = Appointment.objects.get()
+    membership = StaffMembership.objects.get(user_id=int(staff.session["_auth_user_id"]))
+    membership.practitioner = office["timebook"].practitioner
+    membership.save()
+
+    response = staff.get(reverse("admin:booking_appointment_change", args=[appointment.pk]))
+
+    assert f'href="{reverse("booking:video_room", args=[appointment.pk])}"' in response.content.decode()
+    assert "Start video" in text_of(response)
+
+
+def test_the_rest_of_the_office_is_told_who_starts_the_video_and_gets_no_button(staff, office):
     book(staff, office, slot_key="video")
     appointment = Appointment.objects.get()
 
     response = staff.get(reverse("admin:booking_appointment_change", args=[appointment.pk]))
 
-    assert f'href="{reverse("booking:video_room", args=[appointment.pk])}"' in response.content.decode()
-    assert "Start video" in response.content.decode()
+    assert response.status_code == 200
+    assert reverse("booking:video_room", args=[appointment.pk]) not in response.content.decode()
+    assert "Bare behandleren timen er hos, eller vikaren for behandleren, kan starte video." in text_of(response)
+    assert staff.get(reverse("booking:video_room", args=[appointment.pk])).status_code == 404
 
 
 def test_a_holiday_takes_away_the_practitioners_free_slots_in_one_action(staff, office):
