@@ -18,9 +18,11 @@ Cloudflare's Waiting Room), in the same Redis keys and Lua admission as a timebo
   used), so pages of those let in cost no Redis call. It lapses after ``ADMISSION_IDLE_SECONDS`` without a
   citizen page, and after ``ADMISSION_MAX_SECONDS`` in all. **It is good for one login**: the first login
   through it binds it (one ``SET NX`` in Redis); a second login with it, from a copied cookie or after logging
-  out, is given a new id and queues like anyone (at once let in when the door is quiet).
+  out, is given a new id and queues like anyone (at once let in when the door is quiet). The login comes within
+  ``LOGIN_WITHIN_SECONDS`` of the admission, or the visitor meets the door again, so admissions taken on a quiet
+  day cannot be saved up and spent at once in a rush.
 - **A network's new places are limited** (``WAITING_ROOM_PER_ADDRESS`` per ten minutes, per IPv4 address or
-  IPv6 /64), a default that still lets a crowd of 500 behind one address through (a school, a municipality's
+  IPv6 /56), a default that still lets a crowd of 500 behind one address through (a school, a municipality's
   network, ``make bench``). Beyond it a visitor is told so, given no place, and tries again in half a minute.
 - A page asked for while the visitor waits is answered in place with «Du er i kø / Du er nummer N i køen» and
   an estimate (one request, not a redirect and another; an htmx request or a form is sent to ``/ko/``). It asks
@@ -76,6 +78,9 @@ ADMISSION_SALT = "booking.door.admission"
 ADMISSION_IDLE_SECONDS = 30 * 60
 ADMISSION_MAX_SECONDS = 8 * 60 * 60
 ADMISSION_REFRESH_SECONDS = 60
+# An admission logs in within this long of its issue, or meets the door again at the login (let in at once while
+# the door has room to spare): admissions cannot be saved up on a quiet day and spent all at once in a rush.
+LOGIN_WITHIN_SECONDS = ADMIT_GRACE_SECONDS
 
 
 def behind_door(path: str) -> bool:
@@ -217,7 +222,16 @@ class FrontDoorMiddleware:
     ) -> HttpResponse:
         """One login per admission: a second one is a stranger, given a new id and no place (it takes one when
         it comes back with the id, like anyone), unless the door has room to spare, so that logging in again on a
-        quiet day is one click as before. The form's one request never makes a place by itself."""
+        quiet day is one click as before. The form's one request never makes a place by itself. An admission
+        older than ``LOGIN_WITHIN_SECONDS`` asks the door again, with the visitor's own id: at once through while
+        there is room, else the visitor queues for the login page (the form is not kept)."""
+        if now - held[0] > LOGIN_WITHIN_SECONDS:
+            visitor, admission = _enter(request, visitor)
+            if not admission.admitted:
+                response = self._to_queue(request, visitor, admission, new_visitor=new_visitor)
+                response.delete_cookie(ADMISSION_COOKIE, samesite="Lax")
+                return response
+            held = (now, 0.0)
         if not _bind_login(visitor):
             visitor, admission = _enter(request, None)
             new_visitor, held = True, (now, 0.0)

@@ -178,7 +178,7 @@ WAITING_ROOM_DEFAULT_RATE = env.int("WAITING_ROOM_DEFAULT_RATE", default=600)
 # and 1.7 s (large); 300 booked 5 a second at twice the p95, and fell to 67 bookings at four times the crowd.
 WAITING_ROOM_DOOR_RATE = env.int("WAITING_ROOM_DOOR_RATE", default=240)
 WAITING_ROOM_BURST_SECONDS = env.int("WAITING_ROOM_BURST_SECONDS", default=10)
-# New places one network (an IPv4 address, an IPv6 /64) may take in a room per ten minutes: enough for a crowd of
+# New places one network (an IPv4 address, an IPv6 /56) may take in a room per ten minutes: enough for a crowd of
 # 500 behind one address (a school, a municipality's network, `make bench`), not for a bot's thousands.
 WAITING_ROOM_PER_ADDRESS = env.int("WAITING_ROOM_PER_ADDRESS", default=600)
 

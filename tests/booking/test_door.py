@@ -27,13 +27,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking.admission import burst, waiting_room_enter
-from booking.door import ADMISSION_COOKIE, COOKIE, VISITOR_SALT
+from booking.door import ADMISSION_COOKIE, COOKIE, LOGIN_WITHIN_SECONDS, VISITOR_SALT
 from booking.models import CampaignRecipient
 from booking.services import campaign_create, campaigns_tick
 from booking.waiting_room import POLL_SECONDS_FAR, POLL_STEPS
 from resourcebooks.models import StaffMembership
 from resourcebooks.waiting import DOOR, door_counts, waiting_reset
-from tests.booking.test_flow_support import Clinic, html_of, log_in, make_clinic, text_of, time_url
+from tests.booking.test_flow_support import Clinic, html_of, log_in, make_clinic, new_citizen, text_of, time_url
 from tests.booking.test_video_room import video_appointment
 from tests.conftest import UserFactory
 from tests.redis_support import own_redis_cache
@@ -475,15 +475,61 @@ def test_logging_in_again_on_a_quiet_day_is_one_click_with_a_new_id(clinic):
     assert visitor_of(anne) != first_id
 
 
-def test_a_form_from_a_visitor_let_in_is_not_lost_to_the_queue(door_of_one, clinic, clock):
+def test_a_login_form_sent_soon_after_being_let_in_is_not_lost_to_the_queue(door_of_one, clinic, clock):
     anne = arrive()
-    clock.advance(10 * 60)  # she reads the login page a long while; meanwhile the door fills
+    clock.advance(LOGIN_WITHIN_SECONDS - 1)  # she reads the login page a while; meanwhile the door fills
     arrive()
     queue_up()
     response = anne.post(LOGIN, {"national_id": clinic.citizen.national_id})
     assert response.status_code == 302
-    assert "/ko/" not in response["Location"]
+    assert response["Location"] == reverse("booking:appointments")
     assert anne.session.get("citizen") == clinic.citizen.pk
+
+
+def test_an_admission_not_used_to_log_in_in_time_meets_the_door_again_and_queues_with_its_own_id(
+    door_of_one, clinic, clock
+):
+    anne = arrive()
+    clock.advance(LOGIN_WITHIN_SECONDS + 1)
+    arrive()  # the door's one admission of the minute
+    bjorn = queue_up()
+    response = anne.post(LOGIN, {"national_id": clinic.citizen.national_id})
+    assert response["Location"] == QUEUED_FOR_LOGIN
+    assert "citizen" not in anne.session
+    assert anne.cookies[ADMISSION_COOKIE].value == ""
+    assert queued_at(anne) == 2  # behind Bjørn, who was waiting when her form came
+    clock.advance(60)
+    assert queued_at(bjorn) is None
+    clock.advance(60)
+    let_in(anne)  # her turn: the login page again, and a fresh admission to log in with
+    assert anne.post(LOGIN, {"national_id": clinic.citizen.national_id})["Location"] == reverse("booking:appointments")
+    assert anne.session.get("citizen") == clinic.citizen.pk
+
+
+def test_on_a_quiet_day_an_old_admission_still_logs_in_with_one_click(clinic, clock):
+    anne = arrive()
+    clock.advance(20 * 60)
+    response = anne.post(LOGIN, {"national_id": clinic.citizen.national_id})
+    assert response["Location"] == reverse("booking:appointments")
+    assert anne.session.get("citizen") == clinic.citizen.pk
+
+
+def test_admissions_saved_up_on_a_quiet_day_cannot_all_log_in_at_once_in_a_rush(door_of_one, clinic, clock):
+    """Red team: a bot gathered admissions while the door was quiet, kept them, and sent all their logins at once
+    when the door was full; 149 of 150 logged in within 2.4 s while a real visitor stayed queued."""
+    saved = []
+    for _ in range(5):
+        saved.append(arrive())
+        clock.advance(60)
+    clock.advance(LOGIN_WITHIN_SECONDS)
+    arrive()
+    cecilie = queue_up()
+    numbers = [new_citizen(municipality=clinic.municipality).national_id for _ in saved]
+    answers = [bot.post(LOGIN, {"national_id": number}) for bot, number in zip(saved, numbers, strict=True)]
+    assert [answer["Location"] for answer in answers] == [QUEUED_FOR_LOGIN] * 5
+    assert not any("citizen" in bot.session for bot in saved)
+    assert queued_at(cecilie) == 1  # the real visitor who was waiting stays first
+    assert sorted(queued_at(bot) for bot in saved) == [2, 3, 4, 5, 6]
 
 
 def test_a_tampered_admission_or_one_of_another_visitor_is_no_admission(door_of_one):
