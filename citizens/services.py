@@ -8,7 +8,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from addressregistry.models import Organisation
@@ -49,15 +49,20 @@ def citizen_for_test_login(*, number: str) -> Citizen:
     if municipality is None:
         raise ValidationError(_("Simulatoren har ingen kommune ennå. Kjør «python manage.py seed_demo» først."))
     last_name = secrets.choice(TEST_SURNAMES)
-    with transaction.atomic():
-        # Neither the name nor the username carries any of the number.
-        user = get_user_model().objects.create_user(
-            username=f"innbygger-{uuid.uuid4().hex[:12]}", first_name="Testperson", last_name=last_name
-        )
-        return Citizen.objects.create(
-            user=user,
-            national_id=parsed.number,
-            first_name="Testperson",
-            last_name=last_name,
-            municipality=municipality,
-        )
+    try:
+        with transaction.atomic():
+            # Neither the name nor the username carries any of the number.
+            user = get_user_model().objects.create_user(
+                username=f"innbygger-{uuid.uuid4().hex[:12]}", first_name="Testperson", last_name=last_name
+            )
+            return Citizen.objects.create(
+                user=user,
+                national_id=parsed.number,
+                first_name="Testperson",
+                last_name=last_name,
+                municipality=municipality,
+            )
+    except IntegrityError:
+        # Two first logins with one new number at once (a double click): the other made the person; this one
+        # logs in as them (the unique number decides, and the loser's user row went with its transaction).
+        return Citizen.objects.select_related("user").get(national_id=parsed.number)
