@@ -14,13 +14,13 @@ open: with Redis down, slow or not configured, everyone is let in.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from redis.exceptions import RedisError
 
+from core.ratelimit import network_of_address
 from resourcebooks.waiting import (
     INSIDE_IDLE_SECONDS,
     QUEUE_IDLE_SECONDS,
@@ -163,18 +163,9 @@ def burst(rate: int) -> float:
 
 
 def network_of(address: str) -> str:
-    """The network a client's address stands for: the address itself for IPv4 (also when written as IPv6,
-    ``::ffff:a.b.c.d``, as a dual-stack server sees it), its /56 for IPv6 (what one household or office is
-    usually given), hashed so Redis never holds the address."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        network = address
-    else:
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-            ip = ip.ipv4_mapped
-        network = str(ipaddress.ip_network(f"{ip}/56", strict=False)) if ip.version == 6 else str(ip)
-    return hashlib.sha256(network.encode()).hexdigest()[:24]
+    """The network a client's address stands for (``core.ratelimit.network_of_address``: IPv4 itself, IPv6 its
+    /56), hashed so Redis never holds the address."""
+    return hashlib.sha256(network_of_address(address).encode()).hexdigest()[:24]
 
 
 def waiting_room_enter(

@@ -116,6 +116,30 @@ def client_address(request: HttpRequest) -> str:
         return remote
 
 
+# An IPv6 client is counted by its /56, what one household or office is usually given: one client can pick any
+# of the 2^72 addresses in it, and would otherwise be a new client at each.
+IPV6_NETWORK_PREFIX = 56
+
+
+def network_of_address(address: str) -> str:
+    """The network a client's address stands for, written out: the address itself for IPv4 (also when written
+    as IPv6, ``::ffff:a.b.c.d``, as a dual-stack server sees it), its /56 for IPv6; anything else as it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/{IPV6_NETWORK_PREFIX}", strict=False))
+    return str(ip)
+
+
+def client_network(request: HttpRequest) -> str:
+    """What the limits per address count by: the client's address (``client_address``), an IPv6 one as its /56."""
+    return network_of_address(client_address(request))
+
+
 def _hashed(who: str) -> str:
     """Keys stay short and plain whatever a username holds (and neither the cache nor the database holds the
     username or the address)."""
@@ -323,9 +347,9 @@ def limit_failures(
 def citizen_key(request: HttpRequest) -> str:
     """The logged-in citizen (``request.citizen``, set once by the citizens middleware), else the address."""
     citizen = getattr(request, "citizen", None)
-    return f"citizen:{citizen.pk}" if citizen is not None else f"ip:{client_address(request)}"
+    return f"citizen:{citizen.pk}" if citizen is not None else f"ip:{client_network(request)}"
 
 
-login_limited = limit_failures(FAILED_LOGINS, client_address, failed=lambda r: r.status_code == 400)
+login_limited = limit_failures(FAILED_LOGINS, client_network, failed=lambda r: r.status_code == 400)
 booking_limited = limit_posts(SEND_BOOKING, citizen_key, counts=lambda r: r.status_code in (302, 400, 409))
 time_request_limited = limit_posts(TIME_REQUESTS, citizen_key, counts=lambda r: r.status_code == 302)

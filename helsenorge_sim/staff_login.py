@@ -26,6 +26,7 @@ from core.ratelimit import (
     backoff_try,
     backoff_waiting,
     client_address,
+    network_of_address,
     too_many,
 )
 from core.usernames import folded
@@ -49,21 +50,22 @@ def staff_login_limited(view: View) -> View:
             return view(request, *args, **kwargs)
         username = str(request.POST.get("username", "")).strip()[:USERNAME_MAX]
         who = folded(username)  # the name Django will look up, case-folded
-        address = client_address(request)
+        address = client_address(request)  # for the audit; the limit counts its network (an IPv6 /56)
+        network = network_of_address(address)
         wait = backoff_waiting(STAFF_LOGIN_USERNAME, who)
         if wait:  # a guess at a name that is waiting costs one read, and is no try for the address
             return too_many(request, STAFF_LOGIN_USERNAME.message, wait)
-        wait = backoff_try(STAFF_LOGIN_ADDRESS, address)
+        wait = backoff_try(STAFF_LOGIN_ADDRESS, network)
         if wait:
             return too_many(request, STAFF_LOGIN_ADDRESS.message, wait)
         wait = backoff_try(STAFF_LOGIN_USERNAME, who)
         if wait:
-            backoff_give_back(STAFF_LOGIN_ADDRESS, address)  # no password was checked
+            backoff_give_back(STAFF_LOGIN_ADDRESS, network)  # no password was checked
             return too_many(request, STAFF_LOGIN_USERNAME.message, wait)
         response = view(request, *args, **kwargs)
         if response.status_code == 302 and request.user.is_authenticated:
             backoff_forget(STAFF_LOGIN_USERNAME, who)
-            backoff_give_back(STAFF_LOGIN_ADDRESS, address)
+            backoff_give_back(STAFF_LOGIN_ADDRESS, network)
             audit.record(LOGIN, "staff_login", username[:50], summary=f"Innlogget på {request.path} fra {address}")
         else:
             audit.record(

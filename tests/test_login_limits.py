@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from core import ratelimit
-from core.ratelimit import STAFF_LOGIN_USERNAME, backoff_try, booking_limited, client_address
+from core.ratelimit import STAFF_LOGIN_USERNAME, backoff_try, booking_limited, client_address, network_of_address
 from helsenorge_sim import staff_login
 from tests.booking.test_flow_support import text_of
 from tests.redis_support import own_redis_cache
@@ -162,6 +162,50 @@ def test_a_forged_x_forwarded_for_does_not_escape_the_address_limit(client):
     response = attempt(client, "staff_login", username="bruker-nr-31", HTTP_X_FORWARDED_FOR="198.51.100.200")
 
     assert response.status_code == 429
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("login", LOGINS)
+def test_an_ipv6_client_cannot_escape_the_address_limit_by_changing_address_within_its_network(settings, login):
+    """Red team: from 2001:db8:77:3::1 … ::3c, 60 usernames were tried with one password and none waited (each
+    IPv6 address was counted alone, while one client may use any of its network's). A /56 counts as one."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+
+    def from_(address: str) -> Client:
+        return Client(HTTP_X_FORWARDED_FOR=address, **proxy)
+
+    statuses = [
+        attempt(from_(f"2001:db8:77:{n % 200:x}::{n + 1:x}"), login, username=f"bruker{n}").status_code
+        for n in range(30)
+    ]
+    assert statuses == [200] * 30
+    assert attempt(from_("2001:db8:77:ff::abc"), login, username="bruker-nr-31").status_code == 429
+    assert attempt(from_("2001:db8:78::1"), login, username="bruker-nr-31").status_code == 200  # another /56
+
+
+@pytest.mark.django_db
+def test_an_ipv6_client_cannot_escape_the_citizens_failed_login_limit_within_its_network(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for n in range(30):
+        client = Client(HTTP_X_FORWARDED_FOR=f"2001:db8:5:{n:x}::1", **proxy)
+        assert client.post(reverse("booking:login"), {"national_id": "12345678901"}).status_code == 400
+    client = Client(HTTP_X_FORWARDED_FOR="2001:db8:5:ee::7", **proxy)
+    assert client.post(reverse("booking:login"), {"national_id": "12345678901"}).status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("address", "network"),
+    [
+        pytest.param("192.0.2.7", "192.0.2.7", id="ipv4"),
+        pytest.param("::ffff:192.0.2.7", "192.0.2.7", id="ipv4-mapped"),
+        pytest.param("2001:db8:1:2ff:1::9", "2001:db8:1:200::/56", id="ipv6-56"),
+        pytest.param("ikke-en-adresse", "ikke-en-adresse", id="not-an-address"),
+    ],
+)
+def test_the_limits_count_an_ipv6_client_by_its_56(address, network):
+    assert network_of_address(address) == network
 
 
 @pytest.mark.django_db
