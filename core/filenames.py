@@ -20,7 +20,18 @@ EXTENSIONS: dict[str, tuple[str, ...]] = {
 UNKNOWN_EXTENSION = ".bin"
 
 _FORBIDDEN = re.compile(r'[<>:"|?*]')  # not allowed in a Windows file name; / and \ are path separators
-_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+# Windows' device names, which a file of that name (any extension, trailing spaces ignored) would open instead:
+# COM and LPT with 0–9 and the superscripts ¹ ² ³, and the console's own two.
+_PORT_DIGITS = "0123456789¹²³"
+_DEVICES = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    "CONIN$",
+    "CONOUT$",
+    *(f"{port}{d}" for port in ("COM", "LPT") for d in _PORT_DIGITS),
+}
 
 
 def safe_file_name(raw: str | None, content_type: str) -> str:
@@ -35,7 +46,7 @@ def safe_file_name(raw: str | None, content_type: str) -> str:
     allowed = EXTENSIONS.get(content_type, (UNKNOWN_EXTENSION,))
     extension = f".{ext}" if f".{ext}".lower() in allowed else allowed[0]
     stem = stem.strip(" .")
-    if stem.split(".", 1)[0].upper() in _DEVICES:
+    if stem.split(".", 1)[0].rstrip(" ").upper() in _DEVICES:
         stem = f"_{stem}"
     stem = stem[: NAME_MAX - len(extension)].rstrip(" .") or FALLBACK_STEM
     return stem + extension

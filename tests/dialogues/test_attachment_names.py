@@ -51,6 +51,15 @@ def name_of(name: str, data: bytes = PDF_HTML) -> str:
         ("rapport\u202efdp.exe", "rapportfdp.pdf"),  # a right-to-left override that would show «exe.pdf»
         ('C:\\Users\\kari\\a<b>:"c"|?*.html', "a_b___c____.pdf"),
         ("CON.html", "_CON.pdf"),
+        ("COM¹.pdf", "_COM¹.pdf"),  # red team: Windows' superscript ports, 0, and the console's names got through
+        ("lpt³.pdf", "_lpt³.pdf"),
+        ("COM0.pdf", "_COM0.pdf"),
+        ("LPT0.pdf", "_LPT0.pdf"),
+        ("CONIN$.pdf", "_CONIN$.pdf"),
+        ("conout$.pdf", "_conout$.pdf"),
+        ("NUL .txt", "_NUL.pdf"),
+        ("aux .x.html", "_aux .x.pdf"),
+        ("COM10.pdf", "COM10.pdf"),
         (".html", "html.pdf"),
         ("...", "vedlegg.pdf"),
     ],
