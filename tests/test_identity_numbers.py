@@ -4,12 +4,10 @@ nothing of the number away."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -20,7 +18,6 @@ from resourcebooks.models import PatientBlock, TimebookListEntry
 from tests.addressregistry.factories import OrganisationFactory
 from tests.booking.factories import CitizenFactory
 from tests.booking.test_flow_support import text_of
-from tests.booking.test_race import run_together
 
 LOGIN = reverse("booking:login")
 TODAY = dt.date(2026, 11, 22)
@@ -148,28 +145,3 @@ def test_the_test_factories_make_synthetic_numbers_only():
     people = CitizenFactory.build_batch(40) + CitizenFactory.build_batch(10, birth_date=dt.date(2015, 5, 5))
 
     assert all(parse_national_id(person.national_id).is_synthetic for person in people)
-
-
-# --- A double click on «Logg inn» with a new number ----------------------------------------------------------
-
-
-@pytest.mark.django_db(transaction=True)
-def test_ten_parallel_first_logins_with_one_new_number_make_one_person_and_all_log_in(municipality):
-    """Red team: ten admitted clients sent one new synthetic number at once; 2–9 of them got a 500
-    (IntegrityError on the unique national id)."""
-    number = synthetic_number(dt.date(1971, 2, 1), 311)
-    clients = [Client() for _ in range(10)]
-
-    def log_in(client: Client) -> Callable[[Callable[[], object]], object]:
-        def job(wait: Callable[[], object]) -> object:
-            wait()
-            response = client.post(LOGIN, {"national_id": number})
-            return response.status_code, client.session.get("citizen")
-
-        return job
-
-    results = run_together([log_in(client) for client in clients])
-
-    person = Citizen.objects.get(national_id=number)
-    assert results == [(302, person.pk)] * 10
-    assert get_user_model().objects.filter(username__startswith="innbygger-").count() == 1  # no user left over
