@@ -12,7 +12,9 @@ from .models import Appointment
 
 
 def appointment_ics(appointment: Appointment, *, title: str, host: str) -> bytes:
-    """One VEVENT with a stable UID (the same file twice updates, not duplicates, the calendar entry)."""
+    """One VEVENT with a stable UID (the same file twice updates, not duplicates, the calendar entry). Only an
+    active appointment (``Appointment.is_active``, the rule the page's «Legg i egen kalender» follows) is a time
+    in the calendar; any other is the same entry, cancelled."""
     tz = ZoneInfo(settings.TIME_ZONE)
     slot = appointment.slot
     cal = Calendar()
@@ -28,10 +30,14 @@ def appointment_ics(appointment: Appointment, *, title: str, host: str) -> bytes
     event.add("summary", title)
     event.add("location", slot.location.attendance_place)
     event.add("description", f"Timen gjelder: {appointment.reason}\nStatus: {appointment.get_status_display()}")
-    if appointment.status in (Appointment.Status.CANCELLED_BY_CITIZEN, Appointment.Status.CANCELLED_BY_CLINIC):
-        event.add("status", "CANCELLED")
-    else:
+    if appointment.is_active:
         event.add("status", "CONFIRMED" if appointment.status == Appointment.Status.ASSIGNED else "TENTATIVE")
+        event.add("sequence", 0)
+    else:
+        # Cancelled, rejected or moved (the new time is an appointment, and a calendar entry, of its own): the
+        # same UID with a later SEQUENCE cancels an entry the person added while the time stood.
+        event.add("status", "CANCELLED")
+        event.add("sequence", 1)
     cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()

@@ -11,7 +11,7 @@ from typing import Protocol
 import filetype  # type: ignore[import-untyped]
 from django.utils.translation import gettext as _
 
-from core.filenames import NAME_MAX, safe_file_name
+from core.filenames import EXTENSIONS, NAME_MAX, safe_file_name
 from core.limits import ATTACHMENTS_MAX_BYTES, ATTACHMENTS_MAX_FILES
 
 from .errors import DialogueError
@@ -23,6 +23,12 @@ ALLOWED = {
     "image/gif": "GIF",
     "image/heic": "HEIC",
 }
+
+
+def accept_attribute() -> str:
+    """The file input's ``accept``: each allowed type, then each of their extensions."""
+    extensions = [ext for mime in ALLOWED for ext in EXTENSIONS[mime]]
+    return ",".join([*ALLOWED, *extensions])
 
 
 class Upload(Protocol):

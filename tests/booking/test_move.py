@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+from django.urls import reverse
+from icalendar import Calendar
 
 from booking.models import Appointment
 from booking.selectors import timeavtaler
@@ -11,7 +14,7 @@ from inbox.models import InboxMessage
 from notifications.models import Notification
 from resourcebooks.models import Slot
 from tests.booking import test_flow_support as support
-from tests.booking.test_flow_support import make_clinic
+from tests.booking.test_flow_support import log_in, make_clinic, text_of
 
 clinic = support.clinic  # fixture
 
@@ -71,3 +74,38 @@ def test_an_appointment_moves_only_within_its_timebook(clinic):
         appointment_move(appointment=old, to_slot=elsewhere)
     assert state(elsewhere) == Slot.State.FREE
     assert state(clinic.slots[0]) == Slot.State.BOOKED
+
+
+def _event(client: Client, appointment: Appointment):  # type: ignore[no-untyped-def]
+    response = client.get(reverse("booking:ics", args=[appointment.pk]))
+    assert response.status_code == 200
+    return Calendar.from_ical(response.content).walk("VEVENT")[0]
+
+
+def test_a_moved_appointment_offers_no_calendar_file_and_its_file_cancels_the_old_time(client, clinic):
+    """Issue 21: the page listed the statuses by hand, so a moved appointment still offered «Legg i egen
+    kalender», and its file put the old time in the calendar as a time still to come."""
+    old = appointment_book_by_clinic(person=clinic.citizen, slot=clinic.slots[0], reason="Vaksine")
+    log_in(client, clinic.citizen)
+    added = _event(client, old)
+    new = appointment_move(appointment=old, to_slot=clinic.slots[3])
+
+    assert "Legg i egen kalender" not in text_of(client.get(old.get_absolute_url()))
+    cancelled = _event(client, old)
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+    assert str(cancelled["UID"]) == str(added["UID"])
+    assert cancelled["SEQUENCE"] > added["SEQUENCE"]  # a calendar takes it as an update of the entry it has
+
+    assert "Legg i egen kalender" in text_of(client.get(new.get_absolute_url()))
+    moved_to = _event(client, new)
+    assert str(moved_to["STATUS"]) == "CONFIRMED"
+    assert moved_to.decoded("DTSTART") == clinic.slots[3].start
+    assert str(moved_to["UID"]) != str(added["UID"])
+
+
+def test_a_rejected_appointments_calendar_file_says_cancelled(client, clinic):
+    appointment = appointment_book_by_clinic(person=clinic.citizen, slot=clinic.slots[0], reason="Vaksine")
+    Appointment.objects.filter(pk=appointment.pk).update(status=Appointment.Status.REJECTED)
+    log_in(client, clinic.citizen)
+    assert "Legg i egen kalender" not in text_of(client.get(appointment.get_absolute_url()))
+    assert str(_event(client, appointment)["STATUS"]) == "CANCELLED"

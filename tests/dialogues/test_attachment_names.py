@@ -4,6 +4,7 @@ browser sent in Latin-1 instead of UTF-8 is kept, readable, rather than the file
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.uploads import Utf8PartHeaders
-from dialogues.attachments import attachments_check
+from dialogues.attachments import ALLOWED, attachments_check
 from dialogues.models import Kind
 from inbox.models import Attachment, InboxMessage
 from tests.booking.test_flow_support import log_in, text_of
@@ -211,3 +212,22 @@ def test_a_large_file_with_a_latin_1_name_arrives_whole(c):
     response = log_in(Client(), c.citizen).post(NEW, body, content_type="multipart/form-data; boundary=grense")
     assert response.status_code == 302, text_of(response)[:600]
     assert [(f.name, bytes(f.data)) for f in Attachment.objects.all()] == [("blåbær.pdf", data)]
+
+
+# --- What the file picker offers ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_file_picker_offers_every_type_the_checks_take_and_each_name_they_keep(c):
+    """The allowed types were written twice, in the template and in ``dialogues/attachments.py``; now the field's
+    ``accept`` comes from the checks' own list, with every extension a file of those types may keep."""
+    client = log_in(Client(), c.citizen)
+    found = re.search(r'name="attachments" multiple accept="([^"]+)"', client.get(NEW).content.decode())
+    assert found is not None
+    offered = found.group(1).split(",")
+    assert [kind for kind in offered if "/" in kind] == list(ALLOWED)
+    kept = {
+        name_of(f"fil{ext}", data) for ext, data in ((".jpe", JPEG), (".JPG", JPEG), (".png", PNG), (".pdf", PDF_HTML))
+    }
+    assert {name.rpartition(".")[2].lower() for name in kept} <= {ext.lstrip(".") for ext in offered if "/" not in ext}
+    assert {".heic", ".heif", ".jpe"} <= set(offered)
