@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import factory
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -295,3 +296,9 @@ def make_clinic(**timebook_fields) -> Clinic:
 @pytest.fixture
 def clinic(db) -> Clinic:
     return make_clinic()
+
+
+def session_reads() -> int:
+    """What a page's session costs: nothing where sessions live in the cache (the full stack: Redis, with the
+    database behind it), one read on the embedded default (database sessions). These tests hold on both."""
+    return 0 if settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db" else 1
