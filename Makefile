@@ -33,6 +33,7 @@ lint: install
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
 	$(PY) scripts/check_sizes.py
+	$(PY) scripts/check_ports.py
 
 format: install
 	$(BIN)/ruff check --fix .

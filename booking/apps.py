@@ -6,19 +6,12 @@ class BookingConfig(AppConfig):
     verbose_name = "Timebestilling"
 
     def ready(self) -> None:
-        # The clinic's day and week views (resourcebooks) show the appointment on a slot without importing us.
-        from resourcebooks.selectors import register_booking_source
+        """Booking's receivers of resourcebooks' ports (``resourcebooks/signals.py``)."""
+        from resourcebooks.signals import holds_withdrawn, slot_bookings_asked
 
-        from .hold_selectors import hold_bookings
-        from .selectors import appointment_bookings
+        from . import receivers
 
-        register_booking_source(appointment_bookings)
-        register_booking_source(hold_bookings)
-
+        # The clinic's day and week views (resourcebooks) show the appointment, or the hold, on a slot.
+        slot_bookings_asked.connect(receivers.slot_bookings, dispatch_uid="booking.slot_bookings")
         # Withdrawing a slot a citizen holds ends the hold and tells them (issue 15).
-        from resourcebooks.services import HOLDS_WITHDRAWN_HOOKS
-
-        from .services.holds import holds_withdrawn
-
-        if holds_withdrawn not in HOLDS_WITHDRAWN_HOOKS:
-            HOLDS_WITHDRAWN_HOOKS.append(holds_withdrawn)
+        holds_withdrawn.connect(receivers.holds_withdrawn, dispatch_uid="booking.holds_withdrawn")

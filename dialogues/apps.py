@@ -6,9 +6,9 @@ class DialoguesConfig(AppConfig):
     verbose_name = "Dialoger"
 
     def ready(self) -> None:
-        from booking.services.time_requests import TIME_REQUEST_HOOKS
+        """Dialogues' receiver of booking's port (``booking/signals.py``): a time request goes to the clinic's staff."""
+        from booking.signals import time_request_sent
 
-        from .services.time_requests import dialogue_for_time_request
+        from .services.time_requests import time_request_routed
 
-        if dialogue_for_time_request not in TIME_REQUEST_HOOKS:
-            TIME_REQUEST_HOOKS.append(dialogue_for_time_request)
+        time_request_sent.connect(time_request_routed, dispatch_uid="dialogues.time_request_routed")

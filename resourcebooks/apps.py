@@ -6,12 +6,12 @@ class ResourceBooksConfig(AppConfig):
     verbose_name = "Ressurstimebøker"
 
     def ready(self) -> None:
-        # The AR diagnosis lives in a lower app and cannot import ours; we tell it about our timebooks.
-        from addressregistry.diagnosis import register_timebook_source
+        # The AR diagnosis lives in a lower app and cannot import ours; we answer its port with our timebooks.
+        from addressregistry.signals import timebooks_asked
 
-        from .selectors import timebook_facts_for_service
+        from .selectors import timebooks_answered
 
-        register_timebook_source(timebook_facts_for_service)
+        timebooks_asked.connect(timebooks_answered, dispatch_uid="resourcebooks.timebooks_answered")
 
         from django.db.models.signals import m2m_changed, post_delete, post_save
 

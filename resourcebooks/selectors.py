@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -18,6 +18,7 @@ from addressregistry.models import Organisation, Service
 
 from .models import Slot, StaffMembership, Timebook
 from .services import local_day_bounds
+from .signals import slot_bookings_asked
 
 
 def organisations_for_staff(user) -> QuerySet[Organisation]:
@@ -27,8 +28,13 @@ def organisations_for_staff(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=StaffMembership.objects.filter(user_id=user.pk).values("organisation_id"))
 
 
+def timebooks_answered(sender: object, *, service: Service, **kwargs: object) -> list[TimebookFacts]:
+    """The receiver of ``addressregistry.signals.timebooks_asked`` (connected in ``apps.py``)."""
+    return list(timebook_facts_for_service(service))
+
+
 def timebook_facts_for_service(service: Service) -> Iterable[TimebookFacts]:
-    """What the AR diagnosis needs to know of a service's timebooks (registered in ``apps.py``): for a
+    """What the AR diagnosis needs to know of a service's timebooks: for a
     practitioner's timebook also the owner's role, how many timebooks the owner has, and which time types are
     not online (source 004)."""
     future_free = Slot.objects.filter(timebook=OuterRef("pk"), state=Slot.State.FREE, start__gt=timezone.now())
@@ -133,22 +139,12 @@ class SlotBooking:
     url: str = ""
 
 
-BookingSource = Callable[[list[Slot]], dict[int, SlotBooking]]
-_booking_sources: list[BookingSource] = []
-
-
-def register_booking_source(source: BookingSource) -> None:
-    """Let the booking app say which appointment holds a slot, for the day and week views, without this app
-    importing it (registered from its ``AppConfig.ready``)."""
-    if source not in _booking_sources:
-        _booking_sources.append(source)
-
-
 def slot_bookings(slots: list[Slot]) -> dict[int, SlotBooking]:
-    """The active appointment of each slot (by slot id), as the registered sources tell it."""
+    """The active appointment of each slot (by slot id), as the receivers of ``signals.slot_bookings_asked`` tell
+    it (booking, which this app does not import)."""
     result: dict[int, SlotBooking] = {}
-    for source in _booking_sources:
-        result |= source(slots)
+    for _receiver, answer in slot_bookings_asked.send(sender=Slot, slots=slots):
+        result |= cast(dict[int, SlotBooking], answer)
     return result
 
 

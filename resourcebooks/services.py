@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from core.locking import lock_rows
 
 from .freshness import slots_changed
 from .models import Slot, Timebook, WeekTemplate
+from .signals import holds_withdrawn
 
 __all__ = ["MAX_PUBLISH_DAYS", "slots_publish", "slots_withdraw", "slots_withdraw_selected"]
 
@@ -242,21 +243,17 @@ def _refuse_overlaps(
         )
 
 
-# Called in the withdrawal's transaction with the ids of slots a citizen was holding (``on_hold``) as they are
-# withdrawn: booking registers here (its ``apps.py``) to end the holds and tell the holders.
-HOLDS_WITHDRAWN_HOOKS: list[Callable[[list[int]], object]] = []
 WITHDRAWABLE = (Slot.State.FREE, Slot.State.ON_HOLD)
 
 
 def _withdraw(slots: QuerySet[Slot]) -> int:
     """Free and held slots become withdrawn; the holders are told (the hooks). Booked slots are left alone, and a
     slot a citizen claims at the same moment is either claimed or withdrawn, never both (row locks, then a
-    conditional update)."""
+    conditional update). The holders are told through ``signals.holds_withdrawn``."""
     held = list(slots.filter(state=Slot.State.ON_HOLD).select_for_update().values_list("pk", flat=True))
     count = slots.filter(state__in=WITHDRAWABLE).update(state=Slot.State.WITHDRAWN)
     if held:
-        for hook in HOLDS_WITHDRAWN_HOOKS:
-            hook(held)
+        holds_withdrawn.send(sender=Slot, slot_ids=held)
     return count
 
 

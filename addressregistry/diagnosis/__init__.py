@@ -20,8 +20,8 @@ The rules come from the sources (000 «Oppsett i Adresseregisteret», 002 «Mer 
   citizen «Kontakt legekontoret», «Start e-konsultasjon» and «Forny resept» (``dialogue_availability``); with
   all of them and Timebestilling off, the «fastlegepanelet» disappears for the patient.
 
-Timebook facts come from the apps that own timebooks, which register a source with
-``register_timebook_source`` (this app never imports them).
+Timebook facts come from the apps that own timebooks, which answer ``addressregistry.signals.timebooks_asked``
+(this app never imports them).
 """
 
 from . import facts
@@ -32,11 +32,9 @@ from .rules import RULES, expects_resource_booking
 from .service import (
     PORTAL_CACHE_SECONDS,
     SETUP_VERSION_KEY,
-    TimebookSource,
     diagnose,
     diagnose_service,
     portal_diagnosis,
-    register_timebook_source,
     setup_changed,
     setup_for_service,
 )
@@ -47,14 +45,12 @@ __all__ = [
     "PORTAL_CACHE_SECONDS",
     "RULES",
     "SETUP_VERSION_KEY",
-    "TimebookSource",
     "diagnose",
     "diagnose_service",
     "dialogue_availability",
     "expects_resource_booking",
     "portal_diagnosis",
     "portal_view",
-    "register_timebook_source",
     "setup_changed",
     "setup_for_service",
 ]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from ..models import Service
 
+from ..signals import timebooks_asked
 from .facts import (
     Diagnosis,
     ServiceSetup,
@@ -26,20 +27,14 @@ def diagnose(setup: ServiceSetup) -> Diagnosis:
 
 # --- From the database ------------------------------------------------------------------------------
 
-TimebookSource = Callable[["Service"], Iterable[TimebookFacts]]
-_timebook_sources: list[TimebookSource] = []
-
-
-def register_timebook_source(source: TimebookSource) -> None:
-    """Let an app that owns timebooks tell the diagnosis about them (called from its ``AppConfig.ready``)."""
-    if source not in _timebook_sources:
-        _timebook_sources.append(source)
-
 
 def setup_for_service(service: Service) -> ServiceSetup:
+    """The service's AR setup, with its timebooks as the apps that own them answer ``signals.timebooks_asked``
+    (None, unknown, when no such app is installed)."""
     timebooks: tuple[TimebookFacts, ...] | None = None
-    if _timebook_sources:
-        timebooks = tuple(tb for source in _timebook_sources for tb in source(service))
+    answers = timebooks_asked.send(sender=type(service), service=service)
+    if answers:
+        timebooks = tuple(tb for _receiver, facts in answers for tb in cast(Iterable[TimebookFacts], facts))
     return ServiceSetup(
         her_id=service.her_id,
         name=service.name,

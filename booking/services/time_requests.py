@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,10 +18,7 @@ from .. import texts
 from ..errors import BookingError
 from ..models import TimeRequest
 from ..selectors import is_blocked
-
-# Called in the transaction of each time request sent, with the request and its Innboks thread: the app above
-# (``dialogues``) registers here to route the request to the clinic's staff, as its ``apps.py`` says.
-TIME_REQUEST_HOOKS: list[Callable[[TimeRequest, Thread], None]] = []
+from ..signals import time_request_sent
 
 
 def time_request_clean(*, subject: str, suggested_times: str) -> tuple[str, str]:
@@ -101,6 +96,5 @@ def time_request_send(
                 sent_at=now,
                 thread=thread,
             )
-        for hook in TIME_REQUEST_HOOKS:
-            hook(request, thread)
+        time_request_sent.send(sender=TimeRequest, request=request, thread=thread)
     return request

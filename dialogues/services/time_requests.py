@@ -20,8 +20,14 @@ from ..routing import routes_write
 from .staff import dialogue_answer
 
 
+def time_request_routed(sender: object, *, request: TimeRequest, thread: Thread, **kwargs: object) -> None:
+    """The receiver of ``booking.signals.time_request_sent`` (connected in ``apps.py``): in the request's
+    transaction."""
+    dialogue_for_time_request(request, thread)
+
+
 def dialogue_for_time_request(request: TimeRequest, thread: Thread) -> None:
-    """Registered in ``booking``'s hook (see ``apps.py``): runs in the request's transaction."""
+    """A time request as a dialogue the clinic's staff handle."""
     person = request.citizen
     fastlege = (
         person.fastlege if person.fastlege and person.fastlege.organisation_id == thread.organisation_id else None
