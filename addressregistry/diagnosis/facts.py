@@ -40,7 +40,8 @@ MUNICIPALITY = "municipality"
 # resource timebooks and has no part in it (sources 000, 003, 004).
 PRACTITIONER_PROCESSES = (TIMEBESTILLING, TIMERESERVASJON, BEHANDLEROVERSIKT)
 
-# Timebook kinds and practitioner roles, as stored in ``Timebook.kind`` and ``Practitioner.role``.
+# Timebook kinds and practitioner roles: the diagnosis' words, which ``resourcebooks`` stores as the values of
+# ``Timebook.Kind`` and ``Practitioner.Role`` (it imports them from here; this app never imports it).
 RESOURCE_TIMEBOOK = "resource"
 PRACTITIONER_TIMEBOOK = "practitioner"
 ROLE_FASTLEGE = "fastlege"

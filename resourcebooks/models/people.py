@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from addressregistry.diagnosis.facts import ROLE_FASTLEGE, ROLE_LIS1, ROLE_VIKAR
 from addressregistry.models import Organisation
 from core.limits import HER_ID_MAX
 from core.national_id import validate_national_id
@@ -24,9 +25,10 @@ class Practitioner(models.Model):
     another practitioner. Names as the sources show them: «August (Ddf - Tri) September (fastlege)»."""
 
     class Role(models.TextChoices):
-        FASTLEGE = "fastlege", _("fastlege")
-        VIKAR = "vikar", _("vikar for fastlege")
-        LIS1 = "lis1", _("LIS1")
+        # The values the AR diagnosis knows are its words for them (``TimebookFacts.practitioner_role``).
+        FASTLEGE = ROLE_FASTLEGE, _("fastlege")
+        VIKAR = ROLE_VIKAR, _("vikar for fastlege")
+        LIS1 = ROLE_LIS1, _("LIS1")
         OTHER = "other", _("annen behandler")
 
     organisation = models.ForeignKey(

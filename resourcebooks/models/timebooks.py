@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from addressregistry.diagnosis.facts import PRACTITIONER_TIMEBOOK, RESOURCE_TIMEBOOK
 from addressregistry.models import Organisation, Service
 from addressregistry.timebook_types import TimebookType
 
@@ -71,8 +72,9 @@ class Timebook(models.Model):
     (behandlertimebok, source 004): one person's calendar, owned by exactly one practitioner."""
 
     class Kind(models.TextChoices):
-        RESOURCE = "resource", _("ressurstimebok")
-        PRACTITIONER = "practitioner", _("behandlertimebok")
+        # The values are the AR diagnosis' words for them (``TimebookFacts.kind``).
+        RESOURCE = RESOURCE_TIMEBOOK, _("ressurstimebok")
+        PRACTITIONER = PRACTITIONER_TIMEBOOK, _("behandlertimebok")
 
     class WhoMayBook(models.TextChoices):
         MUNICIPALITY = "municipality", _("Alle innbyggere i kommunen")
