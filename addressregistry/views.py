@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.reads import ReadPage, audited_read
 from core.roles import is_nhn_support
 
 from .diagnosis import PROCESS_LABEL, diagnose_service
@@ -99,6 +100,7 @@ def _service_context(service: Service) -> dict[str, Any]:
 
 @require_GET
 @support_required
+@audited_read(ReadPage("ar_service", "her_id"))
 def service_detail(request: HttpRequest, her_id: str) -> HttpResponse:
     try:
         number = parse_her_id(her_id)

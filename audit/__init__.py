@@ -2,9 +2,10 @@
 
 Services call ``record`` explicitly for every change that must be traceable (signals would miss the
 conditional ``UPDATE``s that change an appointment's status). The middleware notes who is acting for the
-length of a request (citizen, representative, staff, support; «system» for tasks) and records *reads* of
-the pages that show such objects. Knows nothing of the apps above it: the actor comes from plain values
-the citizens middleware put on the request.
+length of a request (citizen, representative, staff, support; «system» for tasks). *Reads* of the pages that
+show such objects are recorded by the app that owns each page (``reads.audited_read`` on a view,
+``reads.ChangeReadAudited`` on an admin class), which names its model and lookups. Knows nothing of the apps
+above it: the actor comes from plain values the citizens middleware put on the request.
 """
 
 from __future__ import annotations

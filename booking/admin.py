@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 import audit
+from audit.reads import ChangeReadAudited, ReadPage
 from core.admin_bases import SafeActionsMixin
 from core.roles import is_nhn_support
 from notifications.models import Notification
@@ -27,6 +28,7 @@ from resourcebooks.selectors import organisations_for_staff
 
 from . import admin_gp
 from .models import Appointment, InvitationCampaign, TimeRequest
+from .reads import APPOINTMENT_ADMIN_PAGE
 from .services import (
     appointment_cancel_by_clinic,
     appointment_confirm,
@@ -71,7 +73,8 @@ APPOINTMENT_TIMES = ["created_at", "decided_at", "cancelled_at", "reminder_claim
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(ListReadsAudited, OrganisationScopedAdmin):
+class AppointmentAdmin(ChangeReadAudited, ListReadsAudited, OrganisationScopedAdmin):
+    read_page = APPOINTMENT_ADMIN_PAGE
     organisation_path = "slot__timebook__service__organisation"
     audit_list_type = "appointment"
     view_on_site = False  # the appointment's own page is the citizen's
@@ -223,9 +226,11 @@ class TimeRequestAdmin(ListReadsAudited, OrganisationScopedAdmin):
 
 
 @admin.register(Notification)
-class OutboxAdmin(ListReadsAudited, SafeActionsMixin, admin.ModelAdmin):
-    """The outbox, for staff of the organisation that sent it: state, attempts, last error, and retry.
-    Reads of one row are recorded by the audit middleware (``READ_PAGES``)."""
+class OutboxAdmin(ChangeReadAudited, ListReadsAudited, SafeActionsMixin, admin.ModelAdmin):
+    """The outbox, for staff of the organisation that sent it: state, attempts, last error, and retry. Reads of
+    the list and of one row are recorded."""
+
+    read_page = ReadPage("notification", "object_id", Notification, "owner_her_id")
 
     audit_list_type = "notification"
 

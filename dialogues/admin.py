@@ -14,12 +14,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from audit.reads import ChangeReadAudited
 from resourcebooks.admin import ListReadsAudited, OrganisationScopedAdmin
 from resourcebooks.models import StaffGroup, StaffMembership
 from resourcebooks.selectors import organisations_for_staff
 
 from . import texts
 from .models import JournalEntry, Prescription, RoutingAbsence, RoutingRecipient, RoutingSetting
+from .reads import JOURNAL_ENTRY_ADMIN_PAGE, PRESCRIPTION_ADMIN_PAGE
 from .selectors import journal_entries_shown
 
 # Source 004: what holds when the office has set nothing.
@@ -146,7 +148,8 @@ class ReadOnlyScopedAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(Prescription)
-class PrescriptionAdmin(ListReadsAudited, ReadOnlyScopedAdmin):
+class PrescriptionAdmin(ChangeReadAudited, ListReadsAudited, ReadOnlyScopedAdmin):
+    read_page = PRESCRIPTION_ADMIN_PAGE
     organisation_path = "citizen__gp_office"
     audit_list_type = "prescription"
     list_display = ["medication", "strength", "citizen", "prescribed_on", "prescriber"]
@@ -157,13 +160,14 @@ class PrescriptionAdmin(ListReadsAudited, ReadOnlyScopedAdmin):
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(ListReadsAudited, ReadOnlyScopedAdmin):
+class JournalEntryAdmin(ChangeReadAudited, ListReadsAudited, ReadOnlyScopedAdmin):
     """«Journalnotater», as the patient's journal page shows them (``journal_entries_shown``): an entry whose dialogue
     the user was not sent is listed without its title, its own page answers 404, and the title is neither filtered
     nor sorted on (either would tell what it is about)."""
 
     organisation_path = "organisation"
     audit_list_type = "journal_entry"
+    read_page = JOURNAL_ENTRY_ADMIN_PAGE
     list_display = ["shown_title", "citizen", "written_at", "organisation"]
     list_display_links = None  # the title links, when shown
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from audit.reads import audited_read
 from citizens.access import citizen_required
 from citizens.models import Citizen
 from citizens.selectors import may_act_for
@@ -16,6 +17,7 @@ from core.requests import CitizenRequest
 from core.text import has_control_characters
 
 from .models import InboxMessage
+from .reads import MESSAGE_PAGE
 from .selectors import QUERY_MAX, hidden_from, inbox_items, thread_of, thread_state
 from .services import message_mark_read
 
@@ -77,5 +79,6 @@ def message_page(
 @require_GET
 @never_cache
 @citizen_required
+@audited_read(MESSAGE_PAGE)
 def message_detail(request: CitizenRequest, pk: int) -> HttpResponse:
     return message_page(request, visible_message(request.citizen, pk))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit.reads import audited_read
 from citizens.access import citizen_required
 from citizens.selectors import may_act_for
 from core.requests import CitizenRequest
@@ -25,6 +26,7 @@ from .. import calendar_export, texts
 from .. import selectors as sel
 from ..errors import BookingError
 from ..models import Appointment
+from ..reads import APPOINTMENT_PAGE
 from ..services import appointment_can_cancel, appointment_cancel, cancellation_deadline
 from ..services.transitions import APPOINTMENT_RELATED
 from ..services.video import video_room_exists
@@ -106,6 +108,7 @@ def _get_appointment_for_viewer(request: CitizenRequest, pk: int) -> Appointment
 @require_GET
 @never_cache
 @citizen_required
+@audited_read(APPOINTMENT_PAGE)
 def appointment_detail(request: CitizenRequest, pk: int) -> HttpResponse:
     appointment = _get_appointment_for_viewer(request, pk)
     return render(
@@ -140,6 +143,7 @@ def appointment_cancel_view(request: CitizenRequest, pk: int) -> HttpResponse:
 @require_GET
 @never_cache
 @citizen_required
+@audited_read(APPOINTMENT_PAGE)
 def appointment_ics(request: CitizenRequest, pk: int) -> HttpResponse:
     appointment = _get_appointment_for_viewer(request, pk)
     body = calendar_export.appointment_ics(

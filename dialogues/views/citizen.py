@@ -18,12 +18,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.reads import audited_read
 from citizens.access import citizen_required
 from citizens.selectors import may_act_for
 from core.filenames import safe_file_name
 from core.ratelimit import Limit, citizen_key, limit_posts
 from core.requests import CitizenRequest
 from inbox.models import Attachment, InboxMessage, Thread
+from inbox.reads import ATTACHMENT_PAGE
 from inbox.views import message_page, visible_message
 
 from .. import texts
@@ -185,6 +187,7 @@ def reply(request: CitizenRequest, pk: int) -> HttpResponse:
 @require_GET
 @never_cache
 @citizen_required
+@audited_read(ATTACHMENT_PAGE)
 def attachment(request: CitizenRequest, pk: int) -> HttpResponse:
     """A file of a message the citizen may read, as a download: never shown in the page, never sniffed."""
     file = get_object_or_404(Attachment.objects.defer("data"), pk=pk)

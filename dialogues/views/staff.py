@@ -19,9 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import audit
+from audit.reads import audited_read
 from citizens.models import Citizen
 from core.filenames import safe_file_name
 from inbox.models import Attachment, InboxMessage
+from inbox.reads import ATTACHMENT_STAFF_PAGE
 from resourcebooks.admin.base import staff_her_id
 from resourcebooks.selectors import organisations_for_staff
 
@@ -29,6 +31,7 @@ from .. import texts
 from ..errors import DialogueError
 from ..forms_staff import AnswerForm, BookForm, NewForm, gp_offices_of, not_contactable, patient_of
 from ..models import Dialogue, DialogueRoute, JournalEntry, Kind
+from ..reads import DIALOGUE_STAFF_PAGE, JOURNAL_PAGE
 from ..selectors import dialogues_for_staff, journal_entries_shown
 from ..services import (
     dialogue_answer,
@@ -131,6 +134,7 @@ def _thread_page(request: HttpRequest, dialogue: Dialogue, **forms: Any) -> Http
 
 @require_GET
 @staff_only
+@audited_read(DIALOGUE_STAFF_PAGE)
 def thread(request: HttpRequest, pk: int) -> HttpResponse:
     dialogue = _visible(request, pk)
     dialogue_mark_read(dialogue=dialogue, user=request.user)
@@ -247,6 +251,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @staff_only
+@audited_read(ATTACHMENT_STAFF_PAGE)
 def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     """Only when the attachment's dialogue is one the user may see; always as a download, never shown inline."""
     found = Attachment.objects.filter(pk=pk).select_related("message").first()
@@ -268,6 +273,7 @@ def _disposition(name: str) -> str:
 
 @require_GET
 @staff_only
+@audited_read(JOURNAL_PAGE)
 def journal(request: HttpRequest, pk: int) -> HttpResponse:
     """«Journal» for a patient on the office's list or with a dialogue the user may see."""
     organisations = organisations_for_staff(request.user)

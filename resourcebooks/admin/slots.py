@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit.reads import ChangeReadAudited, ReadPage
 from core.admin_bases import SuperuserOnlyAdmin
 
 from ..models import (
@@ -97,8 +98,9 @@ class SlotAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(PatientBlock)
-class PatientBlockAdmin(OrganisationScopedAdmin):
+class PatientBlockAdmin(ChangeReadAudited, OrganisationScopedAdmin):
     audit_type = "patient_block"
+    read_page = ReadPage("patient_block", "object_id", PatientBlock, "organisation__her_id")
     list_display = ["masked_national_id", "organisation", "reason", "blocked_on", "blocked_by"]
     list_filter = [("organisation", admin.RelatedOnlyFieldListFilter), "blocked_on"]
     search_fields = ["national_id", "reason"]

@@ -17,6 +17,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from audit.reads import ChangeReadAudited, ReadPage, audited_read
+
 from .. import charts
 from ..models import (
     Location,
@@ -143,9 +145,13 @@ def _check_kind(form: forms.ModelForm, data: dict[str, Any]) -> None:
             form.add_error("type", "Velg timeboktype for ressurstimeboken.")
 
 
+TIMEBOOK_ADMIN_PAGE = ReadPage("timebook", "object_id", Timebook, "service__organisation__her_id")
+
+
 @admin.register(Timebook)
-class TimebookAdmin(OrganisationScopedAdmin):
+class TimebookAdmin(ChangeReadAudited, OrganisationScopedAdmin):
     audit_type = "timebook"
+    read_page = TIMEBOOK_ADMIN_PAGE
     form = TimebookForm
     list_display = [
         "name",
@@ -239,11 +245,11 @@ class TimebookAdmin(OrganisationScopedAdmin):
         )
 
     def get_urls(self) -> list:
-        view = self.admin_site.admin_view
+        view, read = self.admin_site.admin_view, audited_read(TIMEBOOK_ADMIN_PAGE)
         return [
-            path("<path:object_id>/dag/", view(self.day_view), name="resourcebooks_timebook_day"),
+            path("<path:object_id>/dag/", view(read(self.day_view)), name="resourcebooks_timebook_day"),
             path("<path:object_id>/uke/", view(self.week_view), name="resourcebooks_timebook_week"),
-            path("<path:object_id>/belegg/", view(self.chart_view), name="resourcebooks_timebook_chart"),
+            path("<path:object_id>/belegg/", view(read(self.chart_view)), name="resourcebooks_timebook_chart"),
             *super().get_urls(),
         ]
 
