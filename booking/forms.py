@@ -10,7 +10,7 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy
 
-from core.forms import ServiceCheckedText
+from core.forms import ServiceCheckedText, ServiceErrors
 from core.limits import REASON_MAX, SUGGESTED_TIMES_MAX
 
 from .errors import FORM_EXPIRED, BookingError
@@ -27,7 +27,7 @@ def _signer() -> signing.Signer:
     return signing.Signer(salt=PERSON_SALT)
 
 
-class StepForm(forms.Form):
+class StepForm(ServiceErrors, forms.Form):
     """A form of a booking step, bound to the person it was shown for.
 
     Its ids are the fields' names (``reason``, ``subject``): the pages' error summaries, hints and counters
@@ -63,10 +63,6 @@ class StepForm(forms.Form):
             written = [name for name, field in self.fields.items() if not field.widget.is_hidden]
             fresh = dict.fromkeys(written, "") | {"for_person": _signer().sign(str(self.person.pk))}
             self.data = dict(self.data.items(), **fresh)
-
-    def add_booking_error(self, error: BookingError) -> None:
-        """A service's refusal: on the field it names, or on the whole form."""
-        self.add_error(error.field if error.field in self.fields else None, error.message)
 
     def form_errors(self) -> list[str]:
         """What the error summary says for the form as a whole: its own errors and its hidden fields'."""
@@ -122,7 +118,7 @@ class TimeRequestForm(StepForm):
                 subject=data.get("subject", ""), suggested_times=data.get("suggested_times", "")
             )
         except BookingError as error:
-            self.add_booking_error(error)
+            self.add_service_error(error)
         return data
 
 

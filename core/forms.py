@@ -1,10 +1,12 @@
-"""Form fields every app's forms share."""
+"""Form fields and form behaviour every app's forms share."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+
+from .errors import ApplicationError
 
 
 class ServiceCheckedText(forms.CharField):
@@ -23,3 +25,12 @@ class ServiceCheckedText(forms.CharField):
 
     def validate(self, value: Any) -> None:
         """No checks of its own (see the class)."""
+
+
+class ServiceErrors:
+    """For a form: a service's refusal (``ApplicationError``, booking's and dialogues' alike) on the field it
+    names, or on the whole form."""
+
+    def add_service_error(self, error: ApplicationError) -> None:
+        assert isinstance(self, forms.Form)
+        self.add_error(error.field if error.field in self.fields else None, error.message)

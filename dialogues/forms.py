@@ -11,10 +11,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy
 
 from booking.forms import StepForm
-from core.forms import ServiceCheckedText
+from core.forms import ServiceCheckedText, ServiceErrors
 from core.limits import DIALOGUE_BODY_MAX, DIALOGUE_SUBJECT_MAX
 
-from .errors import DialogueError
 from .models import Kind, Prescription
 
 
@@ -37,15 +36,7 @@ class MultipleFileField(forms.FileField):
         return [data] if data else []
 
 
-class DialogueErrors:
-    """Puts a service's refusal on the field it names, or on the whole form."""
-
-    def add_dialogue_error(self, error: DialogueError) -> None:
-        assert isinstance(self, forms.Form)
-        self.add_error(error.field if error.field in self.fields else None, error.message)
-
-
-class DialogueForm(DialogueErrors, StepForm):
+class DialogueForm(StepForm):
     """«Kontakt legekontoret», «Start e-konsultasjon» (Emne, Melding, Vedlegg), or «Forny resept» (the
     prescriptions to renew, Melding, Vedlegg). Bound to the person it was shown for, as the booking steps are."""
 
@@ -73,7 +64,7 @@ class DialogueForm(DialogueErrors, StepForm):
             del self.fields["prescriptions"]
 
 
-class ReplyForm(DialogueErrors, forms.Form):
+class ReplyForm(ServiceErrors, forms.Form):
     """The citizen's answer: Melding and Vedlegg."""
 
     body = ServiceCheckedText(

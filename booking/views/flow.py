@@ -235,7 +235,7 @@ def time_request(request: CitizenRequest, her_id: int) -> HttpResponse:
                 suggested_times=form.cleaned_data["suggested_times"],
             )
         except BookingError as error:
-            form.add_booking_error(error)
+            form.add_service_error(error)
         else:
             messages.success(request, _("Timeforespørselen er sendt. Du får svar i innboksen."))
             return redirect("booking:appointments")

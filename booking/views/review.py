@@ -100,7 +100,7 @@ def _send(request: CitizenRequest, flow: Flow, timebook: Timebook, slot: Slot, c
     except SlotTaken as taken:
         return _taken(request, flow, timebook, slot, context, taken)
     except BookingError as error:
-        form.add_booking_error(error)
+        form.add_service_error(error)
         return render(request, "booking/review.html", context, status=400)
     return redirect("booking:sent", pk=outcome.appointment.pk)
 

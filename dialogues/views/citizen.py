@@ -140,7 +140,7 @@ def new(request: CitizenRequest, kind: str) -> HttpResponse:
                 prescription_ids=form.cleaned_data.get("prescriptions", []),
             )
         except DialogueError as error:
-            form.add_dialogue_error(error)
+            form.add_service_error(error)
         else:
             messages.success(request, _("Meldingen er sendt til legekontoret. Du finner den i innboksen."))
             return redirect("booking:message", _first_message(dialogue.thread_id).pk)
@@ -173,7 +173,7 @@ def reply(request: CitizenRequest, pk: int) -> HttpResponse:
                 uploads=form.cleaned_data["attachments"],
             )
         except DialogueError as error:
-            form.add_dialogue_error(error)
+            form.add_service_error(error)
         else:
             messages.success(request, _("Svaret ditt er sendt til legekontoret."))
             return redirect(f"{reverse('booking:message', args=[message.pk])}#melding-{message.pk}")
