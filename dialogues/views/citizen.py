@@ -12,7 +12,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -21,9 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audit.reads import audited_read
 from citizens.access import citizen_required
 from citizens.selectors import may_act_for
-from core.filenames import safe_file_name
 from core.ratelimit import Limit, citizen_key, limit_posts
 from core.requests import CitizenRequest
+from inbox.downloads import attachment_download
 from inbox.models import Attachment, InboxMessage, Thread
 from inbox.reads import ATTACHMENT_PAGE
 from inbox.views import message_page, visible_message
@@ -190,10 +189,6 @@ def reply(request: CitizenRequest, pk: int) -> HttpResponse:
 @audited_read(ATTACHMENT_PAGE)
 def attachment(request: CitizenRequest, pk: int) -> HttpResponse:
     """A file of a message the citizen may read, as a download: never shown in the page, never sniffed."""
-    file = get_object_or_404(Attachment.objects.defer("data"), pk=pk)
+    file = get_object_or_404(Attachment.objects.only("message_id"), pk=pk)
     visible_message(request.citizen, file.message_id)
-    data = Attachment.objects.values_list("data", flat=True).get(pk=file.pk)
-    response = HttpResponse(bytes(data), content_type=file.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, safe_file_name(file.name, file.content_type))
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_download(file.pk)

@@ -14,14 +14,13 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 import audit
 from audit.reads import audited_read
 from citizens.models import Citizen
-from core.filenames import safe_file_name
+from inbox.downloads import attachment_download
 from inbox.models import Attachment, InboxMessage
 from inbox.reads import ATTACHMENT_STAFF_PAGE
 from resourcebooks.admin.base import staff_her_id
@@ -254,21 +253,13 @@ def new(request: HttpRequest) -> HttpResponse:
 @audited_read(ATTACHMENT_STAFF_PAGE)
 def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     """Only when the attachment's dialogue is one the user may see; always as a download, never shown inline."""
-    found = Attachment.objects.filter(pk=pk).select_related("message").first()
-    thread_id = found.message.thread_id if found is not None else None
-    if found is None or thread_id is None:
+    thread_id = Attachment.objects.filter(pk=pk).values_list("message__thread_id", flat=True).first()
+    if thread_id is None:
         raise Http404
     dialogue_id = Dialogue.objects.filter(thread_id=thread_id).values_list("pk", flat=True).first()
     if dialogue_id is None or not dialogues_for_staff(request.user).filter(pk=dialogue_id).exists():
         raise Http404
-    response = HttpResponse(bytes(found.data), content_type=found.content_type)
-    response["Content-Disposition"] = _disposition(safe_file_name(found.name, found.content_type))
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _disposition(name: str) -> str:
-    return content_disposition_header(as_attachment=True, filename=name) or "attachment"
+    return attachment_download(pk)
 
 
 @require_GET
