@@ -39,7 +39,7 @@ READ_PAGES: dict[str, ReadPage] = {
     "addressregistry:service": ReadPage("ar_service", "her_id"),
     # Dialogues (e-kontakt, e-konsultasjon, reseptfornyelse): the clinic's thread, its files, the journal page, and
     # a citizen's download; the clinic's inbox list records its own read (as the admin's lists do).
-    "dialogues:staff_thread": ReadPage("dialogue", "pk", "dialogues.Dialogue", "organisation__her_id"),
+    "dialogues:staff_thread": ReadPage("dialogue", "pk", "dialogues.Dialogue", "thread__organisation__her_id"),
     "dialogues:staff_attachment": ReadPage("attachment", "pk", "inbox.Attachment", ATTACHMENT_HER_ID),
     "dialogues:staff_journal": ReadPage("journal", "pk", "citizens.Citizen", "gp_office__her_id"),
     "dialogues:attachment": ReadPage("attachment", "pk", "inbox.Attachment", ATTACHMENT_HER_ID, "message__citizen"),
