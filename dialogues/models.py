@@ -3,8 +3,8 @@
 
 A ``Dialogue`` is the clinic's side of an Innboks ``Thread`` (which alone holds the kind, the patient and the
 office): the patient's fastlege when it was sent, whether it is journalled, a prescription request's outcome, and
-the ``DialogueRoute`` rows saying whose inbox it went to. Who sees it is worked out when they look (``selectors``), so a vikar sees the fastlege's dialogues
-while set and, once removed, only those they took part in.
+the ``DialogueRoute`` rows saying whose inbox it went to. Who sees it is worked out when they look (``selectors``),
+so a vikar sees the fastlege's dialogues while set and, once removed, only those they took part in.
 """
 
 from __future__ import annotations
