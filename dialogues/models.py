@@ -1,10 +1,10 @@
 """Dialogues with a GP office and where they go (source 004 «Dialoger», «Motta dialog», «Reseptforespørsler»,
 «Ved ferie og fravær»).
 
-A ``Dialogue`` is the clinic's side of an Innboks ``Thread``: its kind, the patient's fastlege when it was sent,
-whether it is journalled, a prescription request's outcome, and the ``DialogueRoute`` rows saying whose inbox
-it went to. Who sees it is worked out when they look (``selectors``), so a vikar sees the fastlege's dialogues
-while set and, once removed, only those they took part in.
+A ``Dialogue`` is the clinic's side of an Innboks ``Thread`` (which alone holds the kind, the patient and the
+office): the patient's fastlege when it was sent, whether it is journalled, a prescription request's outcome, and
+the ``DialogueRoute`` rows saying whose inbox it went to. Who sees it is worked out when they look (``selectors``),
+so a vikar sees the fastlege's dialogues while set and, once removed, only those they took part in.
 """
 
 from __future__ import annotations
@@ -168,12 +168,9 @@ class Dialogue(models.Model):
         CANNOT_RENEW = "kan_ikke", _("Resept kan ikke fornyes")
         PARTLY_RENEWED = "delvis", _("Resepter delvis fornyet")
 
+    # The kind, the patient and the office are the thread's, stored there only (read them through the properties
+    # below, and filter on ``thread__kind``, ``thread__citizen``, ``thread__organisation``).
     thread = models.OneToOneField(Thread, on_delete=models.CASCADE, related_name="dialogue", verbose_name=_("samtale"))
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="dialogues", verbose_name=_("legekontor")
-    )
-    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="dialogues", verbose_name=_("pasient"))
-    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     fastlege = models.ForeignKey(
         Practitioner, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("fastlege")
     )
@@ -205,19 +202,35 @@ class Dialogue(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("dialog")
         verbose_name_plural = _("dialoger")
-        constraints = [
-            # E-konsultasjoner are journalled, always (source 004).
-            models.CheckConstraint(
-                condition=~Q(kind=Kind.E_KONSULTASJON) | Q(journalled_at__isnull=False),
-                name="dialogue_consultation_journalled",
-            ),
-            models.CheckConstraint(
-                condition=Q(outcome="") | Q(kind=Kind.RESEPTFORNYELSE), name="dialogue_outcome_only_prescriptions"
-            ),
-        ]
+        # Two rules join the thread's kind, which no CHECK can see: an e-konsultasjon is journalled, always (source
+        # 004), and only a prescription request has an outcome. The database keeps them by triggers on both tables
+        # (migration 0003, ``dialogue_consultation_journalled`` and ``dialogue_outcome_only_prescriptions``).
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.thread.subject}"
+
+    @property
+    def kind(self) -> str:
+        return self.thread.kind
+
+    @property
+    def citizen(self) -> Citizen:
+        return self.thread.citizen
+
+    @property
+    def citizen_id(self) -> int:
+        return self.thread.citizen_id
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.thread.organisation
+
+    @property
+    def organisation_id(self) -> int:
+        return self.thread.organisation_id
+
+    def get_kind_display(self) -> str:
+        return self.thread.get_kind_display()
 
 
 class DialogueRoute(models.Model):

@@ -30,7 +30,7 @@ def _routed_to(user, today: dt.date) -> Q:  # type: ignore[no-untyped-def]
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
         .values("fastlege_id")
     )
-    my_role = memberships.filter(organisation_id=OuterRef("dialogue__organisation_id"), role=OuterRef("role"))
+    my_role = memberships.filter(organisation_id=OuterRef("dialogue__thread__organisation_id"), role=OuterRef("role"))
     routed = Q(target=Target.CLINIC) | Q(membership__user_id=user.pk) | Q(group__members__user_id=user.pk)
     routed |= Q(target="behandler") & (Q(practitioner_id__in=mine) | Q(practitioner_id__in=covering))
     return routed | Q(Q(target=Target.ROLE), Exists(my_role.exclude(role="")))
@@ -40,12 +40,12 @@ def dialogues_for_staff(user, today: dt.date | None = None) -> QuerySet[Dialogue
     """The dialogues routed to the user, their groups and roles, their clinic, or (as a vikar) their fastlege;
     and any they took part in or started. Other organisations' never. Unread first. One query."""
     today = today or timezone.localdate()
-    qs = Dialogue.objects.select_related("thread", "citizen", "organisation", "fastlege")
+    qs = Dialogue.objects.select_related("thread__citizen", "thread__organisation", "fastlege")
     if not user.is_superuser:
         offices = StaffMembership.objects.filter(user_id=user.pk).values("organisation_id")
         routes = DialogueRoute.objects.filter(_routed_to(user, today), dialogue=OuterRef("pk"))
         took_part = InboxMessage.objects.filter(thread_id=OuterRef("thread_id"), staff_user_id=user.pk)
-        qs = qs.filter(organisation_id__in=offices).filter(
+        qs = qs.filter(thread__organisation_id__in=offices).filter(
             Exists(routes) | Exists(took_part) | Q(started_by_staff_id=user.pk)
         )
     seen = StaffRead.objects.filter(dialogue=OuterRef("pk"), user_id=user.pk, read_at__gte=OuterRef("patient_wrote_at"))

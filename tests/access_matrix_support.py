@@ -560,7 +560,7 @@ def state_of_the_world(world: World) -> dict[str, Any]:
         "video_signals": rows(VideoSignal.objects, "kind"),
         "threads": rows(Thread.objects, "kind", "closed_at"),
         "holds": rows(SlotHold.objects, "slot_id", "citizen_id"),
-        "dialogues": rows(Dialogue.objects, "kind", "outcome", "journalled_at"),
+        "dialogues": rows(Dialogue.objects, "thread__kind", "outcome", "journalled_at"),
         "journal": rows(JournalEntry.objects),
         "routing": rows(RoutingSetting.objects, "mode"),
         "absences": rows(RoutingAbsence.objects, "valid_to"),

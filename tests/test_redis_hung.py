@@ -181,7 +181,7 @@ def test_after_one_time_out_pages_and_a_dialogue_send_leave_a_hung_redis_alone_u
         ok(browser.get(new), new)
         sent = ok(browser.post(new, {"subject": "Hodepine", "body": "Jeg har hatt vondt i hodet i en uke."}), new)
         assert sent.status_code == 302, text_of(sent)[:300]
-        assert Dialogue.objects.filter(citizen=citizen, thread__subject="Hodepine").exists()
+        assert Dialogue.objects.filter(thread__citizen=citizen, thread__subject="Hodepine").exists()
         # Eleven page loads and a send, logged in all the way (the session came from the database), and not one
         # command to the hung Redis: nobody waited for its timeout again.
         assert (hung.sent, hung.timeouts) == before

@@ -80,9 +80,6 @@ def dialogue_start(
         )
         dialogue = Dialogue.objects.create(
             thread=thread,
-            organisation=office,
-            citizen=person,
-            kind=kind,
             fastlege=panel.fastlege,
             journalled_at=now if kind == Kind.E_KONSULTASJON else None,
             created_at=now,
@@ -128,14 +125,14 @@ def _just_sent(
 ) -> Dialogue | None:
     return (
         Dialogue.objects.filter(
-            citizen=person,
-            kind=kind,
+            thread__citizen=person,
+            thread__kind=kind,
             thread__subject=subject,
             created_at__gte=now - dt.timedelta(seconds=DUPLICATE_SECONDS),
             thread__messages__written_by=written_by,
             thread__messages__body=text,
         )
-        .select_related("thread", "organisation")
+        .select_related("thread__citizen", "thread__organisation")
         .first()
     )
 

@@ -63,7 +63,8 @@ def dialogue_mark_read(*, dialogue: Dialogue, user) -> None:  # type: ignore[no-
 
 def _locked_open(dialogue: Dialogue) -> tuple[Dialogue, Thread]:
     locked = lock_rows(Dialogue.objects.filter(pk=dialogue.pk))[0]
-    thread = Thread.objects.get(pk=locked.thread_id)
+    # Its kind can change only in ``dialogue_convert``, which holds the dialogue's lock, as every writer does.
+    locked.thread = thread = Thread.objects.select_related("citizen", "organisation").get(pk=locked.thread_id)
     if thread.is_closed:
         raise DialogueError(_("Dialogen er avsluttet og kan ikke besvares."))
     return locked, thread
@@ -129,14 +130,13 @@ def dialogue_convert(*, dialogue: Dialogue, user) -> bool:  # type: ignore[no-un
     thread would change kind, and cost, after the fact)."""
     now = timezone.now()
     with transaction.atomic():
-        _locked_open(dialogue)
-        changed = Dialogue.objects.filter(pk=dialogue.pk, kind=Kind.E_KONTAKT).update(
-            kind=Kind.E_KONSULTASJON, journalled_at=now, converted_at=now
-        )
-        if not changed:
+        _locked, thread = _locked_open(dialogue)
+        if thread.kind != Kind.E_KONTAKT:
             return False
-        Thread.objects.filter(pk=dialogue.thread_id).update(kind=Kind.E_KONSULTASJON)
-        converted = Dialogue.objects.select_related("thread", "organisation").get(pk=dialogue.pk)
+        # Journalled first: the database refuses an e-konsultasjon that is not.
+        Dialogue.objects.filter(pk=dialogue.pk).update(journalled_at=now, converted_at=now)
+        Thread.objects.filter(pk=thread.pk).update(kind=Kind.E_KONSULTASJON)
+        converted = Dialogue.objects.select_related("thread__citizen", "thread__organisation").get(pk=dialogue.pk)
         journal_write(converted, now)
         routes_write(converted, timezone.localdate())
         dialogue_record(converted, "update", "konvertert fra e-kontakt")
@@ -195,9 +195,6 @@ def dialogue_start_by_staff(
         )
         dialogue = Dialogue.objects.create(
             thread=thread,
-            organisation=organisation,
-            citizen=citizen,
-            kind=kind,
             fastlege=citizen.fastlege
             if citizen.fastlege and citizen.fastlege.organisation_id == organisation.pk
             else None,

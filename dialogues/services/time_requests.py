@@ -34,9 +34,6 @@ def dialogue_for_time_request(request: TimeRequest, thread: Thread) -> None:
     )
     dialogue = Dialogue.objects.create(
         thread=thread,
-        organisation_id=thread.organisation_id,
-        citizen=person,
-        kind=Kind.TIMEFORESPORSEL,
         fastlege=fastlege,
         time_request=request,
         created_at=thread.created_at,

@@ -159,7 +159,7 @@ def reply(request: CitizenRequest, pk: int) -> HttpResponse:
         raise Http404
     if thread.hidden and thread.citizen_id != request.citizen.pk:
         raise Http404
-    dialogue = Dialogue.objects.filter(thread=thread).select_related("citizen", "organisation").first()
+    dialogue = Dialogue.objects.filter(thread=thread).select_related("thread__citizen", "thread__organisation").first()
     if dialogue is None:
         raise Http404
     form = ReplyForm(request.POST, request.FILES)

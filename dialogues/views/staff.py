@@ -58,7 +58,7 @@ def _page(request: HttpRequest, template: str, title: str, **context: Any) -> Ht
 def _visible(request: HttpRequest, pk: int) -> Dialogue:
     dialogue = (
         dialogues_for_staff(request.user)
-        .select_related("citizen__fastlege", "time_request")
+        .select_related("thread__citizen__fastlege", "time_request")
         .prefetch_related(ROUTES)
         .filter(pk=pk)
         .first()
@@ -84,7 +84,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     dialogues = dialogues_for_staff(request.user).select_related("fastlege").prefetch_related(ROUTES)
     kind, status = request.GET.get("type", ""), request.GET.get("status", "")
     if kind in Kind.values:
-        dialogues = dialogues.filter(kind=kind)
+        dialogues = dialogues.filter(thread__kind=kind)
     if status == "open":
         dialogues = dialogues.filter(thread__closed_at__isnull=True)
     elif status == "closed":
@@ -270,7 +270,7 @@ def journal(request: HttpRequest, pk: int) -> HttpResponse:
     organisations = organisations_for_staff(request.user)
     on_list = Q(gp_office__in=organisations) | Q(fastlege__organisation__in=organisations)
     patient = Citizen.objects.filter(pk=pk).filter(on_list).first()
-    if patient is None and dialogues_for_staff(request.user).filter(citizen_id=pk).exists():
+    if patient is None and dialogues_for_staff(request.user).filter(thread__citizen_id=pk).exists():
         patient = Citizen.objects.filter(pk=pk).first()
     if patient is None:
         raise Http404(_("Finnes ikke, eller tilhører en annen virksomhet."))

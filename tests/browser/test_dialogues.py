@@ -199,7 +199,7 @@ def test_three_dialogues_are_sent_routed_answered_and_read(
     page: Page, browser: Browser, live_server: Any, tmp_path: Path
 ) -> None:
     _citizen_sends_the_three(page, tmp_path)
-    consultation = Dialogue.objects.get(kind=Kind.E_KONSULTASJON)
+    consultation = Dialogue.objects.get(thread__kind=Kind.E_KONSULTASJON)
     august, lars = _routing(browser, live_server, consultation.pk)
     _staff_answer(lars, august, tmp_path)
     _citizen_reads(page)

@@ -50,7 +50,7 @@ def staff_user(username: str = "august-september"):
 
 
 def dialogue_of(citizen) -> Dialogue:
-    return Dialogue.objects.select_related("thread").get(citizen=citizen)
+    return Dialogue.objects.select_related("thread").get(thread__citizen=citizen)
 
 
 # --- «Din fastlege» ----------------------------------------------------------------------------------------

@@ -72,9 +72,9 @@ def test_the_same_message_sent_twice_is_one_dialogue(client, patient):
     data = {"subject": "Attest", "body": "Jeg trenger en attest."}
     assert client.post(url, data).status_code == 302
     assert client.post(url, data).status_code == 302
-    assert Dialogue.objects.filter(citizen=patient, thread__subject="Attest").count() == 1
+    assert Dialogue.objects.filter(thread__citizen=patient, thread__subject="Attest").count() == 1
     assert client.post(url, {**data, "body": "Og en til."}).status_code == 302
-    assert Dialogue.objects.filter(citizen=patient, thread__subject="Attest").count() == 2
+    assert Dialogue.objects.filter(thread__citizen=patient, thread__subject="Attest").count() == 2
 
 
 def test_the_journal_shows_an_e_konsultasjons_subject_only_to_those_it_was_sent_to(patient):

@@ -194,7 +194,7 @@ def test_a_new_dialogue_reaches_a_patient_on_the_list_and_not_a_stranger(patient
     august = staff("august-september")
     data = {"national_id": patient.national_id, "kind": Kind.E_KONSULTASJON, "subject": "Prøvesvar", "body": "Fint."}
     assert august.post(reverse("dialogues:staff_new"), data).status_code == 302
-    dialogue = Dialogue.objects.get(citizen=patient, thread__subject="Prøvesvar")
+    dialogue = Dialogue.objects.get(thread__citizen=patient, thread__subject="Prøvesvar")
     assert dialogue.started_by_staff.username == "august-september" and dialogue.journalled_at is not None
     stranger = Citizen.objects.exclude(gp_office__her_id=GP_OFFICE_HER_ID).exclude(fastlege__her_id=FASTLEGE_HER_ID)
     response = august.post(reverse("dialogues:staff_new"), {**data, "national_id": stranger.first().national_id})
