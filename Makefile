@@ -32,6 +32,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
+	$(PY) scripts/check_import_cycles.py
 	$(PY) scripts/check_sizes.py
 	$(PY) scripts/check_ports.py
 

@@ -54,7 +54,7 @@ urlpatterns += [
 # The waiting room of a timebook's booking steps, and the place its page polls (issue 15); and the portal's
 # front door, whose two pages the door's middleware answers itself, before the session is read.
 from .door import DOOR_PAGE, DOOR_PLACE, door_page, door_place  # noqa: E402
-from .waiting_room import waiting_room_page, waiting_room_place  # noqa: E402
+from .views.waiting_room import waiting_room_page, waiting_room_place  # noqa: E402
 
 urlpatterns += [
     path("bestill/<int:her_id>/<int:timebook_id>/ko/", waiting_room_page, name="waiting_room"),

@@ -18,14 +18,12 @@ from typing import Any
 from urllib.parse import unquote, urlencode, urlsplit
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect
 
-from citizens.access import citizen_required
 from core.requests import CitizenRequest
 from resourcebooks.models import Timebook
 from resourcebooks.waiting import waiting_rate
@@ -83,7 +81,7 @@ def timebook_rate_forget() -> None:
     _rates.clear()
 
 
-def _flow_prefix(her_id: int, timebook_id: int) -> str:
+def flow_prefix(her_id: int, timebook_id: int) -> str:
     """``/bestill/<her_id>/<timebook_id>/``: the steps of one timebook all live under it."""
     return reverse("booking:place", args=[her_id, timebook_id]).rstrip("/").rpartition("/")[0] + "/"
 
@@ -91,7 +89,7 @@ def _flow_prefix(her_id: int, timebook_id: int) -> str:
 def _leaves_flow(response: HttpResponse, her_id: int, timebook_id: int) -> bool:
     """A redirect out of the timebook's steps (to «Timebestillingen er sendt», Timeavtaler, …) ends the visit."""
     location = response.get("Location", "") if 300 <= response.status_code < 400 else ""
-    return bool(location) and not location.startswith(_flow_prefix(her_id, timebook_id))
+    return bool(location) and not location.startswith(flow_prefix(her_id, timebook_id))
 
 
 def waiting_room_url(her_id: int, timebook_id: int, next_url: str, *, place_only: bool = False) -> str:
@@ -121,7 +119,7 @@ def waiting_room(view: View) -> View:
     return wrapper
 
 
-# --- The waiting room's page -------------------------------------------------------------------------
+# --- What a queue's page shows (the door's and a timebook's; the room's views are in views/waiting_room.py) ---
 
 
 def poll_seconds(place: int) -> int:
@@ -185,50 +183,3 @@ def local_path(target: str, *, under: Callable[[str], bool]) -> str | None:
     ):
         return None
     return target
-
-
-def _next_url(request: HttpRequest, her_id: int, timebook_id: int) -> str:
-    """Where the citizen was going: a page of this timebook's steps, else its first step (no open redirect)."""
-    prefix = _flow_prefix(her_id, timebook_id)
-    target = local_path(request.GET.get("neste", ""), under=lambda path: path.startswith(prefix))
-    return target or reverse("booking:place", args=[her_id, timebook_id])
-
-
-def _waiting(request: CitizenRequest, her_id: int, timebook_id: int, *, partial: bool) -> HttpResponse:
-    # Imported here: the flow's views import this module for the decorator.
-    from .views.flow import flow_for, timebook_in_flow
-
-    flow = flow_for(request, her_id)
-    timebook = timebook_in_flow(flow, timebook_id)
-    next_url = _next_url(request, her_id, timebook_id)
-    member = waiting_room_member(request)
-    assert member is not None  # citizen_required
-    admission = waiting_room_enter(room=timebook.pk, member=member, rate=waiting_rate(timebook))
-    if admission.admitted:
-        return HttpResponseClientRedirect(next_url) if request.htmx else redirect(next_url)
-    context = {
-        "flow": flow,
-        "timebook": timebook,
-        "next_url": next_url,
-        **queue_context(
-            admission,
-            self_url=waiting_room_url(her_id, timebook_id, next_url),
-            place_url=waiting_room_url(her_id, timebook_id, next_url, place_only=True),
-        ),
-    }
-    template = "booking/queue_place.html" if partial else "booking/waiting_room.html"
-    return render(request, template, context)
-
-
-@require_GET
-@citizen_required
-def waiting_room_page(request: CitizenRequest, her_id: int, timebook_id: int) -> HttpResponse:
-    """«Du er i kø»: the citizen's place and an estimate; the page asks again by itself and lets them in."""
-    return _waiting(request, her_id, timebook_id, partial=False)
-
-
-@require_GET
-@citizen_required
-def waiting_room_place(request: CitizenRequest, her_id: int, timebook_id: int) -> HttpResponse:
-    """The place and estimate alone, which the page polls; when it is their turn, htmx goes on (HX-Redirect)."""
-    return _waiting(request, her_id, timebook_id, partial=True)

@@ -4,5 +4,6 @@ Owns: typed requests (``requests``), id parsing and the shared limits (``ids``, 
 date and time formats (``formatting``), Norwegian identity numbers (``national_id``), the one
 ``ApplicationError`` (``errors``), row locks with a timeout (``locking``), free-text checks (``text``),
 who counts as NHN support (``roles``), the scoped admin bases (``admin_bases``), the request log and the
-language middleware (``middleware``), and ``/healthz`` and ``/ping`` (``health``). No models.
+language middleware (``middleware``), ``/healthz`` and ``/ping`` (``health``), and the Celery task classes
+(``tasks``: publishing through the broker's circuit breaker, ``breaker``, and queuing after commit). No models.
 """

@@ -192,7 +192,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker that is down or hung must not hold a request for long: publishing waits at most this long for
 # Redis, makes a new connection once (``max_retries``: kombu's default retries for 4 s, each try one socket
-# timeout), is tried again only when the connection was closed (not after a time-out: helsenorge_sim/celery.py),
+# timeout), is tried again only when the connection was closed (not after a time-out: core/tasks.py),
 # and is then given up (the outbox row stays pending and the sweep delivers it when the broker is back).
 _BROKER_TIMEOUT = env.float("CELERY_BROKER_TIMEOUT", default=1.0)
 CELERY_BROKER_TRANSPORT_OPTIONS = {

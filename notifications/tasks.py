@@ -1,14 +1,17 @@
-"""Celery adapters: take ids, call a service. Idempotent: a redelivered task sends nothing twice."""
+"""Celery adapters: take ids, call the delivery. Idempotent: a redelivered task sends nothing twice."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from .services import notification_deliver, notifications_due, notifications_stale_resolve
+from core.tasks import TransactionAwareTask
+
+from .delivery import notification_deliver, notifications_due, notifications_stale_resolve
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(base=TransactionAwareTask, acks_late=True, ignore_result=True)
 def notification_deliver_task(notification_id: int) -> str:
+    """Queued after commit for each outbox row (``notifications.services``)."""
     return notification_deliver(notification_id=notification_id)
 
 

@@ -28,8 +28,8 @@ from booking.services import confirmations_sweep
 from core.breaker import redis_breaker, redis_breakers_reset
 from dialogues.models import Dialogue
 from helsenorge_sim.celery import app
+from notifications.delivery import notification_deliver
 from notifications.models import Notification
-from notifications.services import notification_deliver
 from notifications.tasks import notifications_sweep_task
 from tests.booking.test_flow_support import idempotency_key_in, log_in, make_clinic, review_url, text_of
 from tests.dialogues.dialogue_support import clinic as gp_clinic

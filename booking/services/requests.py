@@ -9,19 +9,15 @@ key makes a double-submitted form one request.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import uuid
 from dataclasses import dataclass
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citizens.models import Citizen
-from core.limits import REASON_MAX
 from core.locking import lock_rows
-from core.text import has_control_characters, one_line
 from resourcebooks.freshness import slots_changed
 from resourcebooks.models import Slot, Timebook
 
@@ -30,10 +26,10 @@ from ..errors import FORM_EXPIRED, BookingError, SlotTaken
 from ..gp_selectors import bookable_slots
 from ..models import Appointment
 from ..selectors import active_count, is_blocked, may_book, nearest_free_slots
+from .decisions import appointment_confirm_task
 from .holds import hold_claim, hold_release
+from .reasons import reason_clean
 from .transitions import appointment_record
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -44,22 +40,6 @@ class RequestOutcome:
 
 class _NotClaimed(Exception):
     """The conditional update claimed no slot (rolls the transaction back)."""
-
-
-def reason_clean(raw: str) -> str:
-    """«Hva gjelder det?»: required, one line, at most 50 characters (source 000)."""
-    if has_control_characters(raw):
-        raise BookingError(_("Teksten inneholder tegn som ikke kan brukes."), field="reason")
-    reason = one_line(raw)
-    if not reason:
-        raise BookingError(_("Du må skrive hva timen gjelder"), field="reason")
-    if len(reason) > REASON_MAX:
-        raise BookingError(
-            _("Du kan skrive maks %(max)d tegn. Teksten din har %(length)d tegn.")
-            % {"max": REASON_MAX, "length": len(reason)},
-            field="reason",
-        )
-    return reason
 
 
 def _replay(idempotency_key: uuid.UUID, booked_by: Citizen) -> RequestOutcome | None:
@@ -124,7 +104,8 @@ def _claim(
     )
     appointment_record(appointment, "create", appointment.status)
     if timebook.confirmation == Timebook.Confirmation.AUTOMATIC:
-        transaction.on_commit(partial(_queue_confirmation, appointment.pk))
+        # A broker that is down must not fail the request: ``confirmations_sweep`` confirms it later.
+        appointment_confirm_task.delay_on_commit(appointment.pk)
     return appointment
 
 
@@ -175,17 +156,6 @@ def appointment_request(
         # Outside the transaction: say why, and find the nearest free times, without holding the lock.
         raise _why_not_claimed(timebook, slot_id) from None
     return RequestOutcome(appointment, created=True)
-
-
-def _queue_confirmation(appointment_id: int) -> None:
-    """Hand the EPJ's confirmation to Celery. A broker that is down must not fail the citizen's request:
-    the booking is committed, and ``confirmations_sweep`` confirms it once the worker can."""
-    from ..tasks import appointment_confirm_task
-
-    try:
-        appointment_confirm_task.delay(appointment_id)
-    except Exception:
-        log.warning("Kunne ikke legge bekreftelsen av timeavtale %s i køen; sveipen tar den.", appointment_id)
 
 
 def _why_not_claimed(timebook: Timebook, slot_id: int) -> BookingError:

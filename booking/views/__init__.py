@@ -5,6 +5,7 @@
 - ``review``: «Se gjennom før du sender», «Send bestilling», «Timebestillingen er sendt»
 - ``appointments``: home, Timeavtaler, one appointment, cancelling, the calendar file
 - ``received``: the simulated phone and app
+- ``waiting_room``: «Du er i kø», a timebook's waiting room and the place its page polls
 
 The citizen's own pages (login, acting for others, contact settings) are in ``citizens.views``; Innboks is
 in ``inbox.views``.

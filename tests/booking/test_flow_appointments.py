@@ -14,6 +14,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from booking.models import Appointment
+from booking.tasks import appointment_confirm_task
 from inbox.models import InboxMessage
 from resourcebooks.models import Slot, Timebook
 from tests.booking import test_flow_support as support
@@ -95,7 +96,8 @@ def test_the_confirmation_is_queued_only_after_commit(client, demo, django_captu
         send_booking(client, slot)
     appointment = Appointment.objects.get(slot=slot)
     # After commit: the EPJ's confirmation, once (the others bump the calendar's cache version).
-    confirmations = [c for c in callbacks if getattr(getattr(c, "func", None), "__name__", "") == "_queue_confirmation"]
+    confirm = appointment_confirm_task.name
+    confirmations = [c for c in callbacks if getattr(getattr(c, "task", None), "name", "") == confirm]
     assert len(confirmations) == 1
     assert appointment.status == Appointment.Status.REQUESTED  # not yet: the EPJ answers after commit
     assert Slot.objects.get(pk=slot.pk).state == Slot.State.HELD

@@ -21,6 +21,7 @@ from booking.services import (
     cancellation_deadline,
     time_request_send,
 )
+from booking.tasks import appointment_confirm_task
 from citizens.models import Representation
 from inbox.models import InboxMessage
 from resourcebooks.models import PatientBlock, Slot, Timebook, TimebookListEntry
@@ -55,7 +56,7 @@ def state(slot: Slot) -> str:
 
 def confirmations(callbacks: list) -> list:
     """The EPJ's confirmations among what runs after commit (the others bump the calendar cache's version)."""
-    return [c for c in callbacks if getattr(getattr(c, "func", None), "__name__", "") == "_queue_confirmation"]
+    return [c for c in callbacks if getattr(getattr(c, "task", None), "name", "") == appointment_confirm_task.name]
 
 
 def test_a_request_holds_the_slot_and_queues_the_confirmation_after_commit(clinic, django_capture_on_commit_callbacks):

@@ -24,14 +24,9 @@ from django.utils import timezone
 
 from helsenorge_sim.celery import app
 from notifications.channels import CHANNELS, ChannelError
+from notifications.delivery import STALE_CLAIM, notification_claim, notification_deliver
 from notifications.models import Notification
-from notifications.services import (
-    STALE_CLAIM,
-    Outgoing,
-    notification_claim,
-    notification_deliver,
-    notifications_retry,
-)
+from notifications.services import Outgoing, notifications_retry
 from notifications.tasks import notification_deliver_task, notifications_sweep_task
 from tests.redis_support import OwnRedis, free_port
 

@@ -13,17 +13,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications.channels import CHANNELS
-from notifications.models import Notification
-from notifications.services import (
+from notifications.delivery import (
     MAX_ATTEMPTS,
     STALE_CLAIM,
-    Outgoing,
     backoff,
     notification_claim,
     notification_deliver,
     notifications_due,
-    notifications_enqueue,
 )
+from notifications.models import Notification
+from notifications.services import Outgoing, notifications_enqueue
 from notifications.tasks import notification_deliver_task, notifications_sweep_task
 from tests.notifications.support import in_threads
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from notifications.delivery import MAX_ATTEMPTS, notification_deliver
 from notifications.models import Notification
-from notifications.services import MAX_ATTEMPTS, Outgoing, notification_deliver, notifications_enqueue
+from notifications.services import Outgoing, notifications_enqueue
 from resourcebooks.models import StaffMembership
 from tests.addressregistry.factories import OrganisationFactory
 from tests.conftest import UserFactory

@@ -12,8 +12,8 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 
+from notifications.delivery import notification_deliver
 from notifications.models import Notification
-from notifications.services import notification_deliver
 from tests.notifications.support import book, make_clinic, rows_for, source_confirmation
 
 pytestmark = pytest.mark.django_db
