@@ -3,7 +3,6 @@ day and week views show of each appointment. The services tell the patient (Innb
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -13,7 +12,6 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -22,33 +20,12 @@ from citizens.models import Citizen
 from core.national_id import validate_national_id
 from resourcebooks.models import Slot
 from resourcebooks.selectors import organisations_for_staff
+from resourcebooks.slot_choices import SlotChoiceField, free_slots, slot_label
 
 from .errors import BookingError
 from .models import Appointment
 from .services import appointment_book_by_clinic, appointment_move
 from .services.video import video_room_exists
-
-BOOKABLE_DAYS = 28
-
-
-def slot_label(slot: Slot) -> str:
-    start, end = timezone.localtime(slot.start), timezone.localtime(slot.end)
-    kind = f" {slot.time_type.name}" if slot.time_type else ""
-    return f"{slot.timebook.name}: {start:%d.%m.%Y %H:%M} - {end:%H:%M}{kind}"
-
-
-class SlotChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return slot_label(obj)
-
-
-def free_slots(q: Q) -> QuerySet[Slot]:
-    now = timezone.now()
-    return (
-        Slot.objects.filter(q, state=Slot.State.FREE, start__gt=now, start__lt=now + dt.timedelta(days=BOOKABLE_DAYS))
-        .select_related("timebook", "time_type")
-        .order_by("timebook__name", "start")
-    )
 
 
 class BookForm(forms.Form):

@@ -7,67 +7,14 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.core import signing
 from django.utils.translation import gettext_lazy
 
-from core.forms import ServiceCheckedText, ServiceErrors
+from citizens.forms import StepForm
+from core.forms import ServiceCheckedText
 from core.limits import REASON_MAX, SUGGESTED_TIMES_MAX
 
 from .errors import FORM_EXPIRED, BookingError
 from .services import reason_clean, time_request_clean
-
-PERSON_CHANGED = gettext_lazy(
-    "Du har byttet person etter at du åpnet denne siden, så skjemaet ble ikke sendt. "
-    "Gå tilbake og fyll det ut på nytt for personen du bruker Helsenorge for nå."
-)
-PERSON_SALT = "booking.step-form.person"
-
-
-def _signer() -> signing.Signer:
-    return signing.Signer(salt=PERSON_SALT)
-
-
-class StepForm(ServiceErrors, forms.Form):
-    """A form of a booking step, bound to the person it was shown for.
-
-    Its ids are the fields' names (``reason``, ``subject``): the pages' error summaries, hints and counters
-    are named after them. ``for_person`` carries the signed id of the person the page was shown for: a form
-    opened while acting for Emma and sent after switching back (in another tab) is refused, never booked for
-    whoever is chosen now. (A POST without the field, which no page of ours sends, books for the person now.)
-    """
-
-    for_person = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, person: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", "%s")
-        super().__init__(*args, **kwargs)
-        self.person = person
-        self.fields["for_person"].initial = _signer().sign(str(person.pk))
-
-    def clean_for_person(self) -> str:
-        raw = self.cleaned_data.get("for_person") or ""
-        if not raw:
-            return raw
-        try:
-            shown_for = _signer().unsign(raw)
-        except signing.BadSignature:
-            shown_for = ""
-        if shown_for != str(self.person.pk):
-            raise forms.ValidationError(PERSON_CHANGED, code="person_changed")
-        return raw
-
-    def rebind_if_person_changed(self) -> None:
-        """After a refusal for a changed person: show the form again for the person chosen now, empty, since
-        what was written was meant for someone else."""
-        if self.has_error("for_person", "person_changed"):
-            written = [name for name, field in self.fields.items() if not field.widget.is_hidden]
-            fresh = dict.fromkeys(written, "") | {"for_person": _signer().sign(str(self.person.pk))}
-            self.data = dict(self.data.items(), **fresh)
-
-    def form_errors(self) -> list[str]:
-        """What the error summary says for the form as a whole: its own errors and its hidden fields'."""
-        hidden = [error for field in self.hidden_fields() for error in field.errors]
-        return [str(error) for error in [*self.non_field_errors(), *hidden]]
 
 
 class ReviewForm(StepForm):

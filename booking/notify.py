@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from citizens.channels import portal_channels
 from citizens.models import Citizen, Representation
 from citizens.selectors import representatives_of
 from core.limits import CHILD_AGE_LIMIT
@@ -82,16 +83,6 @@ def _message(
         owner_her_id=appointment.slot.timebook.service.organisation.her_id,
         sender_name=sender,
     )
-
-
-def portal_channels(recipient: Citizen) -> list[tuple[str, str]]:
-    """The (channel, address) pairs Helsenorge notifies a citizen on: those they chose and can be reached on."""
-    wanted = [
-        (Notification.Channel.SMS, recipient.phone, recipient.notify_sms),
-        (Notification.Channel.EMAIL, recipient.email, recipient.notify_email),
-        (Notification.Channel.PUSH, "app", recipient.notify_push),
-    ]
-    return [(channel, address) for channel, address, on in wanted if on and address]
 
 
 def _portal_messages(appointment: Appointment, event: str, recipient: Citizen) -> list[Outgoing]:

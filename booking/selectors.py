@@ -17,7 +17,7 @@ from django.utils import timezone
 from addressregistry.diagnosis import Diagnosis, Offer, portal_diagnosis
 from addressregistry.models import Organisation, Service
 from citizens.models import Citizen
-from resourcebooks.models import PatientBlock, Slot, Timebook, TimebookListEntry
+from resourcebooks.models import Slot, Timebook, TimebookListEntry
 from resourcebooks.selectors import SlotBooking
 
 from . import texts
@@ -272,10 +272,6 @@ def choices_for(
         for (contact, tb), label in zip(timebooks, labels, strict=True)
     ]
     return practitioners + sorted(books, key=lambda c: c.label)
-
-
-def is_blocked(person: Citizen, organisation_id: int) -> bool:
-    return PatientBlock.objects.filter(organisation_id=organisation_id, national_id=person.national_id).exists()
 
 
 # --- Step 3 and 4: places, the calendar and the day's slots: booking/calendar_selectors.py (cached) ---------

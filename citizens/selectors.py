@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from core.limits import CHILD_AGE_LIMIT
+from resourcebooks.models import PatientBlock
 
 from .models import Citizen, Representation
 
@@ -33,3 +34,9 @@ def representatives_of(person: Citizen, day: dt.date) -> list[Representation]:
         Representation.objects.valid_on(day).filter(represented=person).select_related("representative", "represented")
     )
     return [rep for rep in reps if _holds(rep, day)]
+
+
+def is_blocked(person: Citizen, organisation_id: int) -> bool:
+    """Whether the organisation has blocked the person (source 001): no free times shown, no booking, no
+    dialogue; what booking and dialogues both ask."""
+    return PatientBlock.objects.filter(organisation_id=organisation_id, national_id=person.national_id).exists()

@@ -10,7 +10,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy
 
-from booking.forms import StepForm
+from citizens.forms import StepForm
 from core.forms import ServiceCheckedText, ServiceErrors
 from core.limits import DIALOGUE_BODY_MAX, DIALOGUE_SUBJECT_MAX
 

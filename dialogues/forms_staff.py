@@ -11,11 +11,11 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from addressregistry.models import Organisation
-from booking.admin_gp import SlotChoiceField, free_slots
 from citizens.models import Citizen
 from core.limits import DIALOGUE_ANSWER_MAX, DIALOGUE_SUBJECT_MAX
 from core.national_id import validate_national_id
 from resourcebooks.models import Slot, StaffMembership
+from resourcebooks.slot_choices import SlotChoiceField, free_slots
 
 from . import texts
 from .models import Dialogue, Kind

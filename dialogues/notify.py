@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from booking.notify import portal_channels
+from citizens.channels import portal_channels
 from citizens.models import Citizen, Representation
 from citizens.selectors import representatives_of
 from core.limits import CHILD_AGE_LIMIT

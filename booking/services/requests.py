@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from citizens.models import Citizen
+from citizens.selectors import is_blocked
 from core.locking import lock_rows
 from resourcebooks.freshness import slots_changed
 from resourcebooks.models import Slot, Timebook
@@ -25,7 +26,7 @@ from .. import texts
 from ..errors import FORM_EXPIRED, BookingError, SlotTaken
 from ..gp_selectors import bookable_slots
 from ..models import Appointment
-from ..selectors import active_count, is_blocked, may_book, nearest_free_slots
+from ..selectors import active_count, may_book, nearest_free_slots
 from .decisions import appointment_confirm_task
 from .holds import hold_claim, hold_release
 from .reasons import reason_clean

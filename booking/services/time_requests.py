@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from addressregistry.models import Service
 from citizens.models import Citizen
+from citizens.selectors import is_blocked
 from core.limits import REASON_MAX, SUGGESTED_TIMES_MAX
 from core.text import has_control_characters, one_line
 from inbox.models import InboxMessage, Thread
@@ -17,7 +18,6 @@ from resourcebooks.models import Timebook
 from .. import texts
 from ..errors import BookingError
 from ..models import TimeRequest
-from ..selectors import is_blocked
 from ..signals import time_request_sent
 
 

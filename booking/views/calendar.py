@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from citizens.access import citizen_required
+from citizens.selectors import is_blocked
 from core import formatting as fmt
 from core.ids import parse_id
 from core.limits import CALENDAR_HORIZON_DAYS
@@ -148,7 +149,7 @@ def choose_time(request: CitizenRequest, her_id: int, timebook_id: int) -> HttpR
     if not raw_place and len(locations) > 1:
         return redirect("booking:place", her_id=her_id, timebook_id=timebook_id)
     location = _chosen_location(timebook, locations, raw_place) if raw_place else None
-    blocked = sel.is_blocked(flow.person, timebook.service.organisation_id)
+    blocked = is_blocked(flow.person, timebook.service.organisation_id)
     today = timezone.localdate()
     # By default the month of the first free time, asked only then.
     first_free = None if blocked or month else sel.first_free_day(timebook, location)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from citizens.access import citizen_required
+from citizens.selectors import is_blocked
 from core import formatting as fmt
 from core.limits import REASON_MAX
 from core.requests import CitizenRequest
@@ -160,7 +161,7 @@ def review(request: CitizenRequest, her_id: int, timebook_id: int, slot_id: int)
     slot = _slot_of(timebook, slot_id)
     if slot is None:
         return _problem(request, flow, timebook, _("Timen finnes ikke i denne timeboken. Velg en time i kalenderen."))
-    if sel.is_blocked(flow.person, timebook.service.organisation_id):
+    if is_blocked(flow.person, timebook.service.organisation_id):
         # Source 001: a blocked patient sees no free times, also not by opening a slot's address.
         return _problem(request, flow, timebook, texts.NO_FREE_TIMES)
     context = _review_context(flow, timebook, slot)

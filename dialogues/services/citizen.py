@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from addressregistry.models import Organisation
 from booking import texts as booking_texts
-from booking.selectors import is_blocked
 from citizens.models import Citizen
+from citizens.selectors import is_blocked
 from core.limits import DIALOGUE_BODY_MAX, DIALOGUE_SUBJECT_MAX, HIDDEN_AGE_RANGE
 from core.locking import lock_rows
 from inbox.models import InboxMessage, Thread
