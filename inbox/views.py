@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from audit.reads import audited_read
 from citizens.access import citizen_required
-from citizens.models import Citizen
-from citizens.selectors import may_act_for
 from core.limits import DIALOGUE_BODY_MAX
 from core.requests import CitizenRequest
 from core.text import has_control_characters
 
+from .access import message_for_viewer
 from .models import InboxMessage
 from .reads import MESSAGE_PAGE
-from .selectors import QUERY_MAX, hidden_from, inbox_items, thread_of, thread_state
+from .selectors import QUERY_MAX, inbox_items, thread_of, thread_state
 from .services import message_mark_read
 
 
@@ -37,17 +35,6 @@ def inbox(request: CitizenRequest) -> HttpResponse:
         "query_max": QUERY_MAX,
     }
     return render(request, "booking/inbox.html", context)
-
-
-def visible_message(viewer: Citizen, pk: int) -> InboxMessage:
-    """The message if ``viewer`` may read it (theirs, or of someone they may act for today, except a hidden
-    appointment's or conversation's), else 404."""
-    message = get_object_or_404(InboxMessage.objects.select_related("appointment", "citizen", "thread"), pk=pk)
-    if message.citizen_id == viewer.pk:
-        return message
-    if may_act_for(viewer, message.citizen_id, timezone.localdate()) is None or hidden_from(viewer, message):
-        raise Http404
-    return message
 
 
 def message_page(
@@ -81,4 +68,4 @@ def message_page(
 @citizen_required
 @audited_read(MESSAGE_PAGE)
 def message_detail(request: CitizenRequest, pk: int) -> HttpResponse:
-    return message_page(request, visible_message(request.citizen, pk))
+    return message_page(request, message_for_viewer(request.citizen, pk))

@@ -8,27 +8,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.reads import audited_read
 from citizens.access import citizen_required
-from citizens.selectors import may_act_for
 from core.requests import CitizenRequest
 from resourcebooks.models import Practitioner
 
 from .. import calendar_export, texts
 from .. import selectors as sel
+from ..access import appointment_for_viewer
 from ..errors import BookingError
 from ..models import Appointment
 from ..reads import APPOINTMENT_PAGE
 from ..services import appointment_can_cancel, appointment_cancel, cancellation_deadline
-from ..services.transitions import APPOINTMENT_RELATED
 from ..services.video import video_room_exists
 
 
@@ -94,23 +92,12 @@ def appointments(request: CitizenRequest) -> HttpResponse:
     return render(request, "booking/appointments.html", {"lists": sel.timeavtaler(request.person, request.citizen)})
 
 
-def _get_appointment_for_viewer(request: CitizenRequest, pk: int) -> Appointment:
-    """The appointment if it is the viewer's own, or of someone they act for and not hidden; else 404."""
-    me = request.citizen
-    appointment = get_object_or_404(Appointment.objects.select_related(*APPOINTMENT_RELATED), pk=pk)
-    if appointment.citizen_id == me.pk:
-        return appointment
-    if appointment.hidden or may_act_for(me, appointment.citizen_id, timezone.localdate()) is None:
-        raise Http404
-    return appointment
-
-
 @require_GET
 @never_cache
 @citizen_required
 @audited_read(APPOINTMENT_PAGE)
 def appointment_detail(request: CitizenRequest, pk: int) -> HttpResponse:
-    appointment = _get_appointment_for_viewer(request, pk)
+    appointment = appointment_for_viewer(request.citizen, pk)
     return render(
         request,
         "booking/appointment.html",
@@ -128,7 +115,7 @@ def appointment_detail(request: CitizenRequest, pk: int) -> HttpResponse:
 @never_cache
 @citizen_required
 def appointment_cancel_view(request: CitizenRequest, pk: int) -> HttpResponse:
-    appointment = _get_appointment_for_viewer(request, pk)
+    appointment = appointment_for_viewer(request.citizen, pk)
     if request.method == "POST":
         try:
             appointment_cancel(appointment=appointment, by=request.citizen)
@@ -145,7 +132,7 @@ def appointment_cancel_view(request: CitizenRequest, pk: int) -> HttpResponse:
 @citizen_required
 @audited_read(APPOINTMENT_PAGE)
 def appointment_ics(request: CitizenRequest, pk: int) -> HttpResponse:
-    appointment = _get_appointment_for_viewer(request, pk)
+    appointment = appointment_for_viewer(request.citizen, pk)
     body = calendar_export.appointment_ics(
         appointment, title=AppointmentView(appointment).title, host=request.get_host()
     )

@@ -24,11 +24,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 import audit
 from citizens.access import login_url
-from citizens.selectors import may_act_for
 from core import formatting as fmt
 from core.ids import parse_id
 from core.requests import CitizenRequest
 
+from ..access import appointment_for_viewer
 from ..errors import BookingError
 from ..models import Appointment, VideoSignal
 from ..services import video_room_exists, video_room_state, video_signal_send, video_signals_after, video_start_cursor
@@ -50,22 +50,17 @@ def _logged_in(request: CitizenRequest) -> bool:
 
 def _get_room_for_user(request: CitizenRequest, pk: int) -> tuple[Appointment, str]:
     """The appointment and the side the user enters on; 404 if it has no room or the user has no place in it."""
-    appointment = get_object_or_404(
-        Appointment.objects.select_related(*APPOINTMENT_RELATED, "slot__time_type", "slot__timebook__practitioner"),
-        pk=pk,
-    )
+    related = ("slot__time_type", "slot__timebook__practitioner")
+    if request.citizen is not None:  # the patient's side: whoever may see the appointment
+        appointment, side = appointment_for_viewer(request.citizen, pk, *related), Sender.PATIENT
+    else:
+        appointment = get_object_or_404(Appointment.objects.select_related(*APPOINTMENT_RELATED, *related), pk=pk)
+        side = Sender.PRACTITIONER
+        if not may_hold_video_room(request.user, appointment):
+            raise Http404
     if not video_room_exists(appointment):
         raise Http404
-    me = request.citizen
-    if me is not None:
-        if appointment.citizen_id == me.pk:
-            return appointment, Sender.PATIENT
-        if not appointment.hidden and may_act_for(me, appointment.citizen_id, timezone.localdate()) is not None:
-            return appointment, Sender.PATIENT
-        raise Http404
-    if may_hold_video_room(request.user, appointment):
-        return appointment, Sender.PRACTITIONER
-    raise Http404
+    return appointment, side
 
 
 def _texts(role: str) -> dict[str, str]:

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -19,13 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.reads import audited_read
 from citizens.access import citizen_required
-from citizens.selectors import may_act_for
 from core.ratelimit import Limit, citizen_key, limit_posts
 from core.requests import CitizenRequest
+from inbox.access import message_for_viewer, thread_for_viewer
 from inbox.downloads import attachment_download
-from inbox.models import Attachment, InboxMessage, Thread
+from inbox.models import Attachment, InboxMessage
 from inbox.reads import ATTACHMENT_PAGE
-from inbox.views import message_page, visible_message
+from inbox.views import message_page
 
 from .. import texts
 from ..errors import DialogueError
@@ -154,11 +154,7 @@ def new(request: CitizenRequest, kind: str) -> HttpResponse:
 def reply(request: CitizenRequest, pk: int) -> HttpResponse:
     """The citizen's answer in a conversation of someone they may act for (not a 12–16-year-old's own, which is
     theirs alone); errors are shown on its page."""
-    thread = get_object_or_404(Thread, pk=pk)
-    if may_act_for(request.citizen, thread.citizen_id, timezone.localdate()) is None:
-        raise Http404
-    if thread.hidden and thread.citizen_id != request.citizen.pk:
-        raise Http404
+    thread = thread_for_viewer(request.citizen, pk)
     dialogue = Dialogue.objects.filter(thread=thread).select_related("thread__citizen", "thread__organisation").first()
     if dialogue is None:
         raise Http404
@@ -190,5 +186,5 @@ def reply(request: CitizenRequest, pk: int) -> HttpResponse:
 def attachment(request: CitizenRequest, pk: int) -> HttpResponse:
     """A file of a message the citizen may read, as a download: never shown in the page, never sniffed."""
     file = get_object_or_404(Attachment.objects.only("message_id"), pk=pk)
-    visible_message(request.citizen, file.message_id)
+    message_for_viewer(request.citizen, file.message_id)
     return attachment_download(file.pk)
