@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 GOOD_KEY = "k" * 20 + "8f3!Zq#0vW@p2xL^r6Tn$yB1mC&d9sE*"  # 52 characters, not "django-insecure…"
 
 

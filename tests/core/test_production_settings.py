@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_settings import GOOD_KEY, manage
+from tests.core.test_settings import GOOD_KEY, manage
 
 
 @pytest.mark.parametrize(
