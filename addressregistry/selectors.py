@@ -33,7 +33,7 @@ def organisations_with_services() -> QuerySet[Organisation]:
     return Organisation.objects.prefetch_related(Prefetch("services", queryset=services_with_processes()))
 
 
-def register_search(query: str) -> tuple[list[Organisation], list[Service]]:
+def registry_search(query: str) -> tuple[list[Organisation], list[Service]]:
     """Organisations and services whose HER-id is ``query`` (when numeric) or whose name contains it."""
     query = "".join(ch for ch in query if ch.isprintable()).strip()  # no NUL or other control characters
     if not query:

@@ -23,7 +23,7 @@ from .selectors import (
     diagnoses_for,
     organisations_with_services,
     parse_her_id,
-    register_search,
+    registry_search,
     service_history,
     services_with_processes,
 )
@@ -55,7 +55,7 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     context: dict[str, Any] = {"query": query}
     if query:
-        organisations, services = register_search(query)
+        organisations, services = registry_search(query)
         context |= {
             "organisations": organisations,
             "services": services,

@@ -10,12 +10,11 @@ import datetime as dt
 
 from django.utils import timezone
 
-from citizens.channels import portal_channels
 from citizens.models import Citizen, Representation
 from citizens.selectors import representatives_of
 from core.limits import CHILD_AGE_LIMIT
 from notifications.models import Notification
-from notifications.services import Outgoing, notifications_enqueue
+from notifications.services import Outgoing, notifications_enqueue, portal_channels
 from resourcebooks.models import ClinicSettings
 
 from . import texts
@@ -88,7 +87,7 @@ def _message(
 def _portal_messages(appointment: Appointment, event: str, recipient: Citizen) -> list[Outgoing]:
     return [
         _message(appointment, event, recipient, channel, address, "Helsenorge")
-        for channel, address in portal_channels(recipient)
+        for channel, address in portal_channels(**recipient.contact_choices())
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -79,6 +80,16 @@ class Citizen(models.Model):
     @property
     def masked_national_id(self) -> str:
         return f"{self.national_id[:6]} *****"
+
+    def contact_choices(self) -> dict[str, Any]:
+        """Where and how the person chose to be notified, as plain values (``notifications.portal_channels``)."""
+        return {
+            "phone": self.phone,
+            "email": self.email,
+            "sms": self.notify_sms,
+            "mail": self.notify_email,
+            "push": self.notify_push,
+        }
 
 
 class RepresentationQuerySet(models.QuerySet["Representation"]):

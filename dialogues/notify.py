@@ -8,13 +8,12 @@ import datetime as dt
 
 from django.utils import timezone
 
-from citizens.channels import portal_channels
 from citizens.models import Citizen, Representation
 from citizens.selectors import representatives_of
 from core.limits import CHILD_AGE_LIMIT
 from inbox.models import InboxMessage
 from notifications.models import Notification
-from notifications.services import Outgoing, notifications_enqueue
+from notifications.services import Outgoing, notifications_enqueue, portal_channels
 
 from . import texts
 from .models import Dialogue
@@ -67,6 +66,6 @@ def dialogue_notify(dialogue: Dialogue, message: InboxMessage) -> int:
                 owner_her_id=office.her_id,
                 sender_name="Helsenorge",
             )
-            for channel, address in portal_channels(recipient)
+            for channel, address in portal_channels(**recipient.contact_choices())
         ]
     return len(notifications_enqueue(outgoing))

@@ -32,6 +32,17 @@ class Outgoing:
     sender_name: str = ""
 
 
+def portal_channels(*, phone: str, email: str, sms: bool, mail: bool, push: bool) -> list[tuple[str, str]]:
+    """The (channel, address) pairs Helsenorge notifies a citizen on: those they chose (``sms``, ``mail``,
+    ``push``) and can be reached on (plain values: this app knows nothing of citizens)."""
+    wanted = [
+        (Notification.Channel.SMS, phone, sms),
+        (Notification.Channel.EMAIL, email, mail),
+        (Notification.Channel.PUSH, "app", push),
+    ]
+    return [(channel, address) for channel, address, on in wanted if on and address]
+
+
 def notifications_enqueue(outgoing: list[Outgoing]) -> list[Notification]:
     """Write outbox rows in the caller's transaction and queue their delivery after commit.
 

@@ -14,7 +14,7 @@ import ast
 import sys
 from pathlib import Path
 
-from check_sizes import APPS
+from check_sizes import APPS, report
 
 _EMPTY = (ast.List, ast.Set, ast.Dict)
 
@@ -73,10 +73,7 @@ def offenders(root: Path) -> list[str]:
 
 
 def main() -> int:
-    found = offenders(Path(__file__).resolve().parent.parent)
-    for line in found:
-        print(line)
-    return 1 if found else 0
+    return report(offenders(Path(__file__).resolve().parent.parent))
 
 
 if __name__ == "__main__":

@@ -45,11 +45,15 @@ def offenders(root: Path) -> list[str]:
     return found
 
 
-def main() -> int:
-    found = offenders(Path(__file__).resolve().parent.parent)
+def report(found: list[str]) -> int:
+    """Print each offender; the exit status of a check (1 if there is any). Shared by ``check_ports``."""
     for line in found:
         print(line)
     return 1 if found else 0
+
+
+def main() -> int:
+    return report(offenders(Path(__file__).resolve().parent.parent))
 
 
 if __name__ == "__main__":
