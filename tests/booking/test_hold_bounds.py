@@ -48,7 +48,7 @@ SPENT_TEXT = "Timen har vært holdt av til deg så lenge den kan"
 
 @pytest.fixture(autouse=True)
 def _a_door_for_every_tab(settings):
-    """About holds, not the portal's door (``tests/booking/test_door.py``): no door."""
+    """About holds, not the portal's door (``tests.queueing.test_door.py``): no door."""
     settings.WAITING_ROOM_DOOR_RATE = 0
 
 

@@ -33,7 +33,7 @@ THREADS = 50
 
 @pytest.fixture(autouse=True)
 def _no_door(settings):
-    """These races are about one slot, not the portal's door (``tests/booking/test_door.py``): the door is off
+    """These races are about one slot, not the portal's door (``tests.queueing.test_door.py``): the door is off
     (fifty citizens at once would use up its default burst, and the rest would queue)."""
     settings.WAITING_ROOM_DOOR_RATE = 0
 

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from resourcebooks.waiting import waiting_reset
-from tests.booking.test_door import Clock
+from tests.queueing.test_door import Clock
 from tests.booking.test_flow_support import new_citizen
 from tests.browser.citizen_flow import heading
 from tests.browser.conftest import new_context, serious_axe_violations

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from dialogues.models import Dialogue
 from inbox.models import InboxMessage, Thread
-from tests.test_migrations import _migrate, _number
+from tests.citizens.test_migrations_out_of_booking import _migrate, _number
 
 
 def _before(latest):

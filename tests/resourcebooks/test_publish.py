@@ -37,7 +37,7 @@ def template(**kwargs):
         if isinstance(kwargs.get(key), int):
             kwargs[key] = dt.time(kwargs[key])
     # These tests count every weekday of the period; holidays (Easter is the spring DST day in 2027) have a
-    # test of their own (tests/test_admin_fixes.py).
+    # test of their own (tests.booking.test_clinic_admin_pages.py).
     kwargs.setdefault("skip_holidays", False)
     return WeekTemplateFactory(**kwargs)
 

@@ -4,7 +4,7 @@ it); beyond it they queue first-come, see their place and the estimate (the plac
 the rate allows, however long those let in before them stay. With Redis down nobody queues; staff see the queue;
 an invitation campaign waits while the queue is long.
 
-The rooms' clock stands still in these tests and is moved on by hand (``tests.booking.test_door.clock``); the
+The rooms' clock stands still in these tests and is moved on by hand (``tests.queueing.test_door.clock``); the
 portal's door is off, so only the timebook's room is at work."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from booking.waiting_room import timebook_rate_forget, waiting_room
 from citizens.models import Citizen
 from resourcebooks.models import StaffMembership
 from resourcebooks.waiting import QUEUE_IDLE_SECONDS, waiting_counts
-from tests.booking import test_door
+from tests.queueing import test_door
 from tests.booking.test_flow_support import Clinic, log_in, make_clinic, open_review, review_url, text_of, time_url
 from tests.conftest import UserFactory
 from tests.redis_support import own_redis_cache
