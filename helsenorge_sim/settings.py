@@ -139,11 +139,15 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://")):
     raise ImproperlyConfigured(f"REDIS_URL must start with redis:// or rediss://, not {REDIS_URL!r}.")
 # `make test` runs the suite in several pytest-xdist processes. Each gets a Redis database of its own
-# (gw0 → 1, gw1 → 2, …), so one process's cache.clear() or queue purge never reaches another's tests.
+# (the database after REDIS_URL's: from /0, gw0 → 1, gw1 → 2, …), so one process's cache.clear() or queue purge
+# never reaches another's tests, and a second suite started from /8 (gw0 → 9, …) leaves the first one's alone.
 _TEST_WORKER = env.str("PYTEST_XDIST_WORKER", default="")
 if REDIS_URL and _TEST_WORKER.startswith("gw") and _TEST_WORKER[2:].isdigit():
     _base, _, _db = REDIS_URL.rpartition("/")
-    REDIS_URL = f"{_base}/{1 + int(_TEST_WORKER[2:]) % 15}" if _db.isdigit() else f"{REDIS_URL.rstrip('/')}/1"
+    _worker = int(_TEST_WORKER[2:])
+    REDIS_URL = (
+        f"{_base}/{(int(_db) + 1 + _worker) % 16}" if _db.isdigit() else f"{REDIS_URL.rstrip('/')}/{1 + _worker % 15}"
+    )
 
 # The cache may live elsewhere than the broker (CACHE_URL); by default both are REDIS_URL. Everything in the
 # cache can be done without, so the cache fails soft: with Redis down, reads miss and writes are dropped
