@@ -202,7 +202,7 @@ def run(runs: int, warmup: int, profile: str = "", sort: str = "cumulative") -> 
 
 
 def _open_the_door() -> None:
-    """Each run is a new visitor at the portal's door (``booking.door``): its queue and its rate's bucket are
+    """Each run is a new visitor at the portal's door (``queueing.door``): its queue and its rate's bucket are
     emptied first, as on a fresh start, so runs close together are not queued behind each other. Once let in,
     the pages cost what they cost in production: a signed cookie is checked, Redis is not asked."""
     from resourcebooks.waiting import DOOR, waiting_client, waiting_keys

@@ -39,7 +39,7 @@ from .services import (
     campaign_resume,
     hidden_refusal,
 )
-from .video_selectors import may_hold_video_room
+from .video_rules import may_hold_video_room
 
 
 class AppointmentForm(forms.ModelForm):

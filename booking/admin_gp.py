@@ -25,7 +25,7 @@ from resourcebooks.slot_choices import SlotChoiceField, free_slots, slot_label
 from .errors import BookingError
 from .models import Appointment
 from .services import appointment_book_by_clinic, appointment_move
-from .services.video import video_room_exists
+from .video_rules import video_room_exists
 
 
 class BookForm(forms.Form):
@@ -126,6 +126,4 @@ def video_link(appointment: Appointment, *, may_start: bool) -> str:
         return "–"
     if not may_start:
         return gettext("Bare behandleren timen er hos, eller vikaren for behandleren, kan starte video.")
-    return format_html(
-        '<a class="button" href="{}">Start video</a>', reverse("booking:video_room", args=[appointment.pk])
-    )
+    return format_html('<a class="button" href="{}">Start video</a>', reverse("video:room", args=[appointment.pk]))

@@ -198,54 +198,6 @@ class CampaignRecipient(models.Model):
         return f"{self.citizen} ({self.campaign})"
 
 
-class VideoSignal(models.Model):
-    """One message through a video room's signalling (issue 13): the two browsers' WebRTC offer, answer and
-    ICE candidates, each side's arrival and leaving, the practitioner's «Slipp inn», camera and microphone
-    on or off. There is no video service: the portal only passes these on, and the id is the cursor a side
-    polls from."""
-
-    class Sender(models.TextChoices):
-        PATIENT = "patient", _("pasient")
-        PRACTITIONER = "practitioner", _("behandler")
-
-    class Kind(models.TextChoices):
-        JOIN = "join", _("kom inn i rommet")
-        ADMIT = "admit", _("sluppet inn")
-        OFFER = "offer", _("tilbud (WebRTC)")
-        ANSWER = "answer", _("svar (WebRTC)")
-        CANDIDATE = "candidate", _("nettverksadresse (WebRTC)")
-        MEDIA = "media", _("kamera eller mikrofon av/på")
-        LEAVE = "leave", _("forlot rommet")
-
-    appointment = models.ForeignKey(
-        Appointment, on_delete=models.CASCADE, related_name="video_signals", verbose_name=_("timeavtale")
-    )
-    sender = models.CharField(_("avsender"), max_length=12, choices=Sender.choices)
-    kind = models.CharField(_("slag"), max_length=10, choices=Kind.choices)
-    payload = models.JSONField(_("innhold"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("sendt"), default=timezone.now)
-
-    class Meta:
-        ordering = ["pk"]
-        verbose_name = _("signal i videorom")
-        verbose_name_plural = _("signaler i videorom")
-        constraints = [
-            models.CheckConstraint(condition=Q(sender__in=["patient", "practitioner"]), name="video_signal_sender"),
-            models.CheckConstraint(
-                condition=Q(kind__in=["join", "admit", "offer", "answer", "candidate", "media", "leave"]),
-                name="video_signal_kind",
-            ),
-            # Only the practitioner lets anyone in, even if a bug in the service let a patient's «admit» through.
-            models.CheckConstraint(
-                condition=~Q(sender="patient", kind="admit"), name="video_signal_only_practitioner_admits"
-            ),
-        ]
-        indexes = [models.Index(fields=["appointment", "sender", "id"], name="video_signal_cursor")]
-
-    def __str__(self) -> str:
-        return f"{self.get_sender_display()}: {self.get_kind_display()} ({self.appointment_id})"
-
-
 class SlotHold(models.Model):
     """A free slot held for one citizen while they look at «Se gjennom før du sender» (NHS's booking service holds
     a provisional booking for 5 minutes; Cal.com's reserve-slot the same). While the row exists the slot's state

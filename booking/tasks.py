@@ -11,7 +11,6 @@ from celery import shared_task
 from .services import campaigns_tick, confirmations_sweep, reminders_send
 from .services.decisions import appointment_confirm_task
 from .services.holds import holds_sweep
-from .services.video import video_signals_sweep
 
 __all__ = [
     "appointment_confirm_task",
@@ -19,7 +18,6 @@ __all__ = [
     "confirmations_sweep_task",
     "holds_sweep_task",
     "reminders_task",
-    "video_sweep_task",
 ]
 
 
@@ -45,9 +43,3 @@ def confirmations_sweep_task() -> int:
 def holds_sweep_task() -> int:
     """Periodic (beat): free the slots whose hold has run out."""
     return holds_sweep()
-
-
-@shared_task(ignore_result=True)
-def video_sweep_task() -> int:
-    """Periodic (beat): delete the signals of video rooms that have closed."""
-    return video_signals_sweep()

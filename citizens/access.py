@@ -17,7 +17,7 @@ View = Callable[..., HttpResponse]
 
 def login_url(request: HttpRequest) -> str:
     """The test login, with the way back (its query string encoded, its slashes kept readable)."""
-    return f"{reverse('booking:login')}?{urlencode({'next': request.get_full_path()}, safe='/')}"
+    return f"{reverse('citizens:login')}?{urlencode({'next': request.get_full_path()}, safe='/')}"
 
 
 def citizen_required(view: View) -> View:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -45,11 +45,11 @@ def login_view(request: CitizenRequest) -> HttpResponse:
         request.session["citizen"] = citizen.pk
         how = "valgt fra listen" if form.cleaned_data["person"] is not None else "med fødselsnummer"
         audit.record("login", "citizen", citizen.pk, summary=f"Testinnlogging ({how})")
-        return HttpResponseRedirect(safe_next(request, reverse("booking:appointments")))
+        return HttpResponseRedirect(safe_next(request, resolve_url(settings.CITIZEN_HOME_URL)))
     identities = Citizen.objects.filter(listed_on_test_login=True).order_by("first_name", "last_name")
     return render(
         request,
-        "booking/login.html",
+        "citizens/login.html",
         {"identities": identities, "form": form, "next": safe_next(request, "")},
         status=400 if form.errors else 200,
     )
@@ -68,7 +68,7 @@ def switch_person(request: CitizenRequest) -> HttpResponse:
         messages.info(request, _("Du bruker nå Helsenorge for deg selv."))
     else:
         messages.info(request, _("Du bruker nå Helsenorge på vegne av %(name)s.") % {"name": person.full_name})
-    return HttpResponseRedirect(safe_next(request, reverse("booking:appointments")))
+    return HttpResponseRedirect(safe_next(request, resolve_url(settings.CITIZEN_HOME_URL)))
 
 
 @require_http_methods(["GET", "POST"])
@@ -80,6 +80,6 @@ def contact_settings(request: CitizenRequest) -> HttpResponse:
         if form.is_valid():
             form.save()
             messages.success(request, _("Kontaktinformasjon og varseloppsett er lagret."))
-            return redirect("booking:settings")
-        return render(request, "booking/settings.html", {"form": form}, status=400)
-    return render(request, "booking/settings.html", {"form": form})
+            return redirect("citizens:settings")
+        return render(request, "citizens/settings.html", {"form": form}, status=400)
+    return render(request, "citizens/settings.html", {"form": form})

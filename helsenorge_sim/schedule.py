@@ -20,7 +20,7 @@ PERIODIC_JOBS: dict[str, tuple[str, float]] = {
     # Frees the slots whose 5-minute hold («Se gjennom før du sender») ran out.
     "booking-holds-sweep": ("booking.tasks.holds_sweep_task", 30.0),
     # Deletes the signals (WebRTC descriptions, ICE addresses) of video rooms whose time is over.
-    "booking-video-sweep": ("booking.tasks.video_sweep_task", 300.0),
+    "video-sweep": ("video.tasks.video_sweep_task", 300.0),
 }
 
 

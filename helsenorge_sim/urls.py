@@ -34,6 +34,10 @@ urlpatterns = [
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("ar/", include("addressregistry.urls")),
+    path("", include("citizens.urls")),
+    path("", include("inbox.urls")),
+    path("", include("queueing.urls")),
     path("", include("dialogues.urls")),
+    path("", include("video.urls")),
     path("", include("booking.urls")),
 ]

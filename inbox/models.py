@@ -117,7 +117,7 @@ class InboxMessage(models.Model):
         return self.subject
 
     def get_absolute_url(self) -> str:
-        return reverse("booking:message", args=[self.pk])
+        return reverse("inbox:message", args=[self.pk])
 
 
 class Attachment(models.Model):

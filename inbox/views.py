@@ -34,7 +34,7 @@ def inbox(request: CitizenRequest) -> HttpResponse:
         "q": query,
         "query_max": QUERY_MAX,
     }
-    return render(request, "booking/inbox.html", context)
+    return render(request, "inbox/inbox.html", context)
 
 
 def message_page(
@@ -60,7 +60,7 @@ def message_page(
         "reply_errors": reply_errors or {},
         "body_max": DIALOGUE_BODY_MAX,
     }
-    return render(request, "booking/message.html", context, status=status)
+    return render(request, "inbox/message.html", context, status=status)
 
 
 @require_GET

@@ -1,6 +1,6 @@
 """The waiting rooms' counters in Redis, readable from below ``booking`` (issues 15 and 20).
 
-The admission logic lives in ``booking.waiting_room`` (a timebook's room) and ``booking.door`` (the portal's
+The admission logic lives in ``booking.waiting_room`` (a timebook's room) and ``queueing.door`` (the portal's
 door); this module holds what they and the clinic admin need: the key names, the Redis client, the rates, and
 the counts staff see («I kø: N»). Both rooms admit **by rate**, as the virtual waiting rooms of national rushes
 do (Queue-it, AWS's Virtual Waiting Room): so many per minute, with a short burst; nobody's open tab holds a
@@ -37,7 +37,7 @@ INSIDE_IDLE_SECONDS = 10 * 60
 # Someone queued whose page has not asked for their place for this long has left the queue (the page asks
 # every 2–30 s; a background tab's timers are slowed to about once a minute).
 QUEUE_IDLE_SECONDS = 3 * 60
-# The portal's front door (``booking.door``) is a room like a timebook's, under this name.
+# The portal's front door (``queueing.door``) is a room like a timebook's, under this name.
 DOOR = "door"
 # After a Redis failure, how long everyone is let in without asking Redis again.
 BACKOFF_SECONDS = 5.0

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from addressregistry.models import Organisation, ProcessChange, Service, ServiceProcess
 from booking.demo import STAFF_BOOKING_PERMISSIONS
-from booking.models import Appointment, InvitationCampaign, SlotHold, TimeRequest, VideoSignal
+from booking.models import Appointment, InvitationCampaign, SlotHold, TimeRequest
 from booking.services import appointment_book_by_clinic, appointment_confirm, appointment_request, time_request_send
 from booking.services.holds import slot_hold
 from citizens.middleware import ACTING_FOR
@@ -66,6 +66,7 @@ from tests.resourcebooks.factories import (
     TimeTypeFactory,
     WeekTemplateFactory,
 )
+from video.models import VideoSignal
 
 OSLO = ZoneInfo("Europe/Oslo")
 # Users log in with force_login: an unusable password spares the slow hashing.
@@ -121,7 +122,7 @@ OK = Outcome("the page (200)", 200)
 FORBIDDEN = Outcome("refused (403)", 403, refused=True)
 NOT_FOUND = Outcome("not found (404)", 404, refused=True)
 NOT_ALLOWED = Outcome("method not allowed (405)", 405, refused=True)
-TO_CITIZEN_LOGIN = Outcome("to the citizens' test login", 302, login="booking:login", refused=True)
+TO_CITIZEN_LOGIN = Outcome("to the citizens' test login", 302, login="citizens:login", refused=True)
 TO_STAFF_LOGIN = Outcome("to the staff login", 302, login="staff_login", refused=True)
 TO_ADMIN_LOGIN = Outcome("to the admin login", 302, login="admin:login", refused=True)
 # An admin action on objects outside the user's organisations: Django finds nothing selected and sends the

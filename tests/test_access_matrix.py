@@ -264,9 +264,9 @@ MATRIX: dict[str, list[Row]] = {
     # The patient portal: public pages
     "booking:home": [everyone(OK)],
     "booking:alerts": [everyone(OK)],
-    "booking:login": [everyone(OK)],
+    "citizens:login": [everyone(OK)],
     # Acting for others: only for oneself, one's children under 16 and those who gave a power of attorney
-    "booking:switch_person": [
+    "citizens:switch_person": [
         everyone(NOT_ALLOWED),
         citizen_post(data=lambda w: {"person": w.child.pk}, variant="to_the_child", citizen_b=NF),
         citizen_post(
@@ -333,8 +333,8 @@ MATRIX: dict[str, list[Row]] = {
     "booking:waiting_room": [citizen_page("sx.her_id", "tx", page=TO_PLACE_X, citizen_b=NF)],
     "booking:waiting_room_place": [citizen_page("sx.her_id", "tx", page=TO_PLACE_X, citizen_b=NF)],
     # The portal's door with room to spare sends anyone on to the page asked for (no «neste»: the front page)
-    "booking:door": [everyone(TO_FRONT_PAGE)],
-    "booking:door_place": [everyone(OK)],
+    "queueing:door": [everyone(TO_FRONT_PAGE)],
+    "queueing:door_place": [everyone(OK)],
     "booking:review": [
         citizen_page("sx.her_id", "tx", "free_x", citizen_b=NF),
         citizen_page("sy.her_id", "ty", "free_y", variant="smittevern_of_another_municipality"),
@@ -343,13 +343,13 @@ MATRIX: dict[str, list[Row]] = {
     # What the citizen has received, and their contact settings
     "booking:phone": [citizen_page()],
     "booking:app_feed": [citizen_page()],
-    "booking:settings": [
+    "citizens:settings": [
         citizen_page(),
         citizen_post(data=lambda w: {"phone": "99999999", "email": "inntrenger@example.test", "notify_sms": "on"}),
     ],
     # Innboks
-    "booking:inbox": [citizen_page()],
-    "booking:message": [
+    "inbox:inbox": [citizen_page()],
+    "inbox:message": [
         citizen_page("msg_a", citizen_b=NF, child=NF),
         citizen_page("msg_child_visible", variant="childs_booked_by_a", citizen_b=NF),
         citizen_page("msg_child_hidden", variant="childs_hidden", citizen_a=NF, citizen_a_for_child=NF, citizen_b=NF),
@@ -358,9 +358,9 @@ MATRIX: dict[str, list[Row]] = {
     # The video room of A's «Videotime» (open now): A (also while acting for the child) as the patient, X's staff
     # as the practitioner; 404 for everyone else, as for an appointment that does not exist. The JSON endpoints
     # answer 403 to the logged-out.
-    "booking:video_room": [video_room_row(TO_CITIZEN_LOGIN, watch=True)],
-    "booking:video_signals": [video_room_row(FORBIDDEN, query=lambda w: {"etter": "0"})],
-    "booking:video_signal_send": [
+    "video:room": [video_room_row(TO_CITIZEN_LOGIN, watch=True)],
+    "video:signals": [video_room_row(FORBIDDEN, query=lambda w: {"etter": "0"})],
+    "video:signal_send": [
         everyone(NOT_ALLOWED, "appt_video_a"),
         video_room_row(FORBIDDEN, method="post", data=lambda w: {"kind": "join", "payload": "{}"}),
     ],
@@ -379,7 +379,7 @@ MATRIX: dict[str, list[Row]] = {
     ],
     "dialogues:reply": [
         everyone(NOT_ALLOWED, "thread_x.pk"),
-        # A acting for the child still reads and answers A's own Innboks, as «booking:message» has it.
+        # A acting for the child still reads and answers A's own Innboks, as «inbox:message» has it.
         citizen_post("thread_x.pk", data=lambda w: {"body": "Takk"}, citizen_b=NF, child=NF),
     ],
     "dialogues:attachment": [citizen_page("att_x", citizen_b=NF, child=NF)],
@@ -788,7 +788,7 @@ def test_each_kind_of_user_posting_gets_exactly_what_they_should_and_refusals_ch
 # Whose POST each POST row's endpoint serves (by default: X's staff in the admin, support on the support
 # pages, citizen A in the portal); None where no one may.
 RIGHTFUL_POSTER: dict[str, str | None] = {
-    "booking:switch_person/to_b": CITIZEN_B,
+    "citizens:switch_person/to_b": CITIZEN_B,
     "booking:cancel/childs_hidden": CHILD,
     "booking:cancel/bs": CITIZEN_B,
     "admin:audit_auditevent_delete": None,

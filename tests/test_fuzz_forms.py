@@ -247,7 +247,7 @@ def test_test_login_with_any_input(portal, person, national_id, next_url):
     )
     with rolled_back():
         before = snapshot()
-        response = Client().post(reverse("booking:login"), data)
+        response = Client().post(reverse("citizens:login"), data)
         assert_no_server_error(response)
         after = snapshot()
         if response.status_code == 302:
@@ -280,7 +280,7 @@ def test_contact_settings_with_any_input(portal, citizen_client, phone, email, n
     data = form(phone=phone, email=email, notify_sms=notify_sms, notify_email=notify_email, notify_push=notify_push)
     with rolled_back():
         before = snapshot()
-        response = citizen_client.post(reverse("booking:settings"), data)
+        response = citizen_client.post(reverse("citizens:settings"), data)
         assert_no_server_error(response)
         after = snapshot()
         if response.status_code == 302:
@@ -340,7 +340,7 @@ def test_the_other_choices_in_the_flow_with_any_value(portal, step, value, next_
         elif step == "kommune":
             response = client.get(reverse("booking:other_municipality"), {"kommune": value})
         else:
-            response = client.post(reverse("booking:switch_person"), form(person=value, next=next_url))
+            response = client.post(reverse("citizens:switch_person"), form(person=value, next=next_url))
         assert_no_server_error(response)
         if response.status_code == 302:
             assert url_has_allowed_host_and_scheme(response["Location"], allowed_hosts={"testserver"})

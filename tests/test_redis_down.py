@@ -77,7 +77,7 @@ def test_with_redis_down_a_citizen_logs_in_books_cancels_and_reads_innboks_and_n
     own_redis.stop()
 
     walk = Walk()
-    response = walk.post(reverse("booking:login"), {"national_id": number})
+    response = walk.post(reverse("citizens:login"), {"national_id": number})
     assert response.status_code == 302
     assert walk.get(reverse("booking:appointments")).status_code == 200
 
@@ -86,7 +86,7 @@ def test_with_redis_down_a_citizen_logs_in_books_cancels_and_reads_innboks_and_n
     walk.post(reverse("booking:cancel", args=[first.pk]), {})
     assert Appointment.objects.get(pk=first.pk).status == Appointment.Status.CANCELLED_BY_CITIZEN
     second = walk.book(clinic.slots[1])
-    inbox = walk.get(reverse("booking:inbox"))
+    inbox = walk.get(reverse("inbox:inbox"))
     assert "Kvittering for avbestilt time" in text_of(inbox)
     # The broker was down: the EPJ's confirmation could not be queued, and waits as requested.
     assert Appointment.objects.get(pk=second.pk).status == Appointment.Status.REQUESTED

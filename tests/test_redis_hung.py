@@ -173,7 +173,7 @@ def test_after_one_time_out_pages_and_a_dialogue_send_leave_a_hung_redis_alone_u
         assert hung.timeouts == 1
         before = (hung.sent, hung.timeouts)
 
-        pages = [reverse("booking:home"), reverse("booking:appointments"), reverse("booking:inbox")] * 3
+        pages = [reverse("booking:home"), reverse("booking:appointments"), reverse("inbox:inbox")] * 3
         for url in pages:
             page = ok(browser.get(url), url)
             assert page.status_code == 200, url

@@ -54,22 +54,3 @@ __all__ = [
     "time_request_clean",
     "time_request_send",
 ]
-
-# ``video``: the video room of a video appointment (issue 13)
-from .video import (
-    video_room_exists,
-    video_room_phase,
-    video_room_state,
-    video_signal_send,
-    video_signals_after,
-    video_start_cursor,
-)
-
-__all__ += [
-    "video_room_exists",
-    "video_room_phase",
-    "video_room_state",
-    "video_signal_send",
-    "video_signals_after",
-    "video_start_cursor",
-]

@@ -27,7 +27,7 @@ from ..errors import BookingError
 from ..models import Appointment
 from ..reads import APPOINTMENT_PAGE
 from ..services import appointment_can_cancel, appointment_cancel, cancellation_deadline
-from ..services.video import video_room_exists
+from ..video_rules import video_room_exists
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class AppointmentView:
         """**Start video**: the appointment's video room, when it has one (assigned, on a video time)."""
         if not video_room_exists(self.appointment):
             return ""
-        return reverse("booking:video_room", args=[self.appointment.pk])
+        return reverse("video:room", args=[self.appointment.pk])
 
 
 @require_GET
@@ -81,7 +81,7 @@ def home(request: CitizenRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def alerts(request: CitizenRequest) -> HttpResponse:
-    """*Varsler*: the unread messages in Innboks (the header's count, ``booking.context_processors``)."""
+    """*Varsler*: the unread messages in Innboks (the header's count, ``inbox.context_processors``)."""
     return render(request, "booking/alerts.html")
 
 

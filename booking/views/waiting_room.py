@@ -1,5 +1,5 @@
 """«Du er i kø»: a timebook's waiting room, the page and the place it polls (the queue itself, and the decorator
-that sends a citizen here, are in ``booking.waiting_room``)."""
+that sends a citizen here, are in ``queueing`` and ``booking.waiting_room``)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from citizens.access import citizen_required
 from core.requests import CitizenRequest
+from queueing.admission import waiting_room_enter
+from queueing.rooms import local_path, queue_context, waiting_room_member
 from resourcebooks.waiting import waiting_rate
 
-from ..admission import waiting_room_enter
-from ..waiting_room import flow_prefix, local_path, queue_context, waiting_room_member, waiting_room_url
+from ..waiting_room import flow_prefix, waiting_room_url
 from .flow import flow_for, timebook_in_flow
 
 
@@ -44,7 +45,7 @@ def _waiting(request: CitizenRequest, her_id: int, timebook_id: int, *, partial:
             place_url=waiting_room_url(her_id, timebook_id, next_url, place_only=True),
         ),
     }
-    template = "booking/queue_place.html" if partial else "booking/waiting_room.html"
+    template = "queueing/queue_place.html" if partial else "booking/waiting_room.html"
     return render(request, template, context)
 
 

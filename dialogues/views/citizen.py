@@ -142,7 +142,7 @@ def new(request: CitizenRequest, kind: str) -> HttpResponse:
             form.add_service_error(error)
         else:
             messages.success(request, _("Meldingen er sendt til legekontoret. Du finner den i innboksen."))
-            return redirect("booking:message", _first_message(dialogue.thread_id).pk)
+            return redirect("inbox:message", _first_message(dialogue.thread_id).pk)
     form.rebind_if_person_changed()
     return render(request, "dialogues/new.html", context, status=400 if form.errors else 200)
 
@@ -171,7 +171,7 @@ def reply(request: CitizenRequest, pk: int) -> HttpResponse:
             form.add_service_error(error)
         else:
             messages.success(request, _("Svaret ditt er sendt til legekontoret."))
-            return redirect(f"{reverse('booking:message', args=[message.pk])}#melding-{message.pk}")
+            return redirect(f"{reverse('inbox:message', args=[message.pk])}#melding-{message.pk}")
     latest = InboxMessage.objects.select_related("thread").filter(thread=thread).order_by("-sent_at", "-pk")[0]
     errors = {
         ("form" if name == "__all__" else name): " ".join(str(e) for e in errs) for name, errs in form.errors.items()

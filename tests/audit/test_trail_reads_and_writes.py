@@ -219,7 +219,7 @@ def kurt_client(*, acting_for: Citizen | None = None) -> Client:
     client = Client()
     client.force_login(Citizen.objects.get(first_name="Kurt Håkon").user)
     if acting_for is not None:
-        client.post(reverse("booking:switch_person"), {"person": acting_for.pk})
+        client.post(reverse("citizens:switch_person"), {"person": acting_for.pk})
     return client
 
 
@@ -241,7 +241,7 @@ def test_a_parent_reading_a_childs_message_is_recorded_for_the_child_switched_or
     assert message is not None
     emma = emmas_appointment.citizen
     for client in (kurt_client(), kurt_client(acting_for=emma)):
-        assert client.get(reverse("booking:message", args=[message.pk])).status_code == 200
+        assert client.get(reverse("inbox:message", args=[message.pk])).status_code == 200
     reads = AuditEvent.objects.filter(action="read", object_type="inbox_message").order_by("id")
     assert [(e.actor_kind, e.acting_for, e.organisation_her_id) for e in reads] == [
         ("representative", "Emma Grytten", HELSENORGE_KOMMUNE)

@@ -96,18 +96,18 @@ def test_another_citizens_things_are_not_in_ones_own_lists(intruder, owner_thing
         owner_things["appointment"].get_absolute_url()
         not in intruder.get(reverse("booking:appointments")).content.decode()
     )
-    assert owner_things["message"].get_absolute_url() not in intruder.get(reverse("booking:inbox")).content.decode()
+    assert owner_things["message"].get_absolute_url() not in intruder.get(reverse("inbox:inbox")).content.decode()
 
 
 @pytest.mark.parametrize("whom", ["child", "owner"])
 def test_switching_to_another_citizens_child_or_to_them_is_404(intruder, owner_things, whom):
-    response = intruder.post(reverse("booking:switch_person"), {"person": owner_things[whom].pk})
+    response = intruder.post(reverse("citizens:switch_person"), {"person": owner_things[whom].pk})
     assert response.status_code == 404
     assert "acting_for" not in intruder.session
 
 
 def test_acting_for_ones_own_child_opens_nothing_of_others(intruder, intruder_child, owner_things):
-    assert intruder.post(reverse("booking:switch_person"), {"person": intruder_child.pk}).status_code == 302
+    assert intruder.post(reverse("citizens:switch_person"), {"person": intruder_child.pk}).status_code == 302
     before = snapshot(owner_things)
     for method, url in appointment_urls(owner_things["appointment"].pk):
         assert getattr(intruder, method)(url).status_code == 404
@@ -137,7 +137,7 @@ def test_someone_with_power_of_attorney_may_open_the_appointment(client, owner_t
 def test_unknown_ids_are_404(intruder):
     for _method, url in appointment_urls(987654)[:3] + appointment_urls(987654)[4:]:
         assert intruder.get(url).status_code == 404
-    assert intruder.get(reverse("booking:message", args=[987654])).status_code == 404
+    assert intruder.get(reverse("inbox:message", args=[987654])).status_code == 404
 
 
 @pytest.mark.parametrize("as_staff", [False, True], ids=["anonymous", "staff"])
@@ -148,10 +148,10 @@ def test_anyone_but_a_citizen_is_sent_to_the_login_and_nothing_changes(owner_thi
     before = snapshot(owner_things)
     pk = owner_things["appointment"].pk
     urls = [*appointment_urls(pk), ("get", owner_things["message"].get_absolute_url())]
-    urls += [("get", reverse("booking:appointments")), ("get", reverse("booking:inbox"))]
-    urls += [("get", reverse("booking:choose_contact")), ("post", reverse("booking:switch_person"))]
+    urls += [("get", reverse("booking:appointments")), ("get", reverse("inbox:inbox"))]
+    urls += [("get", reverse("booking:choose_contact")), ("post", reverse("citizens:switch_person"))]
     for method, url in urls:
         response = getattr(client, method)(url)
         assert response.status_code == 302, url
-        assert response.url.startswith(f"{reverse('booking:login')}?next="), url
+        assert response.url.startswith(f"{reverse('citizens:login')}?next="), url
     assert snapshot(owner_things) == before

@@ -95,7 +95,7 @@ def test_varsler_tells_of_unread_messages_with_a_link_to_innboks(client, clinic)
     text = text_of(response)
     assert "Du har 2 uleste meldinger i innboksen." in text
     assert "Du har ingen nye varsler" not in text
-    assert f'href="{reverse("booking:inbox")}">Gå til innboksen</a>' in html_of(response)
+    assert f'href="{reverse("inbox:inbox")}">Gå til innboksen</a>' in html_of(response)
 
     InboxMessage.objects.filter(citizen=clinic.citizen).order_by("pk").first().delete()  # type: ignore[union-attr]
     assert "Du har 1 ulest melding i innboksen." in text_of(client.get(ALERTS))
@@ -107,7 +107,7 @@ def test_varsler_tells_of_unread_messages_with_a_link_to_innboks(client, clinic)
 
 def test_varsler_counts_the_person_acted_for_and_never_a_hidden_appointments_message(client, demo):
     log_in(client, demo.kurt)
-    client.post(reverse("booking:switch_person"), {"person": demo.ola.pk})
+    client.post(reverse("citizens:switch_person"), {"person": demo.ola.pk})
     text = text_of(client.get(ALERTS))
     assert "Du har ingen nye varsler." in text  # Ola's only unread message is about his hidden appointment
     assert "ulest" not in text
@@ -138,12 +138,12 @@ def test_a_timebook_the_person_cannot_book_more_in_is_marked_on_hva_trenger_du_a
 def test_the_limit_is_the_person_acted_for_and_names_them(client, demo):
     timebook = demo.influensavaksine
     log_in(client, demo.kurt)
-    client.post(reverse("booking:switch_person"), {"person": demo.emma.pk})
+    client.post(reverse("citizens:switch_person"), {"person": demo.emma.pk})
     assert "disabled aria-describedby" not in html_of(client.get(reverse("booking:choose_timebook", args=[SMITTEVERN])))
     assert send_booking(client, demo.free_slot(timebook)).status_code == 302
     text = text_of(client.get(reverse("booking:choose_timebook", args=[SMITTEVERN])))
     assert LIMIT_REACHED.replace("Du har", "Emma Grytten har") in text
-    client.post(reverse("booking:switch_person"), {"person": demo.kurt.pk})
+    client.post(reverse("citizens:switch_person"), {"person": demo.kurt.pk})
     assert LIMIT_REACHED not in text_of(client.get(reverse("booking:choose_timebook", args=[SMITTEVERN])))
 
 
@@ -179,7 +179,7 @@ def test_the_review_page_names_the_person_when_acting_for_someone(client, demo):
     slot = demo.free_slot(demo.influensavaksine)
     log_in(client, demo.kurt)
     assert "Du bestiller time på vegne av" not in text_of(client.get(review_url(slot)))
-    client.post(reverse("booking:switch_person"), {"person": demo.emma.pk})
+    client.post(reverse("citizens:switch_person"), {"person": demo.emma.pk})
     text = text_of(client.get(review_url(slot)))
     assert "Du bestiller time på vegne av Emma Grytten." in text
     assert text.index("Emma Grytten.") < text.index("Send bestilling")

@@ -150,7 +150,7 @@ def test_thirty_idle_minutes_still_end_the_session(citizen_client):
     session.save()
     response = citizen_client.get(reverse("booking:appointments"))
     assert response.status_code == 302
-    assert reverse("booking:login") in response["Location"]
+    assert reverse("citizens:login") in response["Location"]
     again = citizen_client.get(reverse("booking:appointments"))
     assert again.status_code == 302  # logged out, not only sent away once
 

@@ -140,7 +140,7 @@ def test_a_post_changing_internal_fields_changes_nothing(client, demo):
 def test_staff_hide_olas_appointment_and_his_parent_no_longer_sees_it(client, demo):
     appointment = book(demo.ola, demo.lab)
     kurt = log_in(Client(), demo.kurt)
-    kurt.post(reverse("booking:switch_person"), {"person": demo.ola.pk})
+    kurt.post(reverse("citizens:switch_person"), {"person": demo.ola.pk})
     assert appointment.get_absolute_url() in html_of(kurt.get(APPOINTMENTS))
 
     response = as_staff(client, "legekontor-ansatt").post(change_url(appointment), {"hidden": "on", "_save": "Lagre"})

@@ -39,7 +39,7 @@ def test_the_gp_offices_steps_in_english(client, demo):
 
 def test_the_limit_and_acting_for_someone_in_english(client, demo):
     log_in(client, demo.kurt)
-    client.post(reverse("booking:switch_person"), {"person": demo.emma.pk})
+    client.post(reverse("citizens:switch_person"), {"person": demo.emma.pk})
     slot = demo.free_slot(demo.influensavaksine)
     english(client)
     assert "You are booking an appointment on behalf of Emma Grytten." in text_of(client.get(review_url(slot)))
@@ -61,7 +61,7 @@ def test_timeavtaler_varsler_and_innboks_in_english(client, clinic):
     alerts = text_of(client.get(reverse("booking:alerts")))
     assert "You have 3 unread messages in your inbox." in alerts and "Go to the inbox" in alerts
     assert "3 unread messages" in text_of(client.get(reverse("booking:home")))
-    inbox = text_of(client.get(reverse("booking:inbox")))
+    inbox = text_of(client.get(reverse("inbox:inbox")))
     assert "3 messages" in inbox
     assert "See details" in inbox and "The message(s) relate to an appointment" in inbox
     assert "Se detaljer" not in inbox and "knyttet" not in inbox

@@ -26,9 +26,9 @@ from tests.booking.test_flow_support import (
 
 demo_db, demo = support.demo_db, support.demo  # fixtures
 
-SWITCH = reverse("booking:switch_person")
+SWITCH = reverse("citizens:switch_person")
 APPOINTMENTS = reverse("booking:appointments")
-INBOX = reverse("booking:inbox")
+INBOX = reverse("inbox:inbox")
 
 
 def switch(client: Client, person_id) -> object:

@@ -34,7 +34,7 @@ from tests.booking.test_flow_support import (
 demo_db, demo = support.demo_db, support.demo  # fixtures
 
 APPOINTMENTS = reverse("booking:appointments")
-INBOX = reverse("booking:inbox")
+INBOX = reverse("inbox:inbox")
 ADMIN_APPOINTMENTS = reverse("admin:booking_appointment_changelist")
 
 

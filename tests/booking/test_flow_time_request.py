@@ -131,7 +131,7 @@ def test_the_blocked_persons_time_request_gets_the_automatic_reply(client, demo)
     request = TimeRequest.objects.get()
     assert request.status == TimeRequest.Status.REFUSED_BLOCKED
 
-    inbox = client.get(reverse("booking:inbox"))
+    inbox = client.get(reverse("inbox:inbox"))
     assert "Fastlege (fastlege)" in text_of(inbox)  # source 001: the reply is the fastlege's
     assert "Trenger time" in text_of(inbox)
     reply = InboxMessage.objects.get(citizen=demo.berit, kind=InboxMessage.Kind.AUTOMATIC_REPLY)
@@ -150,7 +150,7 @@ def test_the_blocked_persons_request_to_another_organisation_is_ordinary(client,
 
 def test_a_time_request_for_a_child_is_the_childs(client, demo):
     log_in(client, demo.kurt)
-    client.post(reverse("booking:switch_person"), {"person": demo.emma.pk})
+    client.post(reverse("citizens:switch_person"), {"person": demo.emma.pk})
     client.post(request_url(Demo.SMITTEVERN), {"subject": "Vaksine til Emma", "suggested_times": "Etter skolen"})
     request = TimeRequest.objects.get()
     assert (request.citizen, request.booked_by) == (demo.emma, demo.kurt)

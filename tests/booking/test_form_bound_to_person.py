@@ -37,7 +37,7 @@ def kurt(demo) -> Client:  # type: ignore[no-untyped-def]
 
 
 def act_for(client: Client, person: Citizen) -> None:
-    client.post(reverse("booking:switch_person"), {"person": person.pk})
+    client.post(reverse("citizens:switch_person"), {"person": person.pk})
 
 
 def test_a_review_opened_for_emma_and_sent_after_switching_back_is_refused(kurt):

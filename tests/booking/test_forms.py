@@ -26,7 +26,7 @@ from tests.booking.test_flow_support import (
 
 demo_db, demo = support.demo_db, support.demo  # fixtures
 
-LOGIN = reverse("booking:login")
+LOGIN = reverse("citizens:login")
 EXPIRED = "Skjemaet er ugyldig eller utløpt. Gå tilbake til kalenderen og velg timen på nytt."
 
 

@@ -148,7 +148,7 @@ def test_a_parent_books_with_the_childs_own_fastlege(client):
     slot = gp.slot()
     log_in(client, parent)
     assert client.get(time_url(gp.timebook)).status_code == 404  # not the parent's own fastlege
-    client.post(reverse("booking:switch_person"), {"person": child.pk})
+    client.post(reverse("citizens:switch_person"), {"person": child.pk})
     assert shows_free(client, slot)
     assert hand_made_post(client, slot).status_code == 302
     appointment = Appointment.objects.get(slot=slot)

@@ -167,12 +167,12 @@ def test_send_bestilling_then_the_receipt_innboks_and_the_appointment(client, dj
 
     appointment = Appointment.objects.get(slot=slot)
     assert appointment.status == Appointment.Status.ASSIGNED
-    inbox = text_of(client.get(reverse("booking:inbox")))
+    inbox = text_of(client.get(reverse("inbox:inbox")))
     assert "August September (fastlege)" in inbox
     assert "Se detaljer" in inbox
     assert "Meldingen(e) er knyttet til en timeavtale" in inbox
     message = appointment.messages.get()
-    thread = text_of(client.get(reverse("booking:message", args=[message.pk])))
+    thread = text_of(client.get(reverse("inbox:message", args=[message.pk])))
     assert "Du har fått en ny timeavtale" in thread
     assert "kl. 11:00 - 11:15 hos August." in thread
     assert "Din timereservasjon er bekreftet." in thread
@@ -214,7 +214,7 @@ def test_a_video_appointment_is_titled_videotime_and_tells_how_to_prepare(client
     assert "Ta kontakt med DDFL CGM Test ved feil." in page
     assert "Se brukerveiledning" in page
     html = client.get(reverse("booking:appointment", args=[appointment.pk])).content.decode()
-    assert f'href="{reverse("booking:video_room", args=[appointment.pk])}">Start video' in html
+    assert f'href="{reverse("video:room", args=[appointment.pk])}">Start video' in html
 
 
 def test_hva_trenger_du_shows_the_offices_information_and_konsultasjon_med_fastlegen(client):

@@ -57,7 +57,7 @@ def state(slot: Slot) -> str:
 
 
 def switch(client: Client, person) -> None:
-    assert client.post(reverse("booking:switch_person"), {"person": person.pk}).status_code == 302
+    assert client.post(reverse("citizens:switch_person"), {"person": person.pk}).status_code == 302
 
 
 def local(moment: dt.datetime) -> dt.datetime:

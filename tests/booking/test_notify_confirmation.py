@@ -263,4 +263,4 @@ def test_the_phone_and_the_app_refuse_post(client, url):
 def test_the_phone_and_the_app_send_an_anonymous_visitor_to_the_login(client, url):
     response = client.get(url)
     assert response.status_code == 302
-    assert response.url.startswith(reverse("booking:login"))
+    assert response.url.startswith(reverse("citizens:login"))

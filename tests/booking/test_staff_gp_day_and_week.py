@@ -174,7 +174,7 @@ def test_a_video_appointment_has_start_video_for_its_practitioner(staff, office)
 
     response = staff.get(reverse("admin:booking_appointment_change", args=[appointment.pk]))
 
-    assert f'href="{reverse("booking:video_room", args=[appointment.pk])}"' in response.content.decode()
+    assert f'href="{reverse("video:room", args=[appointment.pk])}"' in response.content.decode()
     assert "Start video" in text_of(response)
 
 
@@ -185,9 +185,9 @@ def test_the_rest_of_the_office_is_told_who_starts_the_video_and_gets_no_button(
     response = staff.get(reverse("admin:booking_appointment_change", args=[appointment.pk]))
 
     assert response.status_code == 200
-    assert reverse("booking:video_room", args=[appointment.pk]) not in response.content.decode()
+    assert reverse("video:room", args=[appointment.pk]) not in response.content.decode()
     assert "Bare behandleren timen er hos, eller vikaren for behandleren, kan starte video." in text_of(response)
-    assert staff.get(reverse("booking:video_room", args=[appointment.pk])).status_code == 404
+    assert staff.get(reverse("video:room", args=[appointment.pk])).status_code == 404
 
 
 def test_a_holiday_takes_away_the_practitioners_free_slots_in_one_action(staff, office):

@@ -229,7 +229,7 @@ def test_innboks_says_meldingen_e_and_se_detaljer_and_counts_with_the_right_plur
     log_in(client, demo.viktig)
     appointment = book(client, demo.free_slot(demo.influensavaksine), django_capture_on_commit_callbacks)
     message = InboxMessage.objects.get(appointment=appointment)
-    response = client.get(reverse("booking:inbox"))
+    response = client.get(reverse("inbox:inbox"))
     text, html = text_of(response), html_of(response)
     assert InboxMessage.objects.filter(citizen=demo.viktig).count() == 1
     assert "1 melding " in text and "1 meldinger" not in text
@@ -246,7 +246,7 @@ def test_more_messages_than_one_are_counted_as_meldinger(client, clinic):
     for slot in clinic.slots[:2]:
         appointment_book_by_clinic(person=clinic.citizen, slot=slot, reason="Vaksine")
     log_in(client, clinic.citizen)
-    text = text_of(client.get(reverse("booking:inbox")))
+    text = text_of(client.get(reverse("inbox:inbox")))
     assert COUNT_108.replace("108", "2") in text
 
 

@@ -13,10 +13,10 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from resourcebooks.waiting import waiting_reset
-from tests.queueing.test_door import Clock
 from tests.booking.test_flow_support import new_citizen
 from tests.browser.citizen_flow import heading
 from tests.browser.conftest import new_context, serious_axe_violations
+from tests.queueing.test_door import Clock
 
 pytestmark = [pytest.mark.browser, pytest.mark.redis, pytest.mark.usefixtures("live_server", "transactional_db")]
 
@@ -28,7 +28,7 @@ def test_a_visitor_beyond_the_rate_sees_the_place_and_goes_on_by_itself(
 ) -> None:
     settings.WAITING_ROOM_DOOR_RATE = 1  # one a minute, a burst of one
     clock = Clock()
-    for module in ("booking.door", "booking.admission", "resourcebooks.waiting"):
+    for module in ("queueing.door", "queueing.admission", "resourcebooks.waiting"):
         monkeypatch.setattr(f"{module}.time", clock)
     waiting_reset()
     # One person on the test login (the demo's seeding is not needed for the door).

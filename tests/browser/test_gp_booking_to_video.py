@@ -20,7 +20,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from booking.demo import STAFF_BOOKING_PERMISSIONS
-from booking.models import Appointment, VideoSignal
+from booking.models import Appointment
 from resourcebooks.demo import staff_group
 from resourcebooks.models import StaffMembership
 from tests.booking.gp_support import GpOffice, gp_office
@@ -29,6 +29,7 @@ from tests.browser.conftest import new_context
 from tests.browser.test_gp_booking import walk
 from tests.browser.test_video_call import STAFF_PASSWORD, log_in_staff, reopen, wait_for_remote_video
 from tests.resourcebooks.factories import StaffMembershipFactory
+from video.models import VideoSignal
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_server", "transactional_db")]
 
@@ -114,7 +115,7 @@ def test_the_ten_steps_for_a_videotime_and_then_the_call_with_the_fastleges_offi
     assert appointment.status == Appointment.Status.ASSIGNED
     start_video = citizen.get_by_role("link", name="Start video")
     room = start_video.get_attribute("href") or ""
-    assert room == reverse("booking:video_room", args=[appointment.pk]), room
+    assert room == reverse("video:room", args=[appointment.pk]), room
     start_video.click()
     citizen.wait_for_url(lambda url: url.endswith(room))
     in_the_room(citizen, room)

@@ -16,9 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, Playwright, expect
 
 from addressregistry.models import Organisation
-from booking.models import VideoSignal
 from booking.services import appointment_book_by_clinic
-from booking.services.video import VIDEO_SIGNALS_PER_MINUTE
 from resourcebooks.models import TimeType
 from tests.addressregistry.factories import OrganisationFactory, ServiceFactory
 from tests.booking.factories import CitizenFactory
@@ -30,6 +28,8 @@ from tests.browser.conftest import (
     new_context,
 )
 from tests.resourcebooks.factories import SlotFactory, StaffMembershipFactory, TimebookFactory, TimeTypeFactory
+from video.models import VideoSignal
+from video.services import VIDEO_SIGNALS_PER_MINUTE
 
 pytestmark = pytest.mark.browser
 
@@ -125,7 +125,7 @@ def test_patient_and_practitioner_see_each_other_and_either_can_turn_off_the_cam
     two_pages: tuple[Page, Page], video_room: dict[str, Any]
 ) -> None:
     patient, staff = two_pages
-    room = reverse("booking:video_room", args=[video_room["appointment"].pk])
+    room = reverse("video:room", args=[video_room["appointment"].pk])
 
     log_in_citizen(patient, video_room["patient"].full_name, next_path=room)
     expect(patient.locator("#video-status")).to_have_text("Venter på at behandleren skal slippe deg inn")
@@ -183,7 +183,7 @@ def test_a_practitioner_who_reloads_gets_the_call_back_and_a_patient_who_reloads
     two_pages: tuple[Page, Page], video_room: dict[str, Any]
 ) -> None:
     patient, staff = two_pages
-    room = reverse("booking:video_room", args=[video_room["appointment"].pk])
+    room = reverse("video:room", args=[video_room["appointment"].pk])
     log_in_citizen(patient, video_room["patient"].full_name, next_path=room)
     log_in_staff(staff, "lege-lise", room)
     staff.get_by_role("button", name="Slipp inn").click()

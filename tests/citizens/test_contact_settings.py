@@ -15,7 +15,7 @@ from tests.notifications.support import UNUSABLE_PASSWORD, log_in, make_clinic, 
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("booking:settings")
+URL = reverse("citizens:settings")
 
 
 @pytest.fixture
@@ -135,7 +135,7 @@ def test_acting_for_a_child_changes_the_parents_own_settings_only(client, kari):
     emma = CitizenFactory(first_name="Emma", phone="", birth_date=dt.date(2018, 6, 2), notify_sms=False)
     Representation.objects.create(representative=kari, represented=emma, kind=Representation.Kind.PARENT)
     log_in(client, kari)
-    client.post(reverse("booking:switch_person"), {"person": emma.pk})
+    client.post(reverse("citizens:switch_person"), {"person": emma.pk})
     emma_before = contact(emma)
 
     client.post(URL, form(phone="412 34 567"))
@@ -148,7 +148,7 @@ def test_the_page_sends_an_anonymous_visitor_to_the_login(client):
     response = client.get(URL)
 
     assert response.status_code == 302
-    assert response.url.startswith(reverse("booking:login"))
+    assert response.url.startswith(reverse("citizens:login"))
 
 
 def test_the_page_refuses_other_methods(client, kari):

@@ -17,7 +17,7 @@ from citizens.models import Citizen
 from tests.addressregistry.factories import OrganisationFactory
 from tests.booking.test_race import run_together
 
-LOGIN = reverse("booking:login")
+LOGIN = reverse("citizens:login")
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from tests.addressregistry.factories import OrganisationFactory
 from tests.booking.factories import CitizenFactory
 from tests.booking.test_flow_support import text_of
 
-LOGIN = reverse("booking:login")
+LOGIN = reverse("citizens:login")
 TODAY = dt.date(2026, 11, 22)
 REAL_FORMAT = [
     pytest.param("15108695088", id="fodselsnummer"),

@@ -19,7 +19,7 @@ clinic = support.clinic  # fixture
 
 pytestmark = pytest.mark.django_db
 
-LOGIN = reverse("booking:login")
+LOGIN = reverse("citizens:login")
 APPOINTMENTS = reverse("booking:appointments")
 
 
@@ -126,7 +126,7 @@ def test_the_login_refuses_put(client, clinic):
 
 
 def test_not_logged_in_goes_to_the_login_and_back_afterwards(client, listed):
-    response = client.get(reverse("booking:inbox"))
+    response = client.get(reverse("inbox:inbox"))
     assert login_next(response) == "/innboks/"
     page = client.get(response.url)
     assert 'name="next" value="/innboks/"' in html_of(page)

@@ -190,9 +190,9 @@ def test_an_ipv6_client_cannot_escape_the_citizens_failed_login_limit_within_its
     proxy = {"REMOTE_ADDR": "10.0.0.1"}
     for n in range(30):
         client = Client(HTTP_X_FORWARDED_FOR=f"2001:db8:5:{n:x}::1", **proxy)
-        assert client.post(reverse("booking:login"), {"national_id": "12345678901"}).status_code == 400
+        assert client.post(reverse("citizens:login"), {"national_id": "12345678901"}).status_code == 400
     client = Client(HTTP_X_FORWARDED_FOR="2001:db8:5:ee::7", **proxy)
-    assert client.post(reverse("booking:login"), {"national_id": "12345678901"}).status_code == 429
+    assert client.post(reverse("citizens:login"), {"national_id": "12345678901"}).status_code == 429
 
 
 @pytest.mark.parametrize(
@@ -214,14 +214,14 @@ def test_behind_a_trusted_proxy_the_citizen_login_limit_keys_on_the_forwarded_ad
     proxy = {"REMOTE_ADDR": "10.0.0.1"}
     a = Client(HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
     for _ in range(30):
-        assert a.post(reverse("booking:login"), {"national_id": "12345678901"}).status_code == 400
+        assert a.post(reverse("citizens:login"), {"national_id": "12345678901"}).status_code == 400
 
-    assert a.post(reverse("booking:login"), {"national_id": "12345678901"}).status_code == 429
+    assert a.post(reverse("citizens:login"), {"national_id": "12345678901"}).status_code == 429
     # Writing another address in front of the proxy's entry changes nothing: only the proxy's is believed.
     forged = Client(HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.5", **proxy)
-    assert forged.post(reverse("booking:login"), {"national_id": "12345678901"}).status_code == 429
+    assert forged.post(reverse("citizens:login"), {"national_id": "12345678901"}).status_code == 429
     b = Client(HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
-    assert b.post(reverse("booking:login"), {"national_id": "12345678901"}).status_code == 400
+    assert b.post(reverse("citizens:login"), {"national_id": "12345678901"}).status_code == 400
 
 
 @pytest.mark.parametrize(

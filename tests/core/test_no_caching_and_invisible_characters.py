@@ -71,8 +71,8 @@ def test_the_appointment_pages_its_calendar_file_and_innboks_are_never_cached(ku
         reverse("booking:appointment", args=[appointment.pk]),
         reverse("booking:cancel", args=[appointment.pk]),
         reverse("booking:ics", args=[appointment.pk]),
-        reverse("booking:inbox"),
-        reverse("booking:message", args=[message.pk]),
+        reverse("inbox:inbox"),
+        reverse("inbox:message", args=[message.pk]),
     ]
     for url in urls:
         response = kurt_client.get(url)

@@ -35,8 +35,8 @@ def test_every_page_has_a_csp_without_inline_scripts_and_the_other_security_head
 
 def test_too_many_failed_logins_from_one_address_get_a_norwegian_429_with_retry_after(client):
     for _ in range(30):
-        assert client.post(reverse("booking:login"), {"national_id": "12345678901"}).status_code == 400
-    response = client.post(reverse("booking:login"), {"national_id": "12345678901"})
+        assert client.post(reverse("citizens:login"), {"national_id": "12345678901"}).status_code == 400
+    response = client.post(reverse("citizens:login"), {"national_id": "12345678901"})
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
     assert "For mange mislykkede innlogginger" in response.content.decode()
@@ -46,7 +46,7 @@ def test_successful_logins_are_never_limited(demo):
     kurt = Citizen.objects.get(first_name="Kurt Håkon")
     for _ in range(40):  # a crowd behind one address, as in the rush benchmark
         client = Client()
-        assert client.post(reverse("booking:login"), {"national_id": kurt.national_id}).status_code == 302
+        assert client.post(reverse("citizens:login"), {"national_id": kurt.national_id}).status_code == 302
 
 
 def test_sending_bookings_too_fast_is_limited_per_citizen(demo):
@@ -94,7 +94,7 @@ def test_a_parents_read_of_a_childs_appointment_names_both(demo):
     appointment = appointment_book_by_clinic(person=emma, slot=slot, reason="Vaksine")
     client = Client()
     client.force_login(kurt.user)
-    client.post(reverse("booking:switch_person"), {"person": emma.pk})
+    client.post(reverse("citizens:switch_person"), {"person": emma.pk})
     client.get(reverse("booking:appointment", args=[appointment.pk]))
     read = AuditEvent.objects.get(object_type="appointment", object_id=str(appointment.pk), action="read")
     assert (read.actor_kind, read.actor_label, read.acting_for) == (
@@ -142,7 +142,7 @@ def test_each_request_is_one_log_line_with_its_id_and_user_kind_and_no_national_
     kurt = Citizen.objects.get(first_name="Kurt Håkon")
     client = Client()
     with caplog.at_level(logging.INFO, logger="portal.requests"):
-        response = client.post(reverse("booking:login"), {"national_id": kurt.national_id})
+        response = client.post(reverse("citizens:login"), {"national_id": kurt.national_id})
     lines = [r.getMessage() for r in caplog.records if r.name == "portal.requests"]
     assert len(lines) == 1
     assert f"id={response['X-Request-ID']}" in lines[0]

@@ -25,7 +25,7 @@ demo_db, demo = support.demo_db, support.demo  # fixtures
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 PANEL = reverse("dialogues:panel")
-INBOX = reverse("booking:inbox")
+INBOX = reverse("inbox:inbox")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 CLOSED_CONSULTATION = "E-konsultasjonen er nå avsluttet fra behandlerens side. Denne meldingen kan ikke besvares."
 CLOSED_OTHER = "Samtalen er nå avsluttet fra legekontorets side. Denne meldingen kan ikke besvares."
@@ -121,7 +121,7 @@ def test_each_kind_is_sent_with_a_pdf_and_shown_in_innboks(client, demo, slug, k
     dialogue = dialogue_of(demo.kurt)
     assert dialogue.kind == kind
     first = dialogue.thread.messages.get()
-    assert response.url == reverse("booking:message", args=[first.pk])
+    assert response.url == reverse("inbox:message", args=[first.pk])
     page = client.get(response.url)
     text = text_of(page)
     assert "Meldingen er sendt til legekontoret." in text
@@ -136,7 +136,7 @@ def test_each_kind_is_sent_with_a_pdf_and_shown_in_innboks(client, demo, slug, k
 
 def test_a_dialogue_for_a_child_is_the_childs(client, demo):
     log_in(client, demo.kurt)
-    client.post(reverse("booking:switch_person"), {"person": demo.emma.pk})
+    client.post(reverse("citizens:switch_person"), {"person": demo.emma.pk})
     assert "for Emma Grytten" in text_of(client.get(PANEL))
     assert send(client, "kontakt-legekontoret", subject="Om Emma").status_code == 302
     dialogue = dialogue_of(demo.emma)
@@ -177,7 +177,7 @@ def test_the_blocked_patient_gets_the_automatic_reply(client, demo):
     assert send(client, "kontakt-legekontoret", subject="Hjelp").status_code == 302
     thread = dialogue_of(demo.berit).thread
     assert thread.is_closed
-    page = text_of(client.get(reverse("booking:message", args=[thread.messages.first().pk])))
+    page = text_of(client.get(reverse("inbox:message", args=[thread.messages.first().pk])))
     assert "Legekontoret har ikke gitt deg tilgang til denne tjenesten." in page
     assert CLOSED_OTHER in page
     assert "Send svar" not in page

@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 def test_a_nul_in_the_innboks_search_finds_nothing_and_is_no_error(client, patient):
     start(patient, subject="Attest")
     log_in(client, patient)
-    response = client.get(reverse("booking:inbox"), {"q": "a\x00b"})
+    response = client.get(reverse("inbox:inbox"), {"q": "a\x00b"})
     assert response.status_code == 200
 
 

@@ -29,7 +29,7 @@ demo_db, demo = support.demo_db, support.demo  # fixtures
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
-INBOX = reverse("booking:inbox")
+INBOX = reverse("inbox:inbox")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -46,7 +46,7 @@ def first_message(dialogue: Dialogue) -> InboxMessage:
 
 def as_parent_of(client: Client, parent: Citizen, child: Citizen) -> Client:
     log_in(client, parent)
-    assert client.post(reverse("booking:switch_person"), {"person": child.pk}).status_code == 302
+    assert client.post(reverse("citizens:switch_person"), {"person": child.pk}).status_code == 302
     return client
 
 
@@ -75,7 +75,7 @@ def test_a_parent_does_not_see_a_13_year_olds_own_e_konsultasjon_anywhere(client
     assert "Et privat spørsmål" not in text_of(parent.get(INBOX))
     assert "Et privat spørsmål" not in text_of(parent.get(INBOX, {"q": "privat"}))
     assert unread_badge(parent) == before
-    assert parent.get(reverse("booking:message", args=[message.pk])).status_code == 404
+    assert parent.get(reverse("inbox:message", args=[message.pk])).status_code == 404
     assert parent.get(reverse("dialogues:attachment", args=[attachment.pk])).status_code == 404
     reply = parent.post(reverse("dialogues:reply", args=[own.thread_id]), {"body": "Hva gjelder dette?"})
     assert reply.status_code == 404
@@ -83,7 +83,7 @@ def test_a_parent_does_not_see_a_13_year_olds_own_e_konsultasjon_anywhere(client
 
     himself = log_in(Client(), ola)
     assert "Et privat spørsmål" in text_of(himself.get(INBOX))
-    assert himself.get(reverse("booking:message", args=[message.pk])).status_code == 200
+    assert himself.get(reverse("inbox:message", args=[message.pk])).status_code == 200
     assert himself.get(reverse("dialogues:attachment", args=[attachment.pk])).status_code == 200
 
 
@@ -92,7 +92,7 @@ def test_what_the_parent_sent_for_the_13_year_old_the_parent_still_reads(client,
     message = first_message(for_him)
     parent = as_parent_of(client, demo.kurt, ola)
     assert "Om Ola" in text_of(parent.get(INBOX))
-    assert parent.get(reverse("booking:message", args=[message.pk])).status_code == 200
+    assert parent.get(reverse("inbox:message", args=[message.pk])).status_code == 200
     attachment = message.attachments.get()
     assert parent.get(reverse("dialogues:attachment", args=[attachment.pk])).status_code == 200
     assert "Om Ola" in text_of(log_in(Client(), ola).get(INBOX))  # and the child, whose it is

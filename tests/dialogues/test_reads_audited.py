@@ -130,7 +130,7 @@ def test_a_citizen_downloading_their_own_file_is_recorded(client, dialogue, pati
     log_in(client, patient)
     assert client.get(reverse("dialogues:attachment", args=[file.pk])).status_code == 200
     assert reads("attachment") == [("citizen", patient.user_id, "", str(file.pk), GP_OFFICE_HER_ID)]
-    assert client.get(reverse("booking:message", args=[file.message_id])).status_code == 200
+    assert client.get(reverse("inbox:message", args=[file.message_id])).status_code == 200
     assert reads("inbox_message") == [("citizen", patient.user_id, "", str(file.message_id), GP_OFFICE_HER_ID)]
 
 

@@ -20,7 +20,7 @@ clinic = support.clinic  # fixture
 
 pytestmark = pytest.mark.django_db
 
-INBOX = reverse("booking:inbox")
+INBOX = reverse("inbox:inbox")
 
 
 @pytest.fixture
@@ -119,4 +119,4 @@ def test_innboks_and_a_message_refuse_post(client, mailbox):
 
 
 def test_an_unknown_message_is_404(client, mailbox):
-    assert client.get(reverse("booking:message", args=[987654])).status_code == 404
+    assert client.get(reverse("inbox:message", args=[987654])).status_code == 404

@@ -26,17 +26,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.admission import burst, waiting_room_enter
-from booking.door import ADMISSION_COOKIE, COOKIE, LOGIN_WITHIN_SECONDS, VISITOR_SALT
 from booking.models import CampaignRecipient
 from booking.services import campaign_create, campaigns_tick
-from booking.waiting_room import POLL_SECONDS_FAR, POLL_STEPS
+from queueing.admission import burst, waiting_room_enter
+from queueing.door import ADMISSION_COOKIE, COOKIE, LOGIN_WITHIN_SECONDS, VISITOR_SALT
+from queueing.rooms import POLL_SECONDS_FAR, POLL_STEPS
 from resourcebooks.models import StaffMembership
 from resourcebooks.waiting import DOOR, door_counts, waiting_reset
 from tests.booking.test_flow_support import Clinic, html_of, log_in, make_clinic, new_citizen, text_of, time_url
-from tests.video.test_room import video_appointment
 from tests.conftest import UserFactory
 from tests.redis_support import own_redis_cache
+from tests.video.test_room import video_appointment
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 
@@ -68,7 +68,7 @@ def clock(monkeypatch) -> Iterator[Clock]:  # type: ignore[no-untyped-def]
     """The clock of the door, the rooms' admission and their counts (the rest of Django keeps the real one)."""
     waiting_reset()
     frozen = Clock()
-    for module in ("booking.door", "booking.admission", "resourcebooks.waiting"):
+    for module in ("queueing.door", "queueing.admission", "resourcebooks.waiting"):
         monkeypatch.setattr(f"{module}.time", frozen)
     yield frozen
     waiting_reset()
@@ -324,7 +324,7 @@ def test_an_admission_lapses_after_half_an_hour_idle_and_after_eight_hours_in_al
         asked.append(kwargs["member"])
         return real_enter(**kwargs)
 
-    monkeypatch.setattr("booking.door.waiting_room_enter", counting_enter)
+    monkeypatch.setattr("queueing.door.waiting_room_enter", counting_enter)
     anne = arrive()
     assert len(asked) == 1
     clock.advance(29 * 60)
@@ -348,7 +348,7 @@ def test_an_admission_lapses_after_half_an_hour_idle_and_after_eight_hours_in_al
 def test_places_left_behind_by_a_crowd_that_stopped_asking_use_no_admission_and_bounded_work(clock):
     """Six hundred places whose pages stopped asking (more than one admission tidies away) neither make the next
     visitor wait nor use the rate: the head of the queue that stopped asking is skipped, a bounded number a call."""
-    from booking.admission import PRUNE_PER_CALL
+    from queueing.admission import PRUNE_PER_CALL
 
     assert PRUNE_PER_CALL < 600
     start = clock.now
@@ -727,7 +727,7 @@ def test_an_admitted_visitors_pages_make_no_redis_call(door_of_one, clinic, monk
     # Logged in, her pages read the session (from the cache), but the door asks Redis nothing.
     assert anne.post(LOGIN, {"national_id": clinic.citizen.national_id}).status_code == 302
     door_calls: list[str] = []
-    for module in ("booking.door", "booking.admission"):
+    for module in ("queueing.door", "queueing.admission"):
         real = __import__(module, fromlist=["waiting_client"]).waiting_client
         monkeypatch.setattr(f"{module}.waiting_client", lambda real=real: door_calls.append("asked") or real())
     for _ in range(3):

@@ -18,16 +18,17 @@ from django.http import HttpResponseRedirect
 from django.test import Client
 from django.urls import reverse
 
-from booking.admission import waiting_room_enter
 from booking.models import CampaignRecipient
 from booking.services import campaign_create, campaigns_tick
-from booking.waiting_room import timebook_rate_forget, waiting_room
+from booking.waiting_room import waiting_room
 from citizens.models import Citizen
+from queueing.admission import waiting_room_enter
+from queueing.rooms import timebook_rate_forget
 from resourcebooks.models import StaffMembership
 from resourcebooks.waiting import QUEUE_IDLE_SECONDS, waiting_counts
-from tests.queueing import test_door
 from tests.booking.test_flow_support import Clinic, log_in, make_clinic, open_review, review_url, text_of, time_url
 from tests.conftest import UserFactory
+from tests.queueing import test_door
 from tests.redis_support import own_redis_cache
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]

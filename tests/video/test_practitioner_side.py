@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.models import Appointment, VideoSignal
+from booking.models import Appointment
 from booking.services import appointment_book_by_clinic
 from resourcebooks.gp_services import vikar_remove
 from resourcebooks.models import Practitioner, Slot, StaffMembership
@@ -24,6 +24,7 @@ from tests.booking.factories import CitizenFactory
 from tests.booking.gp_support import GpOffice, PractitionerFactory, VikarAssignmentFactory, gp_office
 from tests.booking.test_flow_support import log_in
 from tests.resourcebooks.factories import StaffMembershipFactory
+from video.models import VideoSignal
 
 pytestmark = pytest.mark.django_db
 
@@ -37,13 +38,13 @@ class Room:
     appointment: Appointment
 
     def page(self) -> str:
-        return reverse("booking:video_room", args=[self.appointment.pk])
+        return reverse("video:room", args=[self.appointment.pk])
 
     def signals(self, cursor: int = 0) -> str:
-        return reverse("booking:video_signals", args=[self.appointment.pk]) + f"?etter={cursor}"
+        return reverse("video:signals", args=[self.appointment.pk]) + f"?etter={cursor}"
 
     def send_url(self) -> str:
-        return reverse("booking:video_signal_send", args=[self.appointment.pk])
+        return reverse("video:signal_send", args=[self.appointment.pk])
 
 
 @pytest.fixture

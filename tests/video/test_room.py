@@ -17,20 +17,16 @@ from django.utils import timezone
 from addressregistry.models import Organisation
 from audit.models import AuditEvent
 from booking.errors import BookingError
-from booking.models import Appointment, VideoSignal
-from booking.services import (
-    appointment_book_by_clinic,
-    video_room_state,
-    video_signal_send,
-    video_signals_after,
-    video_start_cursor,
-)
+from booking.models import Appointment
+from booking.services import appointment_book_by_clinic
 from citizens.models import Citizen
 from resourcebooks.models import TimeType
 from tests.addressregistry.factories import OrganisationFactory, ServiceFactory
 from tests.booking.factories import CitizenFactory, RepresentationFactory
 from tests.booking.test_flow_support import log_in
 from tests.resourcebooks.factories import SlotFactory, StaffMembershipFactory, TimebookFactory, TimeTypeFactory
+from video.models import VideoSignal
+from video.services import video_room_state, video_signal_send, video_signals_after, video_start_cursor
 
 pytestmark = pytest.mark.django_db
 
@@ -65,15 +61,15 @@ def room() -> Room:
 
 
 def page_url(room: Room) -> str:
-    return reverse("booking:video_room", args=[room.appointment.pk])
+    return reverse("video:room", args=[room.appointment.pk])
 
 
 def signals_url(room: Room, cursor: int = 0) -> str:
-    return reverse("booking:video_signals", args=[room.appointment.pk]) + f"?etter={cursor}"
+    return reverse("video:signals", args=[room.appointment.pk]) + f"?etter={cursor}"
 
 
 def send_url(room: Room) -> str:
-    return reverse("booking:video_signal_send", args=[room.appointment.pk])
+    return reverse("video:signal_send", args=[room.appointment.pk])
 
 
 def staff_client(user: Any) -> Client:
@@ -136,7 +132,7 @@ def test_another_offices_staff_and_support_get_404(room, support_user):
 
 def test_anonymous_goes_to_the_login_and_the_json_says_403(client, room):
     response = client.get(page_url(room))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("booking:login"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("citizens:login"))
     assert client.get(signals_url(room)).status_code == 403
     assert send(client, room, "join").status_code == 403
 

@@ -15,18 +15,20 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from booking.models import Appointment, VideoSignal
-from booking.services import video_room_state, video_signal_send
-from booking.services.video import (
-    VIDEO_SIGNALS_PER_MINUTE,
-    VIDEO_SIGNALS_PER_SIDE_MAX,
-    VideoSignalLimit,
-    video_signals_sweep,
-)
+from booking.models import Appointment
 from core.locking import LockBusy
 from helsenorge_sim.schedule import PERIODIC_JOBS
 from tests.booking.test_flow_support import log_in
 from tests.video.test_room import Room, send, send_url, signals_url, staff_client, video_appointment
+from video.models import VideoSignal
+from video.services import (
+    VIDEO_SIGNALS_PER_MINUTE,
+    VIDEO_SIGNALS_PER_SIDE_MAX,
+    VideoSignalLimit,
+    video_room_state,
+    video_signal_send,
+    video_signals_sweep,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +196,7 @@ def test_the_sweep_deletes_the_signals_of_closed_rooms_and_keeps_a_call_going_on
 
 
 def test_the_sweep_is_on_the_periodic_schedule():
-    task, every = PERIODIC_JOBS["booking-video-sweep"]
+    task, every = PERIODIC_JOBS["video-sweep"]
     over = video_appointment(start=timezone.now() - dt.timedelta(minutes=20))
     past_signals(over, PRACTITIONER, 2, ago=dt.timedelta(minutes=6))
     assert every <= 600

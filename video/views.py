@@ -23,18 +23,27 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 import audit
+from booking.access import appointment_for_viewer
+from booking.errors import BookingError
+from booking.models import Appointment
+from booking.services.transitions import APPOINTMENT_RELATED
+from booking.video_rules import may_hold_video_room, video_room_exists
 from citizens.access import login_url
 from core import formatting as fmt
 from core.ids import parse_id
 from core.requests import CitizenRequest
 
-from ..access import appointment_for_viewer
-from ..errors import BookingError
-from ..models import Appointment, VideoSignal
-from ..services import video_room_exists, video_room_state, video_signal_send, video_signals_after, video_start_cursor
-from ..services.transitions import APPOINTMENT_RELATED
-from ..services.video import Phase, VideoSignalLimit, video_room_forget, video_room_opens_at
-from ..video_selectors import may_hold_video_room
+from .models import VideoSignal
+from .services import (
+    Phase,
+    VideoSignalLimit,
+    video_room_forget,
+    video_room_opens_at,
+    video_room_state,
+    video_signal_send,
+    video_signals_after,
+    video_start_cursor,
+)
 
 Sender = VideoSignal.Sender
 
@@ -101,8 +110,8 @@ def _config(request: CitizenRequest, appointment: Appointment, role: str) -> dic
         "phase": state.phase,
         "cursor": video_start_cursor(state, me=role),
         "opens_in_ms": max(0, int((video_room_opens_at(appointment) - timezone.now()).total_seconds() * 1000)),
-        "signals_url": reverse("booking:video_signals", args=[appointment.pk]),
-        "send_url": reverse("booking:video_signal_send", args=[appointment.pk]),
+        "signals_url": reverse("video:signals", args=[appointment.pk]),
+        "send_url": reverse("video:signal_send", args=[appointment.pk]),
         "csrf": get_token(request),
         "texts": _texts(role),
     }
@@ -131,7 +140,7 @@ def video_room(request: CitizenRequest, pk: int) -> HttpResponse:
     practitioner = appointment.slot.timebook.practitioner
     return render(
         request,
-        "booking/video.html",
+        "video/room.html",
         {
             "a": appointment,
             "role": role,

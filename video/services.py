@@ -28,11 +28,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 import audit
+from booking.errors import BookingError
+from booking.models import Appointment
+from booking.video_rules import video_room_exists
 from core.locking import lock_rows
 from resourcebooks.models import TimeType
 
-from ..errors import BookingError
-from ..models import Appointment, VideoSignal
+from .models import VideoSignal
 
 # Source 003 tells the patient to be ready five minutes before; the room lets them in ten minutes earlier still.
 VIDEO_ROOM_OPENS_BEFORE = dt.timedelta(minutes=15)
@@ -71,16 +73,6 @@ class Phase:
     NOT_YET = "not_yet"
     OPEN = "open"
     CLOSED = "closed"
-
-
-def video_room_exists(appointment: Appointment) -> bool:
-    """A room exists for an assigned appointment on a video time (the slot's time type, mode «video»)."""
-    time_type = appointment.slot.time_type
-    return (
-        appointment.status == Appointment.Status.ASSIGNED
-        and time_type is not None
-        and time_type.mode == TimeType.Mode.VIDEO
-    )
 
 
 def video_room_opens_at(appointment: Appointment) -> dt.datetime:

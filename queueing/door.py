@@ -4,7 +4,7 @@ timebook's calendar.
 
 It is a virtual waiting room of the kind that holds national rushes (Queue-it, AWS's Virtual Waiting Room,
 Cloudflare's Waiting Room), in the same Redis keys and Lua admission as a timebook's room
-(``booking.waiting_room``), under the room name ``DOOR``:
+(``booking.waiting_room``, ``queueing.rooms``), under the room name ``DOOR``:
 
 - **Admission is by rate** (``WAITING_ROOM_DOOR_RATE`` a minute, measured with ``make bench``; 0 turns the door
   off), with a short burst after a quiet spell. Nobody is counted inside, so an idle tab or a parked visitor
@@ -54,7 +54,7 @@ from core.ratelimit import client_address
 from resourcebooks.waiting import DOOR, door_rate, waiting_answered, waiting_client, waiting_failed
 
 from .admission import ADMIT_GRACE_SECONDS, Admission, network_of, waiting_room_enter
-from .waiting_room import local_path, queue_context
+from .rooms import local_path, queue_context
 
 # Citizen pages behind the door: the front page, logging in, booking and what a citizen reads.
 DOOR_PREFIXES = (
@@ -71,7 +71,7 @@ DOOR_PAGE = "/ko/"
 DOOR_PLACE = "/ko/plass/"
 COOKIE = "hs_door"  # the visitor's id, issued and signed here
 ADMISSION_COOKIE = "hs_door_inn"  # signed: this visitor was let in, when, and when last seen
-VISITOR_SALT = "booking.door.visitor"
+VISITOR_SALT = "booking.door.visitor"  # kept from booking, so cookies already out stay valid
 ADMISSION_SALT = "booking.door.admission"
 # An admission lapses after this long without a citizen page (a citizen's idle end), and after the second in
 # all; it is signed afresh, with its new last use, at most once a minute.
@@ -302,7 +302,7 @@ def _door(
         if not partial:
             # The header names a logged-in visitor; only the whole page asks (the polls never touch the session).
             request.user = SimpleLazyObject(lambda: get_user(request))  # type: ignore[assignment]
-        response = render(request, "booking/queue_place.html" if partial else "booking/door.html", context)
+        response = render(request, "queueing/queue_place.html" if partial else "queueing/door.html", context)
     response["Cache-Control"] = "no-store"
     if visitor != known:
         _give_visitor(response, visitor)

@@ -1,4 +1,6 @@
-"""Who holds the practitioner's side of a video appointment's room (issue 13; issue 20, finding M2).
+"""What booking knows of an appointment's video room, for its own pages (the appointment's «Start video», the
+clinic admin's) and for the ``video`` app that runs the room: whether the appointment has one, and who holds the
+practitioner's side (issue 13; issue 20, finding M2).
 
 Only the appointment's practitioner does: in a practitioner's own timebook its owner, and each vikar set on the
 owner today (source 004: the vikar works in the fastlege's timebook while the assignment is set). Being on the
@@ -17,7 +19,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from resourcebooks.models import StaffMembership, VikarAssignment
+from resourcebooks.models import StaffMembership, TimeType, VikarAssignment
 
 from .models import Appointment
 
@@ -40,3 +42,13 @@ def may_hold_video_room(user: Any, appointment: Appointment, *, day: dt.date | N
         .values("vikar_id")
     )
     return memberships.filter(Q(practitioner_id=owner_id) | Q(practitioner_id__in=covering)).exists()
+
+
+def video_room_exists(appointment: Appointment) -> bool:
+    """A room exists for an assigned appointment on a video time (the slot's time type, mode «video»)."""
+    time_type = appointment.slot.time_type
+    return (
+        appointment.status == Appointment.Status.ASSIGNED
+        and time_type is not None
+        and time_type.mode == TimeType.Mode.VIDEO
+    )

@@ -1,4 +1,4 @@
-"""Admission by rate (issue 20), for the portal's door (``booking.door``) and a timebook's waiting room
+"""Admission by rate (issue 20), for the portal's door (``queueing.door``) and a timebook's waiting room
 (``booking.waiting_room``) alike: so many a minute, with a burst of ``WAITING_ROOM_BURST_SECONDS`` worth after a
 quiet spell, as national rushes' virtual waiting rooms admit (Queue-it, AWS's Virtual Waiting Room). Nobody is
 counted inside: someone who leaves a tab open holds nobody out, and what those let in cost is bounded by the rate.

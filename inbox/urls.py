@@ -1,0 +1,12 @@
+"""Innboks: the list of a person's messages and one message."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "inbox"
+
+urlpatterns = [
+    path("innboks/", views.inbox, name="inbox"),
+    path("innboks/<int:pk>/", views.message_detail, name="message"),
+]
