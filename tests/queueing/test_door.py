@@ -34,9 +34,9 @@ from booking.waiting_room import POLL_SECONDS_FAR, POLL_STEPS
 from resourcebooks.models import StaffMembership
 from resourcebooks.waiting import DOOR, door_counts, waiting_reset
 from tests.booking.test_flow_support import Clinic, html_of, log_in, make_clinic, new_citizen, text_of, time_url
-from tests.video.test_room import video_appointment
 from tests.conftest import UserFactory
 from tests.redis_support import own_redis_cache
+from tests.video.test_room import video_appointment
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 

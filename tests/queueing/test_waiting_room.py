@@ -25,9 +25,9 @@ from booking.waiting_room import timebook_rate_forget, waiting_room
 from citizens.models import Citizen
 from resourcebooks.models import StaffMembership
 from resourcebooks.waiting import QUEUE_IDLE_SECONDS, waiting_counts
-from tests.queueing import test_door
 from tests.booking.test_flow_support import Clinic, log_in, make_clinic, open_review, review_url, text_of, time_url
 from tests.conftest import UserFactory
+from tests.queueing import test_door
 from tests.redis_support import own_redis_cache
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
