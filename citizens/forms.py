@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from core.forms import ServiceCheckedText, ServiceErrors
 from core.ids import parse_id
 
+from . import texts
 from .models import Citizen
 
 
@@ -55,6 +56,18 @@ class ContactSettingsForm(forms.ModelForm):
         if data.get("notify_email") and not data.get("email"):
             self.add_error("email", _("Du må oppgi e-postadresse for å få varsel på e-post."))
         return data
+
+
+class ConsentForm(forms.Form):
+    """«Gi samtykke» or «Trekk samtykke» to digital contact, on «Kontaktinformasjon og varseloppsett»."""
+
+    consent = forms.ChoiceField(
+        choices=[("ja", texts.CONSENT_GIVE), ("nei", texts.CONSENT_WITHDRAW)],
+        error_messages={"required": texts.CONSENT_INVALID, "invalid_choice": texts.CONSENT_INVALID},
+    )
+
+    def clean_consent(self) -> bool:
+        return bool(self.cleaned_data["consent"] == "ja")
 
 
 class LoginForm(forms.Form):

@@ -1,4 +1,4 @@
-"""Writes about citizens: the test login's test person."""
+"""Writes about citizens: the test login's test person, and consent to digital contact."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+import audit
 from addressregistry.models import Organisation
 from core.national_id import parse_national_id
 
@@ -66,3 +67,18 @@ def citizen_for_test_login(*, number: str) -> Citizen:
         # Two first logins with one new number at once (a double click): the other made the person; this one
         # logs in as them (the unique number decides, and the loser's user row went with its transaction).
         return Citizen.objects.select_related("user").get(national_id=parsed.number)
+
+
+def citizen_consent_set(*, citizen: Citizen, consent: bool) -> bool:
+    """Give or withdraw the citizen's consent to digital contact (source 004: without it no dialogue can be sent
+    to them, and no portal notification of an appointment). One conditional UPDATE, so two clicks at once change
+    it and record it once; locks nothing. Returns whether it changed."""
+    with transaction.atomic():
+        changed = Citizen.objects.filter(pk=citizen.pk, digital_contact_consent=not consent).update(
+            digital_contact_consent=consent
+        )
+        if changed:
+            what = "Ga samtykke" if consent else "Trakk samtykke"
+            audit.record("update", "citizen", citizen.pk, summary=f"{what} til digital kontakt")
+    citizen.digital_contact_consent = consent
+    return bool(changed)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("innlogging/", login_limited(views.login_view), name="login"),
     path("bytt-person/", views.switch_person, name="switch_person"),
     path("innstillinger/", views.contact_settings, name="settings"),
+    path("innstillinger/samtykke/", views.consent, name="consent"),
 ]

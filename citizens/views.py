@@ -1,4 +1,4 @@
-"""The citizen's own pages: the test login, acting for someone else, and contact settings."""
+"""The citizen's own pages: the test login, acting for someone else, contact settings and consent."""
 
 from __future__ import annotations
 
@@ -16,12 +16,13 @@ import audit
 from core.ids import parse_id
 from core.requests import CitizenRequest
 
+from . import texts
 from .access import citizen_required, safe_next
-from .forms import ContactSettingsForm, LoginForm
+from .forms import ConsentForm, ContactSettingsForm, LoginForm
 from .middleware import ACTING_FOR
 from .models import Citizen
 from .selectors import may_act_for
-from .services import citizen_for_test_login
+from .services import citizen_consent_set, citizen_for_test_login
 
 
 def _chosen_citizen(form: LoginForm) -> Citizen | None:
@@ -81,5 +82,31 @@ def contact_settings(request: CitizenRequest) -> HttpResponse:
             form.save()
             messages.success(request, _("Kontaktinformasjon og varseloppsett er lagret."))
             return redirect("citizens:settings")
-        return render(request, "citizens/settings.html", {"form": form}, status=400)
-    return render(request, "citizens/settings.html", {"form": form})
+        return _settings_page(request, form, ConsentForm(), status=400)
+    return _settings_page(request, form, ConsentForm())
+
+
+def _settings_page(
+    request: CitizenRequest, form: ContactSettingsForm, consent_form: ConsentForm, status: int = 200
+) -> HttpResponse:
+    citizen = request.citizen
+    context = {
+        "form": form,
+        "consent_form": consent_form,
+        "consent_given": citizen.digital_contact_consent,
+        "texts": texts,
+    }
+    return render(request, "citizens/settings.html", context, status=status)
+
+
+@require_POST
+@citizen_required
+def consent(request: CitizenRequest) -> HttpResponse:
+    """«Samtykke til digital kontakt» on the settings page: the logged-in citizen's own, given or withdrawn."""
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        return _settings_page(request, ContactSettingsForm(instance=request.citizen), form, status=400)
+    given = form.cleaned_data["consent"]
+    citizen_consent_set(citizen=request.citizen, consent=given)
+    messages.success(request, texts.CONSENT_SAVED_GIVEN if given else texts.CONSENT_SAVED_WITHDRAWN)
+    return redirect("citizens:settings")

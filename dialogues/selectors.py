@@ -78,6 +78,11 @@ class FastlegePanel:
     def reason(self, kind: str) -> str | None:
         return self.missing.get(kind)
 
+    @property
+    def needs_consent(self) -> bool:
+        """The office offers the dialogues, but the person has not consented to digital contact."""
+        return self.fastlege is not None and not self.person.digital_contact_consent
+
 
 def dialogue_service(office: Organisation, fastlege: Practitioner | None) -> Service | None:
     """The AR service whose processes switch the fastlege's dialogues on and off: the service of the fastlege's

@@ -556,7 +556,9 @@ def state_of_the_world(world: World) -> dict[str, Any]:
         "time_types": rows(TimeType.objects, "name"),
         "blocks": rows(PatientBlock.objects, "national_id"),
         "campaigns": rows(InvitationCampaign.objects, "state"),
-        "citizens": rows(Citizen.objects, "phone", "email", "notify_sms", "notify_email", "notify_push"),
+        "citizens": rows(
+            Citizen.objects, "phone", "email", "notify_sms", "notify_email", "notify_push", "digital_contact_consent"
+        ),
         "representations": rows(Representation.objects),
         "video_signals": rows(VideoSignal.objects, "kind"),
         "threads": rows(Thread.objects, "kind", "closed_at"),

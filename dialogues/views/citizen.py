@@ -79,7 +79,13 @@ def _actions(panel: FastlegePanel) -> list[Action]:
 def panel(request: CitizenRequest) -> HttpResponse:
     """«Din fastlege»: the fastlege and office, «Bestill time», and each dialogue the office offers or why not."""
     panel = fastlege_panel(request.person)
-    context = {"panel": panel, "actions": _actions(panel), "no_fastlege": str(texts.NO_FASTLEGE)}
+    context = {
+        "panel": panel,
+        "actions": _actions(panel),
+        "no_fastlege": str(texts.NO_FASTLEGE),
+        # The settings page gives the logged-in citizen's own consent, not that of whom they act for.
+        "consent_link": panel.needs_consent and request.person.pk == request.citizen.pk,
+    }
     return render(request, "dialogues/panel.html", context)
 
 
