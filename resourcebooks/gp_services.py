@@ -6,12 +6,14 @@ The patient is not told: «Merk at det ikke vil synes for pasienten at fastlegen
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 import audit
+from core.locking import lock_rows
 
 from .models import Practitioner, VikarAssignment
 
@@ -53,19 +55,25 @@ def vikar_set(
     return assignment
 
 
-def vikar_remove(*, fastlege: Practitioner) -> int:
-    """Remove every vikar set on ``fastlege`` («Når du er tilbake: … vikaren fjernes fra ansattkortet»). The rows
-    are kept with ``removed_at``. Returns how many were removed."""
+def vikar_remove(*, fastlege: Practitioner, assignment_ids: Collection[int] | None = None) -> int:
+    """Remove vikarer set on ``fastlege`` (source 004, «Når du er tilbake»: «Hvis du som fastlege hadde vikar, må
+    vikaren fjernes fra ansattkortet ditt»): the assignments named, or every one when none are named. Another
+    fastlege's assignment among the ids is not touched. The rows are kept with ``removed_at``. Locks the
+    assignments removed (so two removals at once name each vikar once in the audit trail). Returns how many
+    were removed."""
     with transaction.atomic():
-        count = VikarAssignment.objects.filter(fastlege=fastlege, removed_at__isnull=True).update(
-            removed_at=timezone.now()
-        )
-        if count:
+        active = VikarAssignment.objects.filter(fastlege=fastlege, removed_at__isnull=True)
+        if assignment_ids is not None:
+            active = active.filter(pk__in=list(assignment_ids))
+        chosen = lock_rows(active.order_by("pk"))
+        count = VikarAssignment.objects.filter(pk__in=[a.pk for a in chosen]).update(removed_at=timezone.now())
+        vikarer = Practitioner.objects.in_bulk([a.vikar_id for a in chosen])
+        for assignment in chosen:
             audit.record(
                 "update",
                 "practitioner",
                 fastlege.pk,
                 organisation_her_id=fastlege.organisation.her_id,
-                summary=f"Fjernet {count} vikar(er) for {fastlege.display_name}",
+                summary=f"Fjernet {vikarer[assignment.vikar_id].display_name} som vikar for {fastlege.display_name}",
             )
     return count

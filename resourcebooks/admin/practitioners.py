@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from ..gp_services import vikar_refusal, vikar_remove, vikar_set
 from ..models import ClinicSettings, Practitioner, VikarAssignment
@@ -20,7 +21,9 @@ from .base import OrganisationScopedAdmin, scope
 
 class VikarForm(forms.Form):
     vikar = forms.ModelChoiceField(label=_("Vikar"), queryset=Practitioner.objects.none())
-    valid_from = forms.DateField(label=_("Fra og med dato"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(
+        label=_("Fra og med dato"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
     valid_to = forms.DateField(
         label=_("Til og med dato"),
         required=False,
@@ -31,6 +34,49 @@ class VikarForm(forms.Form):
     def __init__(self, *args: Any, vikarer: QuerySet[Practitioner], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["vikar"].queryset = vikarer  # type: ignore[attr-defined]
+
+
+# Source 004, «Når du er tilbake», and what removing does to the vikar's inbox («Tilganger som vikar»).
+REMOVE_VIKAR_INTRO = _(
+    "Hvis du som fastlege hadde vikar, må vikaren fjernes fra ansattkortet ditt. Når vikaren fjernes, forsvinner "
+    "de dialogene vikaren ikke var deltaker i fra innboksen."
+)
+
+
+class RemoveVikarForm(forms.Form):
+    """«Fjern vikar fra fastlegen»: which of the vikarer set on the fastlege now, chosen one at a time."""
+
+    assignment = forms.ModelChoiceField(
+        label=_("Vikar som skal fjernes"),
+        queryset=VikarAssignment.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": _("Velg vikaren som skal fjernes."),
+            "invalid_choice": _("Velg en av vikarene som er satt på fastlegen nå."),
+        },
+    )
+
+    def __init__(self, *args: Any, fastlege: Practitioner, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignment"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = fastlege.vikar_assignments.filter(removed_at__isnull=True).select_related("vikar")
+        field.label_from_instance = _assignment_label  # type: ignore[method-assign,assignment]
+
+
+def _assignment_label(assignment: VikarAssignment) -> str:
+    until = (
+        gettext("til og med %(day)s") % {"day": formats.date_format(assignment.valid_to, "d.m.Y")}
+        if assignment.valid_to
+        else gettext("til vikaren fjernes")
+    )
+    start = formats.date_format(assignment.valid_from, "d.m.Y")
+    return gettext("%(name)s, fra og med %(start)s %(until)s") % {
+        "name": assignment.vikar.display_name,
+        "start": start,
+        "until": until,
+    }
 
 
 @admin.register(Practitioner)
@@ -96,10 +142,36 @@ class PractitionerAdmin(OrganisationScopedAdmin):
         )
 
     @admin.action(description=_("Fjern vikar fra fastlegen"), permissions=["change"])
-    def remove_vikar(self, request: HttpRequest, queryset: QuerySet[Practitioner]) -> None:
-        total = sum(vikar_remove(fastlege=p) for p in queryset.filter(role=Practitioner.Role.FASTLEGE))
-        text = ngettext("Fjernet %(count)d vikar.", "Fjernet %(count)d vikarer.", total)
-        self.message_user(request, text % {"count": total}, messages.SUCCESS)
+    def remove_vikar(self, request: HttpRequest, queryset: QuerySet[Practitioner]) -> HttpResponse | None:
+        """Choose one vikar set on one fastlege, confirm, and remove only that assignment."""
+        fastleger = list(queryset.filter(role=Practitioner.Role.FASTLEGE))
+        if len(fastleger) != 1:
+            self.message_user(request, gettext("Velg én fastlege."), messages.WARNING)
+            return None
+        fastlege = fastleger[0]
+        form = RemoveVikarForm(request.POST if "apply" in request.POST else None, fastlege=fastlege)
+        choices = form.fields["assignment"].queryset  # type: ignore[attr-defined]
+        if not choices.exists():
+            self.message_user(request, gettext("Fastlegen har ingen vikar å fjerne."), messages.WARNING)
+            return None
+        if form.is_bound and form.is_valid():
+            assignment = form.cleaned_data["assignment"]
+            if vikar_remove(fastlege=fastlege, assignment_ids=[assignment.pk]):
+                text = gettext("%(vikar)s er fjernet som vikar for %(fastlege)s.")
+                names = {"vikar": assignment.vikar.display_name, "fastlege": fastlege.display_name}
+                self.message_user(request, text % names, messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Fjern vikar fra fastlegen"),
+            "intro": REMOVE_VIKAR_INTRO,
+            "objects": [fastlege],
+            "form": form,
+            "action": "remove_vikar",
+            "submit": gettext("Fjern vikaren"),
+        }
+        return render(request, "admin/resourcebooks/period_action.html", context, status=400 if form.is_bound else 200)
 
 
 class VikarAssignmentForm(forms.ModelForm):

@@ -259,7 +259,10 @@ def test_setting_and_removing_a_vikar_tells_nobody_whose_time_is_unchanged(gp, s
     )
     assert response.status_code == 302
     assert VikarAssignment.objects.filter(fastlege=gp.fastlege, vikar=vikar, removed_at__isnull=True).exists()
-    post(url, {"action": "remove_vikar", "_selected_action": [gp.fastlege.pk]})
+    assignment = VikarAssignment.objects.get(fastlege=gp.fastlege, vikar=vikar)
+    post(
+        url, {"action": "remove_vikar", "_selected_action": [gp.fastlege.pk], "apply": "1", "assignment": assignment.pk}
+    )
     assert not VikarAssignment.objects.filter(removed_at__isnull=True).exists()
 
     assert Appointment.objects.get().status == Appointment.Status.ASSIGNED

@@ -70,7 +70,9 @@ def test_the_form_offers_only_the_offices_own_vikarer(staff, office):
 def test_staff_remove_the_vikar_and_the_record_is_kept(staff, office):
     set_vikar(staff, office["august"], office["astrid"])
 
-    staff.post(reverse(CHANGELIST), {"action": "remove_vikar", "_selected_action": [office["august"].pk]})
+    chosen = VikarAssignment.objects.get().pk
+    data = {"action": "remove_vikar", "_selected_action": [office["august"].pk], "apply": "1", "assignment": chosen}
+    staff.post(reverse(CHANGELIST), data)
 
     assignment = VikarAssignment.objects.get()
     assert assignment.removed_at is not None
