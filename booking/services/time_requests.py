@@ -90,7 +90,7 @@ def time_request_send(
             message_write(
                 citizen=person,
                 kind=InboxMessage.Kind.AUTOMATIC_REPLY,
-                sender=texts.reply_sender(organisation),
+                sender=texts.reply_sender(organisation, person.fastlege),
                 subject=subject,
                 body=texts.BLOCKED_REPLY,
                 sent_at=now,

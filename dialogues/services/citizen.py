@@ -150,7 +150,7 @@ def _blocked_reply(dialogue: Dialogue, now) -> None:  # type: ignore[no-untyped-
     message_with_files(
         thread=dialogue.thread,
         kind=InboxMessage.Kind.AUTOMATIC_REPLY,
-        sender=booking_texts.reply_sender(dialogue.organisation),
+        sender=booking_texts.reply_sender(dialogue.organisation, dialogue.fastlege),
         body=booking_texts.BLOCKED_REPLY,
         files=(),
         sent_at=now,
