@@ -15,6 +15,7 @@ from stdnum.no import orgnr
 
 from core import limits as core_limits
 
+from .diagnosis.facts import contact_name
 from .timebook_types import TimebookType
 
 __all__ = ["Organisation", "ProcessChange", "Service", "ServiceProcess", "TimebookType"]
@@ -112,8 +113,8 @@ class Service(models.Model):
 
     @property
     def contact_name(self) -> str:
-        """The name a citizen sees under "Hvem vil du bestille time hos?"."""
-        return f"{self.organisation.name} {self.name}"
+        """The name a citizen sees under "Hvem vil du bestille time hos?" (a GP office's: «Ditt fastlegekontor …»)."""
+        return contact_name(self.organisation.name, self.organisation.kind, self.name)
 
     def active_processes(self) -> frozenset[str]:
         return frozenset(p.process for p in self.processes.all() if p.active)

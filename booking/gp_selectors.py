@@ -13,7 +13,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from citizens.models import Citizen
-from resourcebooks.models import ClinicSettings, Practitioner, Slot, Timebook, VikarAssignment
+from resourcebooks.models import ClinicSettings, Practitioner, Slot, Timebook
+from resourcebooks.selectors import behandlere_for
 
 
 def clinic_settings(organisation_id: int) -> ClinicSettings:
@@ -44,14 +45,13 @@ def may_book_practitioner(person: Citizen, timebook: Timebook) -> bool:
 
 
 def behandlere(timebook: Timebook, day: dt.date | None = None) -> list[Practitioner]:
-    """«Velg behandler ved <kontor>»: the fastlege, then each vikar set on him on ``day`` (today)."""
+    """«Velg behandler ved <kontor>»: the fastlege, then each vikar set on him on ``day`` (today), when the office's
+    journal system supports the vikar solution (``resourcebooks.selectors.behandlere_for``, which AR support's
+    preview lists too)."""
     fastlege = timebook.practitioner
     if fastlege is None:
         return []
-    day = day or timezone.localdate()
-    assignments = VikarAssignment.objects.filter(fastlege=fastlege, removed_at__isnull=True).select_related("vikar")
-    vikarer = [a.vikar for a in assignments if a.is_set_on(day) and a.vikar.role != Practitioner.Role.LIS1]
-    return [fastlege, *sorted(set(vikarer), key=lambda p: (p.first_name, p.last_name))]
+    return behandlere_for(fastlege, day)
 
 
 def bookable_slots(slots: QuerySet[Slot], timebook: Timebook) -> QuerySet[Slot]:

@@ -14,7 +14,7 @@ from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from addressregistry.diagnosis import Diagnosis, Offer, portal_diagnosis
+from addressregistry.diagnosis import Diagnosis, Offer, gp_office_contact_name, portal_diagnosis
 from addressregistry.models import Organisation, Service
 from citizens.models import Citizen
 from resourcebooks.models import Slot, Timebook, TimebookListEntry
@@ -53,6 +53,11 @@ class Contact:
         return self.service.her_id
 
     @property
+    def label(self) -> str:
+        """As step 1 lists it (and AR support's page says it): ``Service.contact_name``."""
+        return self.service.contact_name
+
+    @property
     def offer(self) -> Offer:
         return self.diagnosis.portal.offer
 
@@ -77,6 +82,11 @@ class GpOfficeContact:
     @property
     def her_id(self) -> int:
         return self.organisation.her_id
+
+    @property
+    def label(self) -> str:
+        """«Ditt fastlegekontor …», from the same function as AR support's «Navn hos innbyggeren»."""
+        return gp_office_contact_name(self.organisation.name)
 
     @property
     def is_gp_office(self) -> bool:

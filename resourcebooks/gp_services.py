@@ -1,6 +1,8 @@
 """Writes of the GP office's side (source 004, «Ved ferie og fravær»): setting and removing a vikar on a fastlege.
 
-The patient is not told: «Merk at det ikke vil synes for pasienten at fastlegen har vikar når timen bestilles.»
+Whether the patient sees the vikar under «Velg behandler» is the office's ``ClinicSettings.vikar_solution``: source
+003 lists «(vikar for fastlege)» there; source 004's journal system does not support it («Merk at det ikke vil
+synes for pasienten at fastlegen har vikar når timen bestilles.»).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from django.utils import timezone
 from addressregistry.diagnosis import TimebookFacts
 from addressregistry.models import Organisation, Service
 
-from .models import Slot, StaffMembership, Timebook
+from .models import ClinicSettings, Practitioner, Slot, StaffMembership, Timebook, VikarAssignment
 from .services import local_day_bounds
 from .signals import slot_bookings_asked
 
@@ -26,6 +26,19 @@ def organisations_for_staff(user) -> QuerySet[Organisation]:
     if user.is_superuser:
         return Organisation.objects.all()
     return Organisation.objects.filter(pk__in=StaffMembership.objects.filter(user_id=user.pk).values("organisation_id"))
+
+
+def behandlere_for(fastlege: Practitioner, day: dt.date | None = None) -> list[Practitioner]:
+    """«Velg behandler ved <kontor>» (source 003, step 6): the fastlege, then each vikar set on him on ``day``
+    (today), when the office's journal system supports the vikar solution; else the fastlege alone (source 004).
+    The citizen's page and the AR support page both list these."""
+    office = ClinicSettings.objects.filter(organisation_id=fastlege.organisation_id).first()
+    if office is not None and not office.vikar_solution:
+        return [fastlege]
+    day = day or timezone.localdate()
+    assignments = VikarAssignment.objects.filter(fastlege=fastlege, removed_at__isnull=True).select_related("vikar")
+    vikarer = [a.vikar for a in assignments if a.is_set_on(day) and a.vikar.role != Practitioner.Role.LIS1]
+    return [fastlege, *sorted(set(vikarer), key=lambda p: (p.first_name, p.last_name))]
 
 
 def timebooks_answered(sender: object, *, service: Service, **kwargs: object) -> list[TimebookFacts]:
@@ -74,7 +87,20 @@ def _facts(tb: Timebook) -> TimebookFacts:
         owner_timebook_count=tb.owner_timebook_count or 0,  # type: ignore[attr-defined]
         offline_time_types=tuple(t.name for t in time_types if not t.online),
         online_time_type_count=sum(1 for t in time_types if t.online) if time_types else 1,
+        **_behandler_facts(practitioner),
     )
+
+
+def _behandler_facts(practitioner: Practitioner | None) -> dict[str, Any]:
+    """Whom a fastlege's timebook lists under «Velg behandler» today, and whether the office's journal system
+    shows vikarer there at all (``ClinicSettings.vikar_solution``)."""
+    if practitioner is None or practitioner.role != Practitioner.Role.FASTLEGE:
+        return {}
+    office = ClinicSettings.objects.filter(organisation_id=practitioner.organisation_id).first()
+    return {
+        "behandlere": tuple(p.listed_name for p in behandlere_for(practitioner)),
+        "vikar_solution": office is None or office.vikar_solution,
+    }
 
 
 def slots_on_day(timebook: Timebook, day: dt.date) -> QuerySet[Slot]:

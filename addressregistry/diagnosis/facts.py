@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
+
 from ..timebook_types import TimebookType
 
 # Process and service-type codes, as stored in ``ServiceProcess.process`` and ``Service.service_type``.
@@ -47,6 +49,22 @@ PRACTITIONER_TIMEBOOK = "practitioner"
 ROLE_FASTLEGE = "fastlege"
 ROLE_VIKAR = "vikar"
 ROLE_LIS1 = "lis1"
+
+
+GP_OFFICE = "gp_office"  # ``Organisation.Kind.GP_OFFICE``
+
+
+def gp_office_contact_name(office_name: str) -> str:
+    """Source 003 step 3: a citizen's GP office is one contact under «Hvem vil du bestille time hos?», «Ditt
+    fastlegekontor …», whichever of its services books. The citizen's page and the AR support page both say it."""
+    return _("Ditt fastlegekontor %(office)s") % {"office": office_name}
+
+
+def contact_name(organisation_name: str, organisation_kind: str, service_name: str) -> str:
+    """The name a citizen sees under «Hvem vil du bestille time hos?» for a service."""
+    if organisation_kind == GP_OFFICE:
+        return gp_office_contact_name(organisation_name)
+    return f"{organisation_name} {service_name}"
 
 
 class Level(StrEnum):
@@ -93,6 +111,11 @@ class TimebookFacts:
     # The names of the timebook's time types that are not online, and how many of them are.
     offline_time_types: tuple[str, ...] = ()
     online_time_type_count: int = 1
+    # A fastlege's timebook: whom «Velg behandler» lists today («August (Ddf - Tri) September (fastlege)», then
+    # the vikarer set on him), and whether the office's journal system supports the vikar solution (sources 003
+    # and 004 disagree: it is the office's setting). Empty: nobody said.
+    behandlere: tuple[str, ...] = ()
+    vikar_solution: bool = True
 
     @property
     def is_resource(self) -> bool:
@@ -131,7 +154,7 @@ class ServiceSetup:
 
     @property
     def contact_name(self) -> str:
-        return f"{self.organisation_name} {self.name}"
+        return contact_name(self.organisation_name, self.organisation_kind, self.name)
 
     def has(self, process: str) -> bool:
         return process in self.processes
@@ -213,6 +236,7 @@ __all__ = [
     "E_KONSULTASJON",
     "E_KONTAKT",
     "FASTLEGE",
+    "GP_OFFICE",
     "LEGEVAKT",
     "MUNICIPALITY",
     "PRACTITIONER_PROCESSES",
@@ -238,4 +262,6 @@ __all__ = [
     "ServiceSetup",
     "TimebookFacts",
     "TimebookVisibility",
+    "contact_name",
+    "gp_office_contact_name",
 ]

@@ -96,6 +96,29 @@ def _timebook_lines(visible: tuple[TimebookVisibility, ...]) -> list[str]:
     return lines
 
 
+def _behandler_lines(listed: list[TimebookFacts]) -> list[str]:
+    """Whom «Velg behandler» lists (the fastlege and, when the journal system supports it, his vikarer today)."""
+    names = [n for tb in listed for n in (tb.behandlere or ((tb.practitioner_name,) if tb.practitioner_name else ()))]
+    if not names:
+        return []
+    lines = [
+        "Under «Velg behandler» vises: " + ", ".join(f"«{n}»" for n in names) + ", for pasienter på fastlegens liste."
+    ]
+    for tb in listed:
+        if not tb.behandlere:
+            continue
+        if tb.vikar_solution:
+            lines.append(
+                "Journalsystemet støtter vikarløsningen: vikarer satt på fastlegen vises under «Velg behandler»."
+            )
+        else:
+            lines.append(
+                "Journalsystemet støtter ikke vikarløsningen: det vil ikke synes for pasienten at fastlegen har vikar "
+                "når timen bestilles."
+            )
+    return lines
+
+
 def _lines(setup: ServiceSetup, offer: Offer, visible: tuple[TimebookVisibility, ...], can_reserve: bool) -> list[str]:
     """What the citizen sees, in sentences support can read out."""
     if not setup.has(TIMEBESTILLING):
@@ -110,12 +133,7 @@ def _lines(setup: ServiceSetup, offer: Offer, visible: tuple[TimebookVisibility,
         )
     elif offer is Offer.PRACTITIONER:
         lines.append("Etter valget bestiller innbyggeren time hos en behandler (ikke i ressurstimebok).")
-        owners = [v.timebook.practitioner_name for v in visible if v.listed and v.timebook.practitioner_name]
-        if owners:
-            lines.append(
-                "Under «Velg behandler» vises: " + ", ".join(f"«{n}»" for n in owners) + ", for pasienter på "
-                "fastlegens liste."
-            )
+        lines += _behandler_lines([v.timebook for v in visible if v.listed])
     elif offer is Offer.NOTHING:
         lines.append("Under «Hva trenger du?» vises ingen timebøker, fordi Ressursoversikt ikke er aktivert.")
     elif setup.timebooks is None:

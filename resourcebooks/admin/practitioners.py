@@ -133,7 +133,8 @@ class PractitionerAdmin(OrganisationScopedAdmin):
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
                 "title": "Sett vikar på fastlegen",
-                "intro": "Vikaren bruker fastlegens timebok. Det vil ikke synes for pasienten at fastlegen har vikar.",
+                "intro": "Vikaren bruker fastlegens timebok. Om pasienten ser vikaren under «Velg behandler», avgjør "
+                "innstillingen «Journalsystemet støtter vikarløsningen».",
                 "objects": [fastlege],
                 "form": form,
                 "action": "set_vikar",
@@ -202,7 +203,7 @@ class ClinicSettingsAdmin(OrganisationScopedAdmin):
     audit_type = "clinicsettings"
     list_display = ["organisation", "calendar_booking", "time_wish", "phone", "urgent_online"]
     fieldsets = [
-        (None, {"fields": ["organisation", "fallback_notifications"]}),
+        (None, {"fields": ["organisation", "fallback_notifications", "vikar_solution"]}),
         (
             _("Tilpass Helsenorge"),
             {

@@ -239,6 +239,17 @@ class ClinicSettings(models.Model):
         _("informasjon fra legekontoret"), max_length=300, blank=True, help_text=_("Maks 300 tegn.")
     )
     phone = models.CharField(_("telefonnummer"), max_length=20, blank=True)
+    # Sources 003 and 004 disagree: 003 lists «Astrid Psa Info (vikar for fastlege)» under «Velg behandler»; 004's
+    # journal system «har ikke støtte for denne løsningen», so «det ikke vil synes for pasienten at fastlegen har
+    # vikar». Which one holds depends on the office's journal system: its setting, 003's by default.
+    vikar_solution = models.BooleanField(
+        _("Journalsystemet støtter vikarløsningen"),
+        default=True,
+        help_text=_(
+            "På: vikarer satt på fastlegen vises for pasienten under «Velg behandler». Av: pasienten ser bare "
+            "fastlegen, og det vil ikke synes for pasienten at fastlegen har vikar når timen bestilles."
+        ),
+    )
     urgent_online = models.BooleanField(_("hastetimer kan bestilles på nett"), default=False)
     urgent_online_hours_before = models.PositiveSmallIntegerField(
         _("hastetimer kan bestilles fra (timer før)"),
