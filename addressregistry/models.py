@@ -15,7 +15,7 @@ from stdnum.no import orgnr
 
 from core import limits as core_limits
 
-from .diagnosis.facts import contact_name
+from .contact_names import contact_name
 from .timebook_types import TimebookType
 
 __all__ = ["Organisation", "ProcessChange", "Service", "ServiceProcess", "TimebookType"]

@@ -251,18 +251,16 @@ HOLD_SPENT = gettext_lazy(
 BLOCKED_REPLY = (
     "Legekontoret har ikke gitt deg tilgang til denne tjenesten.\nKontakt fastlegekontoret ved eventuelle spørsmål."
 )
-# Source 001 shows the reply from «Testfastlege (fastlege)», the patient's own GP by name and role: at a GP office
-# the patient's fastlege there, named as the office's own answers are («August September (fastlege)»); the role
-# alone only when the patient has no fastlege at that office; a municipality's reply comes from the municipality.
+# Source 001: the reply is from «Testfastlege (fastlege)», the patient's own GP at the office, named as the office's
+# answers are; the role alone when they have none there; a municipality's reply is the municipality's.
 FASTLEGE_SENDER = "Fastlege (fastlege)"
 
 
 def reply_sender(organisation: Organisation, fastlege: Practitioner | None = None) -> str:
     if not organisation.is_gp_office:
         return organisation.name
-    if fastlege is not None and fastlege.organisation_id == organisation.pk:
-        return f"{fastlege.full_name} (fastlege)"
-    return FASTLEGE_SENDER
+    mine = fastlege is not None and fastlege.organisation_id == organisation.pk
+    return f"{fastlege.full_name} (fastlege)" if mine and fastlege else FASTLEGE_SENDER
 
 
 def time_request_body(suggested_times: str) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.utils.translation import gettext as _
-
+from ..contact_names import GP_OFFICE, contact_name, gp_office_contact_name
 from ..timebook_types import TimebookType
 
 # Process and service-type codes, as stored in ``ServiceProcess.process`` and ``Service.service_type``.
@@ -49,22 +48,6 @@ PRACTITIONER_TIMEBOOK = "practitioner"
 ROLE_FASTLEGE = "fastlege"
 ROLE_VIKAR = "vikar"
 ROLE_LIS1 = "lis1"
-
-
-GP_OFFICE = "gp_office"  # ``Organisation.Kind.GP_OFFICE``
-
-
-def gp_office_contact_name(office_name: str) -> str:
-    """Source 003 step 3: a citizen's GP office is one contact under «Hvem vil du bestille time hos?», «Ditt
-    fastlegekontor …», whichever of its services books. The citizen's page and the AR support page both say it."""
-    return _("Ditt fastlegekontor %(office)s") % {"office": office_name}
-
-
-def contact_name(organisation_name: str, organisation_kind: str, service_name: str) -> str:
-    """The name a citizen sees under «Hvem vil du bestille time hos?» for a service."""
-    if organisation_kind == GP_OFFICE:
-        return gp_office_contact_name(organisation_name)
-    return f"{organisation_name} {service_name}"
 
 
 class Level(StrEnum):
