@@ -113,7 +113,12 @@ class Service(models.Model):
 
     @property
     def contact_name(self) -> str:
-        """The name a citizen sees under "Hvem vil du bestille time hos?" (a GP office's: «Ditt fastlegekontor …»)."""
+        """The service with its organisation: «Helsenorge kommune Smittevern (Feberpoliklinikk Test)»."""
+        return f"{self.organisation.name} {self.name}"
+
+    @property
+    def listed_as(self) -> str:
+        """As step 1 «Hvem vil du bestille time hos?» lists it (a GP office's: «Ditt fastlegekontor …»)."""
         return contact_name(self.organisation.name, self.organisation.kind, self.name)
 
     def active_processes(self) -> frozenset[str]:

@@ -54,8 +54,8 @@ class Contact:
 
     @property
     def label(self) -> str:
-        """As step 1 lists it (and AR support's page says it): ``Service.contact_name``."""
-        return self.service.contact_name
+        """As step 1 lists it (and AR support's page says it): ``Service.listed_as``."""
+        return self.service.listed_as
 
     @property
     def offer(self) -> Offer:
