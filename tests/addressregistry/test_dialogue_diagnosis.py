@@ -21,7 +21,7 @@ from addressregistry.diagnosis import (
     dialogue_availability,
 )
 from addressregistry.services import service_processes_apply
-from tests.resourcebooks.factories import PractitionerTimebookFactory
+from tests.factories import PractitionerTimebookFactory
 
 from .factories import RESOURCE
 

@@ -12,19 +12,8 @@ from django.urls import reverse
 from booking.forms import ReviewForm, TimeRequestForm
 from citizens.forms import LoginForm
 from core.limits import REASON_MAX
-from tests.booking import test_flow_support as support
-from tests.booking.test_flow_support import (
-    html_of,
-    idempotency_key_in,
-    log_in,
-    new_citizen,
-    nothing_booked,
-    open_review,
-    review_url,
-    text_of,
-)
-
-demo_db, demo = support.demo_db, support.demo  # fixtures
+from tests.pages import html_of, idempotency_key_in, log_in, nothing_booked, open_review, review_url, text_of
+from tests.world import new_citizen
 
 LOGIN = reverse("booking:login")
 EXPIRED = "Skjemaet er ugyldig eller utløpt. Gå tilbake til kalenderen og velg timen på nytt."

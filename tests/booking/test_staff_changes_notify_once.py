@@ -36,10 +36,9 @@ from inbox.models import InboxMessage
 from notifications.models import Notification
 from resourcebooks.demo import staff_group
 from resourcebooks.models import Practitioner, Slot, VikarAssignment
-from tests.booking.factories import CitizenFactory, RepresentationFactory
-from tests.booking.gp_support import GpOffice, PractitionerFactory, gp_office
+from tests.factories import CitizenFactory, PractitionerFactory, RepresentationFactory, StaffMembershipFactory
 from tests.notifications.support import ChannelLog, record_channels
-from tests.resourcebooks.factories import StaffMembershipFactory
+from tests.world import GpOffice, gp_office
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,8 @@ from addressregistry.services import service_process_set
 from booking.models import Appointment
 from booking.services import appointment_book_by_clinic
 from inbox.models import InboxMessage
-from tests.booking import test_flow_support as support
-from tests.booking.test_flow_support import Demo, html_of, log_in, moment, review_url, send_booking, text_of, time_url
-
-demo_db, demo, clinic = support.demo_db, support.demo, support.clinic  # fixtures
+from tests.demo import Demo
+from tests.pages import html_of, log_in, moment, review_url, send_booking, text_of, time_url
 
 GP_OFFICE = 8100300  # Helsenorge testlegekontor, whose services are one contact
 GP_OFFICE_NAME = "Helsenorge testlegekontor"
@@ -242,10 +240,10 @@ def test_innboks_says_meldingen_e_and_se_detaljer_and_counts_with_the_right_plur
     assert LINKED in page and "Vis timeavtale" in page
 
 
-def test_more_messages_than_one_are_counted_as_meldinger(client, clinic):
-    for slot in clinic.slots[:2]:
-        appointment_book_by_clinic(person=clinic.citizen, slot=slot, reason="Vaksine")
-    log_in(client, clinic.citizen)
+def test_more_messages_than_one_are_counted_as_meldinger(client, world):
+    for slot in world.slots[:2]:
+        appointment_book_by_clinic(person=world.citizen, slot=slot, reason="Vaksine")
+    log_in(client, world.citizen)
     text = text_of(client.get(reverse("booking:inbox")))
     assert COUNT_108.replace("108", "2") in text
 

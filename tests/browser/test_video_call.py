@@ -20,8 +20,6 @@ from booking.models import VideoSignal
 from booking.services import appointment_book_by_clinic
 from booking.services.video import VIDEO_SIGNALS_PER_MINUTE
 from resourcebooks.models import TimeType
-from tests.addressregistry.factories import OrganisationFactory, ServiceFactory
-from tests.booking.factories import CitizenFactory
 from tests.browser.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -29,7 +27,15 @@ from tests.browser.conftest import (
     log_in_citizen,
     new_context,
 )
-from tests.resourcebooks.factories import SlotFactory, StaffMembershipFactory, TimebookFactory, TimeTypeFactory
+from tests.factories import (
+    CitizenFactory,
+    OrganisationFactory,
+    ServiceFactory,
+    SlotFactory,
+    StaffMembershipFactory,
+    TimebookFactory,
+    TimeTypeFactory,
+)
 
 pytestmark = pytest.mark.browser
 

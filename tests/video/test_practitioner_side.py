@@ -19,11 +19,16 @@ from django.utils import timezone
 from booking.models import Appointment, VideoSignal
 from booking.services import appointment_book_by_clinic
 from resourcebooks.gp_services import vikar_remove
-from resourcebooks.models import Practitioner, Slot, StaffMembership
-from tests.booking.factories import CitizenFactory
-from tests.booking.gp_support import GpOffice, PractitionerFactory, VikarAssignmentFactory, gp_office
-from tests.booking.test_flow_support import log_in
-from tests.resourcebooks.factories import StaffMembershipFactory
+from resourcebooks.models import Practitioner, StaffMembership
+from tests.factories import (
+    CitizenFactory,
+    PractitionerFactory,
+    SlotFactory,
+    StaffMembershipFactory,
+    VikarAssignmentFactory,
+)
+from tests.pages import log_in
+from tests.world import GpOffice, gp_office
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +57,7 @@ def room() -> Room:
     gp = gp_office()
     start = timezone.now().replace(microsecond=0) - dt.timedelta(minutes=5)
     end = start + dt.timedelta(minutes=30)
-    slot = Slot.objects.create(timebook=gp.timebook, location=gp.location, time_type=gp.video, start=start, end=end)
+    slot = SlotFactory(timebook=gp.timebook, location=gp.location, time_type=gp.video, start=start, end=end)
     return Room(gp, appointment_book_by_clinic(person=gp.citizen, slot=slot, reason="Utslett"))
 
 

@@ -27,10 +27,17 @@ from booking.services import (
 )
 from citizens.models import Citizen
 from resourcebooks.models import TimeType
-from tests.addressregistry.factories import OrganisationFactory, ServiceFactory
-from tests.booking.factories import CitizenFactory, RepresentationFactory
-from tests.booking.test_flow_support import log_in
-from tests.resourcebooks.factories import SlotFactory, StaffMembershipFactory, TimebookFactory, TimeTypeFactory
+from tests.factories import (
+    CitizenFactory,
+    OrganisationFactory,
+    RepresentationFactory,
+    ServiceFactory,
+    SlotFactory,
+    StaffMembershipFactory,
+    TimebookFactory,
+    TimeTypeFactory,
+)
+from tests.pages import log_in
 
 pytestmark = pytest.mark.django_db
 

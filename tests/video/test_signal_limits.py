@@ -25,7 +25,7 @@ from booking.services.video import (
 )
 from core.locking import LockBusy
 from helsenorge_sim.schedule import PERIODIC_JOBS
-from tests.booking.test_flow_support import log_in
+from tests.pages import log_in
 from tests.video.test_room import Room, send, send_url, signals_url, staff_client, video_appointment
 
 pytestmark = pytest.mark.django_db
