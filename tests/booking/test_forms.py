@@ -20,9 +20,9 @@ EXPIRED = "Skjemaet er ugyldig eller utløpt. Gå tilbake til kalenderen og velg
 
 
 @pytest.fixture
-def slot(client, demo):
-    log_in(client, demo.kurt)
-    return demo.free_slot(demo.influensavaksine)
+def slot(client, world):
+    log_in(client, world.citizen)
+    return world.slots[0]
 
 
 def test_the_reason_is_limited_to_reason_max_in_the_page(client, slot):
@@ -69,7 +69,7 @@ def test_a_time_request_error_goes_to_the_field_it_is_about(db):
 
 
 @pytest.mark.parametrize("person", ["abc", "１２", "-1", "1e3", "9" * 40])
-def test_the_login_refuses_a_person_id_that_is_not_digits(client, demo, person):
+def test_the_login_refuses_a_person_id_that_is_not_digits(client, db, person):
     response = client.post(LOGIN, {"person": person})
     assert response.status_code == 400
     assert "Fant ikke testpersonen. Velg en person i listen." in text_of(response)
