@@ -7,8 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from addressregistry.models import ProcessChange, ServiceProcess
-
-from .factories import RESOURCE, ServiceFactory
+from tests.factories import RESOURCE, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
