@@ -176,7 +176,7 @@ def gp_office(**settings: object) -> GpOffice:
         phone="815 69 069",
         processes=PRACTITIONER_PROCESSES,
     )
-    fastlege = PractitionerFactory(organisation=office)
+    fastlege = PractitionerFactory(organisation=office, last_name="September")
     timebook = TimebookFactory(
         service=service,
         kind=Timebook.Kind.PRACTITIONER,

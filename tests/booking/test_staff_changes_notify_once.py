@@ -241,7 +241,9 @@ def test_hiding_a_childs_time_tells_no_parent_nor_anyone_else(gp, slots, post, s
 
 
 def test_setting_and_removing_a_vikar_tells_nobody_whose_time_is_unchanged(gp, slots, post, sent):
-    vikar = PractitionerFactory(organisation=gp.office, first_name="Astrid", role=Practitioner.Role.VIKAR)
+    vikar = PractitionerFactory(
+        organisation=gp.office, first_name="Astrid", last_name="September", role=Practitioner.Role.VIKAR
+    )
     book(post, gp.citizen, slots["visit"])
     messages, told, sends = inbox_kinds(), notifications(), sent.count()
     url = reverse("admin:resourcebooks_practitioner_changelist")

@@ -19,7 +19,7 @@ from helsenorge_sim.celery import app
 from inbox.models import InboxMessage
 from notifications.models import Notification
 from notifications.tasks import notifications_sweep_task
-from tests.notifications.support import ChannelLog
+from tests.notifications.support import ChannelLog, channel_log  # noqa: F401
 from tests.notifications.test_exactly_once import _worker, go_stale, sink  # noqa: F401
 from tests.redis_support import OwnRedis
 from tests.world import GpClinic, gp_clinic
@@ -38,7 +38,7 @@ def rows() -> list[Notification]:
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_an_answer_is_told_once_per_channel_and_telling_again_writes_nothing(
-    channel_log: ChannelLog,
+    channel_log: ChannelLog,  # noqa: F811
     django_capture_on_commit_callbacks: Any,
 ):
     c: GpClinic = gp_clinic()

@@ -213,7 +213,9 @@ def test_when_the_vikar_is_no_longer_set_only_what_they_answered_stays(c, how):
 
 def test_a_vikar_of_another_fastlege_does_not_see_this_one(c):
     other = PractitionerFactory(organisation=c.gp.office, first_name="Per", last_name="Annen")
-    vikar = PractitionerFactory(organisation=c.gp.office, first_name="Vera", role=Practitioner.Role.VIKAR)
+    vikar = PractitionerFactory(
+        organisation=c.gp.office, first_name="Vera", last_name="September", role=Practitioner.Role.VIKAR
+    )
     vera = c.staff(practitioner=vikar, name="Vera")
     VikarAssignmentFactory(fastlege=other, vikar=vikar, valid_from=timezone.localdate())
     d = c.send(Kind.E_KONSULTASJON)

@@ -119,7 +119,8 @@ class ClinicSettingsFactory(factory.django.DjangoModelFactory):
 
 
 class PractitionerFactory(factory.django.DjangoModelFactory):
-    """A fastlege at a GP office: «August (Ddf - Tri) September» (source 003)."""
+    """A fastlege at a GP office: «August (Ddf - Tri) September<n>» (source 003's name; pass
+    ``last_name="September"`` for the source's own)."""
 
     class Meta:
         model = Practitioner
@@ -128,7 +129,7 @@ class PractitionerFactory(factory.django.DjangoModelFactory):
     her_id = factory.Sequence(lambda n: 8_800_000 + n)
     first_name = "August"
     middle_name = "(Ddf - Tri)"
-    last_name = "September"
+    last_name = factory.Sequence(lambda n: f"September{n}")
     role = Practitioner.Role.FASTLEGE
 
 

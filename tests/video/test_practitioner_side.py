@@ -140,7 +140,7 @@ def test_a_vikar_whose_period_is_over_or_not_begun_finds_no_room(room):
 
 def test_another_offices_practitioner_and_a_superuser_find_no_room(room, django_user_model):
     elsewhere = StaffMembershipFactory(
-        role=Role.LEGE, practitioner=PractitionerFactory(first_name="Annen"), user__is_staff=True
+        role=Role.LEGE, practitioner=PractitionerFactory(first_name="Annen", last_name="September"), user__is_staff=True
     ).user
     superuser = django_user_model.objects.create_superuser("rot", password="x")
     for user in (elsewhere, superuser):
