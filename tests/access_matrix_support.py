@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from addressregistry.models import Organisation, ProcessChange, Service, ServiceProcess
+from audit.models import AuditEvent
 from booking.demo import STAFF_BOOKING_PERMISSIONS
 from booking.models import Appointment, InvitationCampaign, SlotHold, TimeRequest
 from booking.services import appointment_book_by_clinic, appointment_confirm, appointment_request, time_request_send
@@ -36,13 +37,12 @@ from booking.services.holds import slot_hold
 from citizens.middleware import ACTING_FOR
 from citizens.models import Citizen, Representation
 from dialogues.demo import staff_dialogue_permissions
-from dialogues.models import Dialogue, JournalEntry, Prescription, RoutingAbsence, RoutingSetting
+from dialogues.models import Dialogue, JournalEntry, RoutingAbsence, RoutingSetting
 from dialogues.services import dialogue_start
 from inbox.models import Attachment, InboxMessage, Thread
 from notifications.models import Notification
 from resourcebooks.demo import staff_group
 from resourcebooks.models import (
-    ClinicSettings,
     Location,
     PatientBlock,
     Slot,
@@ -50,20 +50,31 @@ from resourcebooks.models import (
     StaffMembership,
     Timebook,
     TimeType,
-    VikarAssignment,
     WeekTemplate,
 )
-from tests.addressregistry.factories import RESOURCE, OrganisationFactory, ServiceFactory
-from tests.booking.factories import CitizenFactory, RepresentationFactory
-from tests.conftest import UserFactory
-from tests.resourcebooks.factories import (
+from tests.factories import (
+    RESOURCE,
+    AuditEventFactory,
+    CitizenFactory,
+    ClinicSettingsFactory,
+    InvitationCampaignFactory,
     LocationFactory,
+    NotificationFactory,
+    OrganisationFactory,
     PatientBlockFactory,
     PractitionerFactory,
+    PrescriptionFactory,
+    RepresentationFactory,
+    RoutingAbsenceFactory,
+    RoutingSettingFactory,
+    ServiceFactory,
     SlotFactory,
+    StaffGroupFactory,
     StaffMembershipFactory,
     TimebookFactory,
     TimeTypeFactory,
+    UserFactory,
+    VikarAssignmentFactory,
     WeekTemplateFactory,
 )
 from video.models import VideoSignal
@@ -283,12 +294,12 @@ def _staff(username: str, organisation: Organisation, group: Group) -> tuple[Any
 def _gp_side(org: Organisation) -> tuple[Any, Any, Any]:
     fastlege = PractitionerFactory(organisation=org)
     vikar = PractitionerFactory(organisation=org, first_name="Astrid", role="vikar")
-    assignment = VikarAssignment.objects.create(fastlege=fastlege, vikar=vikar)
-    return fastlege, assignment, ClinicSettings.objects.get_or_create(organisation=org)[0]
+    assignment = VikarAssignmentFactory(fastlege=fastlege, vikar=vikar, valid_from=timezone.localdate())
+    return fastlege, assignment, ClinicSettingsFactory(organisation=org)
 
 
 def _outbox_row(org: Organisation, citizen: Citizen, *, failed: bool) -> Notification:
-    return Notification.objects.create(
+    return NotificationFactory(
         dedupe_key=f"matrix:{org.her_id}",
         recipient_key=f"citizen:{citizen.pk}",
         recipient_name=citizen.full_name,
@@ -325,9 +336,7 @@ def _celery_beat_rows() -> dict[str, Any]:
 
 
 def _an_audit_event(world: World) -> Any:
-    from audit.models import AuditEvent
-
-    return AuditEvent.objects.order_by("pk").first() or AuditEvent.objects.create(
+    return AuditEvent.objects.order_by("pk").first() or AuditEventFactory(
         actor_kind="system", actor_label="system", action="update", object_type="timebook", object_id=world.tx.pk
     )
 
@@ -383,7 +392,7 @@ def build_world() -> World:
     support.groups.add(Group.objects.get_or_create(name=settings.NHN_SUPPORT_GROUP)[0])
 
     campaigns = {
-        key: InvitationCampaign.objects.create(
+        key: InvitationCampaignFactory(
             timebook=m["timebook"],
             born_from=1940,
             born_to=1960,
@@ -469,9 +478,7 @@ def _dialogue_side(world: World) -> None:
     prgx = PractitionerFactory(organisation=gx)
     Citizen.objects.filter(pk=world.a.pk).update(gp_office=gx, fastlege=prgx)
     world.a.refresh_from_db()
-    membership = StaffMembership.objects.create(
-        user=world.staff_x, organisation=gx, role=StaffMembership.Role.HELSESEKRETAER
-    )
+    membership = StaffMembershipFactory(user=world.staff_x, organisation=gx, role=StaffMembership.Role.HELSESEKRETAER)
     staff_dialogue_permissions()
     world.gx, world.prgx = gx, prgx
     world.dlg_x = dialogue_start(
@@ -483,13 +490,13 @@ def _dialogue_side(world: World) -> None:
         person=world.a, written_by=world.a, kind="e_konsultasjon", subject="Utslett", body="Det klør"
     )
     world.journal_x = JournalEntry.objects.get(dialogue=world.dlg_consult_x)
-    world.routing_x = RoutingSetting.objects.create(organisation=gx, kind="reseptfornyelse", mode="fixed")
-    world.absence_x = RoutingAbsence.objects.create(
+    world.routing_x = RoutingSettingFactory(organisation=gx, kind="reseptfornyelse", mode="fixed")
+    world.absence_x = RoutingAbsenceFactory(
         fastlege=prgx, substitute=membership, valid_to=timezone.localdate() + dt.timedelta(days=7)
     )
-    world.group_x = StaffGroup.objects.create(organisation=gx, name="Resepsjonen")
-    world.prescription_x = Prescription.objects.create(
-        citizen=world.a, medication="Levaxin", prescribed_on=timezone.localdate() - dt.timedelta(days=90)
+    world.group_x = StaffGroupFactory(organisation=gx, name="Resepsjonen")
+    world.prescription_x = PrescriptionFactory(
+        citizen=world.a, medication="Levaxin", strength="", prescribed_on=timezone.localdate() - dt.timedelta(days=90)
     )
     world.dlg_tr_x = Dialogue.objects.get(time_request=world.tr_x)
 

@@ -10,10 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 
-import factory
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -53,17 +51,6 @@ def other_staff_client(client, django_user_model):
     user = django_user_model.objects.create_user(username="klinikk", password="pw-klinikk-123", is_staff=True)
     client.force_login(user)
     return client
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ("username",)
-
-    username = factory.Sequence(lambda n: f"bruker{n}")
-    first_name = "Test"
-    last_name = factory.Sequence(lambda n: f"Bruker {n}")
-    password = factory.django.Password("pw-test-123")
 
 
 @pytest.fixture(autouse=True)
@@ -137,3 +124,19 @@ def demo_db(django_db_setup, django_db_blocker):
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(demo_db, db):
+    """Look-ups in the seeded demo (``tests.demo.Demo``), for tests of the demo and of what `make run` shows."""
+    from tests.demo import Demo
+
+    return Demo()
+
+
+@pytest.fixture
+def world(db):
+    """The small shared world of ``tests/world.py``: a municipal clinic with six free slots and a citizen."""
+    from tests.world import build_world
+
+    return build_world()

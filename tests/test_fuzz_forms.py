@@ -41,9 +41,20 @@ from resourcebooks.admin import PublishForm
 from resourcebooks.demo import STAFF_GROUP, staff_group
 from resourcebooks.models import PatientBlock, Slot, Timebook, TimebookListEntry, WeekTemplate
 from resourcebooks.services import MAX_PUBLISH_DAYS
-from tests.addressregistry.factories import RESOURCE, OrganisationFactory, ServiceFactory
-from tests.booking.factories import RepresentationFactory
-from tests.booking.test_flow_support import NO_PASSWORD, log_in, make_clinic
+from tests.factories import (
+    NO_PASSWORD,
+    RESOURCE,
+    LocationFactory,
+    OrganisationFactory,
+    PatientBlockFactory,
+    RepresentationFactory,
+    ServiceFactory,
+    SlotFactory,
+    StaffMembershipFactory,
+    TimebookFactory,
+    TimeTypeFactory,
+    WeekTemplateFactory,
+)
 from tests.fuzz_support import (
     FUZZ,
     FUZZ_ADMIN,
@@ -66,15 +77,8 @@ from tests.fuzz_support import (
     url,
     uuid_strings,
 )
-from tests.resourcebooks.factories import (
-    LocationFactory,
-    PatientBlockFactory,
-    SlotFactory,
-    StaffMembershipFactory,
-    TimebookFactory,
-    TimeTypeFactory,
-    WeekTemplateFactory,
-)
+from tests.pages import log_in
+from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +102,7 @@ def _ascii_number(value: str) -> bool:
 def portal(db):
     """The citizen's own clinic and a clinic in another municipality, each with free slots; one slot booked
     by a neighbour (with a known idempotency key), one past, one withdrawn; a listed test person."""
-    home, away = make_clinic(), make_clinic()
+    home, away = build_world(), build_world()
     neighbour = home.resident()
     taken = home.slots[-1]
     others = appointment_request(

@@ -15,8 +15,9 @@ from booking.services import confirmations_sweep
 from helsenorge_sim.celery import app
 from notifications.models import Notification
 from notifications.tasks import notifications_sweep_task
-from tests.booking.test_flow_support import idempotency_key_in, make_clinic, review_url, text_of
+from tests.pages import idempotency_key_in, review_url, text_of
 from tests.redis_support import OwnRedis
+from tests.world import build_world
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -72,8 +73,8 @@ class Walk:
 
 
 def test_with_redis_down_a_citizen_logs_in_books_cancels_and_reads_innboks_and_nothing_is_lost(own_redis):
-    clinic = make_clinic()
-    number = clinic.citizen.national_id
+    world = build_world()
+    number = world.citizen.national_id
     own_redis.stop()
 
     walk = Walk()
@@ -81,11 +82,11 @@ def test_with_redis_down_a_citizen_logs_in_books_cancels_and_reads_innboks_and_n
     assert response.status_code == 302
     assert walk.get(reverse("booking:appointments")).status_code == 200
 
-    first = walk.book(clinic.slots[0])
+    first = walk.book(world.slots[0])
     assert walk.get(reverse("booking:appointment", args=[first.pk])).status_code == 200
     walk.post(reverse("booking:cancel", args=[first.pk]), {})
     assert Appointment.objects.get(pk=first.pk).status == Appointment.Status.CANCELLED_BY_CITIZEN
-    second = walk.book(clinic.slots[1])
+    second = walk.book(world.slots[1])
     inbox = walk.get(reverse("inbox:inbox"))
     assert "Kvittering for avbestilt time" in text_of(inbox)
     # The broker was down: the EPJ's confirmation could not be queued, and waits as requested.
@@ -95,7 +96,7 @@ def test_with_redis_down_a_citizen_logs_in_books_cancels_and_reads_innboks_and_n
     confirmations_sweep()  # what beat runs every minute
     notifications_sweep_task()
     assert Appointment.objects.get(pk=second.pk).status == Appointment.Status.ASSIGNED
-    sent = Notification.objects.filter(recipient_key=f"citizen:{clinic.citizen.pk}", state=Notification.State.SENT)
+    sent = Notification.objects.filter(recipient_key=f"citizen:{world.citizen.pk}", state=Notification.State.SENT)
     assert set(sent.values_list("event", flat=True)) == {"confirmed", "cancellation_receipt"}
     assert not Notification.objects.exclude(state=Notification.State.SENT).exists()
     # And the session written while Redis was down still works now that it is back.

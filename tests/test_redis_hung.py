@@ -31,9 +31,9 @@ from helsenorge_sim.celery import app
 from notifications.delivery import notification_deliver
 from notifications.models import Notification
 from notifications.tasks import notifications_sweep_task
-from tests.booking.test_flow_support import idempotency_key_in, log_in, make_clinic, review_url, text_of
-from tests.dialogues.dialogue_support import clinic as gp_clinic
+from tests.pages import idempotency_key_in, log_in, review_url, text_of
 from tests.redis_support import OwnRedis, fail_soft_cache
+from tests.world import build_world, gp_clinic
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -216,11 +216,11 @@ def test_after_one_publish_times_out_a_hung_broker_is_skipped_and_the_sweeps_del
     """The broker alone on the hung Redis (the cache elsewhere): booking and cancelling publish tasks."""
     settings.REDIS_BREAKER_SECONDS = BREAKER_SECONDS
     settings.WAITING_ROOM_DOOR_RATE = 0
-    clinic = make_clinic()
+    world = build_world()
     broker = Traffic(own_redis.port)
     traffic.append(broker)
     broker_on(own_redis.url)
-    browser = log_in(Client(), clinic.citizen)
+    browser = log_in(Client(), world.citizen)
     hang(own_redis)
 
     def book(slot) -> Appointment:  # type: ignore[no-untyped-def]
@@ -229,11 +229,11 @@ def test_after_one_publish_times_out_a_hung_broker_is_skipped_and_the_sweeps_del
         assert response.status_code == 302, text_of(response)[:300]
         return Appointment.objects.get(slot=slot)
 
-    first = book(clinic.slots[0])  # its confirmation is published: one timeout, and the breaker opens
+    first = book(world.slots[0])  # its confirmation is published: one timeout, and the breaker opens
     assert broker.timeouts == 1
     before = (broker.sent, broker.timeouts)
     ok(browser.post(reverse("booking:cancel", args=[first.pk]), {}))  # a receipt to publish: skipped
-    second = book(clinic.slots[1])  # a confirmation to publish: skipped
+    second = book(world.slots[1])  # a confirmation to publish: skipped
     for _ in range(5):
         ok(browser.get(reverse("booking:appointments")))
     assert (broker.sent, broker.timeouts) == before
@@ -251,7 +251,7 @@ def test_after_one_publish_times_out_a_hung_broker_is_skipped_and_the_sweeps_del
     assert broker.sent > before[0]
     notifications_sweep_task()
     assert Appointment.objects.get(pk=second.pk).status == Appointment.Status.ASSIGNED
-    rows = Notification.objects.filter(recipient_key=f"citizen:{clinic.citizen.pk}")
+    rows = Notification.objects.filter(recipient_key=f"citizen:{world.citizen.pk}")
     assert set(rows.values_list("event", flat=True)) == {"confirmed", "cancellation_receipt"}
     assert {notification_deliver(notification_id=pk) for pk in rows.values_list("pk", flat=True)} == {"skipped"}
     assert set(rows.values_list("state", "attempts")) == {(Notification.State.SENT, 1)}

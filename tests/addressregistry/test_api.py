@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from .factories import RESOURCE, OrganisationFactory, ServiceFactory
+from tests.factories import RESOURCE, OrganisationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from addressregistry.diagnosis import (
     diagnose_service,
 )
 from resourcebooks.models import Practitioner
-from tests.resourcebooks.factories import PractitionerFactory, PractitionerTimebookFactory, TimeTypeFactory
+from tests.factories import PractitionerFactory, PractitionerTimebookFactory, TimeTypeFactory
 
 FASTLEGE_PROCESSES = frozenset({TIMEBESTILLING, TIMERESERVASJON, BEHANDLEROVERSIKT})
 

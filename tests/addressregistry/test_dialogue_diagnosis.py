@@ -21,9 +21,7 @@ from addressregistry.diagnosis import (
     dialogue_availability,
 )
 from addressregistry.services import service_processes_apply
-from tests.resourcebooks.factories import PractitionerTimebookFactory
-
-from .factories import RESOURCE
+from tests.factories import RESOURCE, PractitionerTimebookFactory
 
 BOOKING = frozenset({TIMEBESTILLING, TIMERESERVASJON, BEHANDLEROVERSIKT})
 ALL_ON = BOOKING | set(DIALOGUE_PROCESSES)

@@ -11,8 +11,7 @@ from django.db import connection
 
 from addressregistry.models import ProcessChange, ServiceProcess
 from addressregistry.services import service_process_set, service_processes_apply
-
-from .factories import RESOURCE, ServiceFactory
+from tests.factories import RESOURCE, ServiceFactory
 
 
 @pytest.mark.django_db

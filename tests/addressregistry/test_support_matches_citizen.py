@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.booking.gp_support import gp_office
-from tests.booking.test_flow_support import log_in, text_of
+from tests.pages import log_in, text_of
+from tests.world import gp_office
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from addressregistry.models import ProcessChange, ServiceProcess
-
-from .factories import RESOURCE, ServiceFactory
+from tests.factories import RESOURCE, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +107,7 @@ def test_the_service_page_shows_processes_history_and_diagnosis_errors_first(sup
 
 
 def test_the_service_page_for_a_correct_setup_says_there_are_no_findings(support_client):
-    from tests.resourcebooks.factories import SlotFactory, TimebookFactory
+    from tests.factories import SlotFactory, TimebookFactory
 
     timebook = TimebookFactory(type="koronatest", name="Koronatest1")
     SlotFactory(timebook=timebook)  # a free slot in 2030

@@ -16,6 +16,7 @@ from citizens.models import Citizen
 from inbox.models import InboxMessage
 from notifications.models import Notification
 from resourcebooks.models import Location, Slot, Timebook
+from tests.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,7 @@ def rows(**lookup) -> list[tuple]:
 
 
 def failed_sms(her_id: int, key: str) -> Notification:
-    return Notification.objects.create(
+    return NotificationFactory(
         dedupe_key=f"audit-gaps:{key}",
         recipient_key="citizen:0",
         recipient_name="Kurt Håkon Grytten",

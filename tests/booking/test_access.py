@@ -15,31 +15,29 @@ from booking.services import appointment_confirm, appointment_request
 from citizens.models import Representation
 from inbox.models import InboxMessage
 from resourcebooks.models import Slot
-from tests.booking import test_flow_support as support
-from tests.booking.test_flow_support import log_in, new_citizen
-
-clinic = support.clinic  # fixture
-
+from tests.factories import RepresentationFactory
+from tests.pages import log_in
+from tests.world import new_citizen
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def owner_things(clinic):
+def owner_things(world):
     """The clinic's citizen (the owner) with a confirmed appointment, its message, and a child."""
-    owner = clinic.citizen
+    owner = world.citizen
     outcome = appointment_request(
         person=owner,
         booked_by=owner,
-        timebook=clinic.timebook,
-        slot_id=clinic.slots[0].pk,
+        timebook=world.timebook,
+        slot_id=world.slots[0].pk,
         reason="Vaksine",
         idempotency_key=uuid.uuid4(),
     )
     appointment = outcome.appointment
     appointment_confirm(appointment_id=appointment.pk)
-    child = new_citizen(municipality=clinic.municipality, birth_date=dt.date(2018, 3, 3), first_name="Lille")
-    Representation.objects.create(representative=owner, represented=child, kind=Representation.Kind.PARENT)
+    child = new_citizen(municipality=world.municipality, birth_date=dt.date(2018, 3, 3), first_name="Lille")
+    RepresentationFactory(representative=owner, represented=child, kind=Representation.Kind.PARENT)
     return {
         "owner": owner,
         "appointment": appointment,
@@ -49,15 +47,15 @@ def owner_things(clinic):
 
 
 @pytest.fixture
-def intruder_child(clinic):
-    return new_citizen(municipality=clinic.municipality, birth_date=dt.date(2017, 4, 4), first_name="Egen")
+def intruder_child(world):
+    return new_citizen(municipality=world.municipality, birth_date=dt.date(2017, 4, 4), first_name="Egen")
 
 
 @pytest.fixture
-def intruder(client, clinic, intruder_child):
+def intruder(client, world, intruder_child):
     """Logged in as another citizen of the same municipality, who has a child of their own."""
-    other = clinic.resident()
-    Representation.objects.create(representative=other, represented=intruder_child, kind=Representation.Kind.PARENT)
+    other = world.resident()
+    RepresentationFactory(representative=other, represented=intruder_child, kind=Representation.Kind.PARENT)
     return log_in(client, other)
 
 
@@ -123,9 +121,9 @@ def test_the_owner_still_has_it_all(client, owner_things):
     assert client.get(owner_things["message"].get_absolute_url()).status_code == 200
 
 
-def test_someone_with_power_of_attorney_may_open_the_appointment(client, owner_things, clinic):
-    attorney = clinic.resident(first_name="Fullmektig")
-    Representation.objects.create(
+def test_someone_with_power_of_attorney_may_open_the_appointment(client, owner_things, world):
+    attorney = world.resident(first_name="Fullmektig")
+    RepresentationFactory(
         representative=attorney, represented=owner_things["owner"], kind=Representation.Kind.POWER_OF_ATTORNEY
     )
     log_in(client, attorney)

@@ -19,10 +19,7 @@ from booking.services import (
 )
 from inbox.models import InboxMessage
 from resourcebooks.models import Slot, Timebook
-from tests.booking import test_flow_support as support
-from tests.booking.test_flow_support import html_of, log_in, oslo, review_url, send_booking, text_of
-
-demo_db, demo, clinic = support.demo_db, support.demo, support.clinic  # fixtures
+from tests.pages import html_of, log_in, oslo, review_url, send_booking, text_of
 
 APPOINTMENTS = reverse("booking:appointments")
 ALERTS = reverse("booking:alerts")
@@ -42,10 +39,10 @@ def section(text: str, heading: str, next_heading: str) -> str:
 # --- 9: cancelled and clinic-cancelled appointments are not «Kommende timer» --------------------------------
 
 
-def test_avbestilt_and_avlyst_appointments_are_listed_apart_with_their_status(client, clinic):
-    person = clinic.citizen
+def test_avbestilt_and_avlyst_appointments_are_listed_apart_with_their_status(client, world):
+    person = world.citizen
     active, by_citizen, by_clinic = (
-        appointment_book_by_clinic(person=person, slot=slot, reason="Vaksine") for slot in clinic.slots[:3]
+        appointment_book_by_clinic(person=person, slot=slot, reason="Vaksine") for slot in world.slots[:3]
     )
     appointment_cancel(appointment=by_citizen, by=person)
     assert appointment_cancel_by_clinic(appointment=by_clinic)
@@ -67,41 +64,41 @@ def test_avbestilt_and_avlyst_appointments_are_listed_apart_with_their_status(cl
         assert html.index(appointment.get_absolute_url()) > html.index("Avlyste og avbestilte timer")
 
 
-def test_a_rejected_request_is_with_the_cancelled_ones(client, clinic):
-    Timebook.objects.filter(pk=clinic.timebook.pk).update(confirmation=Timebook.Confirmation.MANUAL)
-    log_in(client, clinic.citizen)
-    send_booking(client, clinic.slots[0])
-    appointment = Appointment.objects.get(citizen=clinic.citizen)
+def test_a_rejected_request_is_with_the_cancelled_ones(client, world):
+    Timebook.objects.filter(pk=world.timebook.pk).update(confirmation=Timebook.Confirmation.MANUAL)
+    log_in(client, world.citizen)
+    send_booking(client, world.slots[0])
+    appointment = Appointment.objects.get(citizen=world.citizen)
     assert appointment_reject(appointment=appointment)
     text = text_of(client.get(APPOINTMENTS))
     assert "Avvist" in section(text, "Avlyste og avbestilte timer", "Tidligere timer")
     assert "Du har ingen kommende timer." in text
 
 
-def test_without_cancelled_appointments_there_is_no_such_section(client, clinic):
-    appointment_book_by_clinic(person=clinic.citizen, slot=clinic.slots[0], reason="Vaksine")
-    log_in(client, clinic.citizen)
+def test_without_cancelled_appointments_there_is_no_such_section(client, world):
+    appointment_book_by_clinic(person=world.citizen, slot=world.slots[0], reason="Vaksine")
+    log_in(client, world.citizen)
     assert "Avlyste og avbestilte timer" not in text_of(client.get(APPOINTMENTS))
 
 
 # --- 10: Varsler tells of the unread messages in Innboks ------------------------------------------------------
 
 
-def test_varsler_tells_of_unread_messages_with_a_link_to_innboks(client, clinic):
-    for slot in clinic.slots[:2]:
-        appointment_book_by_clinic(person=clinic.citizen, slot=slot, reason="Vaksine")
-    log_in(client, clinic.citizen)
+def test_varsler_tells_of_unread_messages_with_a_link_to_innboks(client, world):
+    for slot in world.slots[:2]:
+        appointment_book_by_clinic(person=world.citizen, slot=slot, reason="Vaksine")
+    log_in(client, world.citizen)
     response = client.get(ALERTS)
     text = text_of(response)
     assert "Du har 2 uleste meldinger i innboksen." in text
     assert "Du har ingen nye varsler" not in text
     assert f'href="{reverse("inbox:inbox")}">Gå til innboksen</a>' in html_of(response)
 
-    InboxMessage.objects.filter(citizen=clinic.citizen).order_by("pk").first().delete()  # type: ignore[union-attr]
+    InboxMessage.objects.filter(citizen=world.citizen).order_by("pk").first().delete()  # type: ignore[union-attr]
     assert "Du har 1 ulest melding i innboksen." in text_of(client.get(ALERTS))
     assert "1 ulest melding" in text_of(client.get(reverse("booking:home")))
 
-    InboxMessage.objects.filter(citizen=clinic.citizen).update(read_at=timezone.now())
+    InboxMessage.objects.filter(citizen=world.citizen).update(read_at=timezone.now())
     assert "Du har ingen nye varsler." in text_of(client.get(ALERTS))
 
 
@@ -147,30 +144,30 @@ def test_the_limit_is_the_person_acted_for_and_names_them(client, demo):
     assert LIMIT_REACHED not in text_of(client.get(reverse("booking:choose_timebook", args=[SMITTEVERN])))
 
 
-def test_a_higher_limit_leaves_the_timebook_free_to_choose(client, clinic):
-    Timebook.objects.filter(pk=clinic.timebook.pk).update(max_active_bookings=2)
-    log_in(client, clinic.citizen)
-    send_booking(client, clinic.slots[0])
-    url = reverse("booking:choose_timebook", args=[clinic.service.her_id])
+def test_a_higher_limit_leaves_the_timebook_free_to_choose(client, world):
+    Timebook.objects.filter(pk=world.timebook.pk).update(max_active_bookings=2)
+    log_in(client, world.citizen)
+    send_booking(client, world.slots[0])
+    url = reverse("booking:choose_timebook", args=[world.service.her_id])
     assert "disabled" not in html_of(client.get(url))
-    response = client.post(url, {"timebook": clinic.timebook.pk})
+    response = client.post(url, {"timebook": world.timebook.pk})
     assert response.status_code == 302
 
 
-def test_the_review_page_tells_the_cancellation_deadline_before_send_bestilling(client, clinic):
-    slot = clinic.slots[0]
-    log_in(client, clinic.citizen)
+def test_the_review_page_tells_the_cancellation_deadline_before_send_bestilling(client, world):
+    slot = world.slots[0]
+    log_in(client, world.citizen)
     text = text_of(client.get(review_url(slot)))
-    deadline = oslo(slot.start - dt.timedelta(hours=clinic.timebook.cancellation_deadline_hours))
+    deadline = oslo(slot.start - dt.timedelta(hours=world.timebook.cancellation_deadline_hours))
     line = f"Du kan avbestille på nett fram til {deadline.day}.{deadline.month}.{deadline.year} kl. {deadline:%H:%M}."
     assert line in text
     assert text.index(line) < text.index("Send bestilling")
 
 
-def test_the_review_page_says_when_the_deadline_has_already_passed(client, clinic):
-    Timebook.objects.filter(pk=clinic.timebook.pk).update(cancellation_deadline_hours=72)
-    log_in(client, clinic.citizen)
-    text = text_of(client.get(review_url(clinic.slots[0])))
+def test_the_review_page_says_when_the_deadline_has_already_passed(client, world):
+    Timebook.objects.filter(pk=world.timebook.pk).update(cancellation_deadline_hours=72)
+    log_in(client, world.citizen)
+    text = text_of(client.get(review_url(world.slots[0])))
     assert "Timen kan ikke avbestilles på nett, fordi fristen er 72 timer før timen." in text
     assert "Du kan avbestille på nett fram til" not in text
 

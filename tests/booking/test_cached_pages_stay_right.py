@@ -21,17 +21,8 @@ from booking.services import appointment_book_by_clinic, appointment_cancel
 from resourcebooks.freshness import NO_CACHE, slots_version
 from resourcebooks.models import Slot
 from resourcebooks.services import slots_withdraw
-from tests.booking.test_flow_support import (
-    Clinic,
-    html_of,
-    idempotency_key_in,
-    log_in,
-    make_clinic,
-    new_citizen,
-    review_url,
-    session_reads,
-    time_url,
-)
+from tests.pages import html_of, idempotency_key_in, log_in, review_url, session_reads, time_url
+from tests.world import World, build_world, new_citizen
 
 pytestmark = pytest.mark.django_db
 
@@ -44,18 +35,18 @@ DEAD_REDIS = {
 }
 
 
-def day_page(client: Client, clinic: Clinic) -> str:
+def day_page(client: Client, world: World) -> str:
     """The day's slots as the calendar's link asks for them (htmx)."""
-    day = timezone.localtime(clinic.slots[0].start).date()
-    url = f"{time_url(clinic.timebook)}?sted={clinic.location.pk}&dag={day.isoformat()}"
+    day = timezone.localtime(world.slots[0].start).date()
+    url = f"{time_url(world.timebook)}?sted={world.location.pk}&dag={day.isoformat()}"
     response = client.get(url, headers={"HX-Request": "true"})
     assert response.status_code == 200
     return html_of(response)
 
 
-def month_page(client: Client, clinic: Clinic) -> str:
-    day = timezone.localtime(clinic.slots[0].start).date()
-    response = client.get(f"{time_url(clinic.timebook)}?sted={clinic.location.pk}&maned={day:%Y-%m}")
+def month_page(client: Client, world: World) -> str:
+    day = timezone.localtime(world.slots[0].start).date()
+    response = client.get(f"{time_url(world.timebook)}?sted={world.location.pk}&maned={day:%Y-%m}")
     assert response.status_code == 200
     return html_of(response)
 
@@ -69,58 +60,53 @@ def marked_free(html: str, slot: Slot) -> bool:
 
 
 @pytest.fixture
-def clinic(db) -> Clinic:
-    return make_clinic()
-
-
-@pytest.fixture
-def citizen_client(client: Client, clinic: Clinic) -> Client:
-    return log_in(client, clinic.citizen)
+def citizen_client(client: Client, world: World) -> Client:
+    return log_in(client, world.citizen)
 
 
 @pytest.mark.redis
-def test_the_calendar_is_cached_when_redis_is_there(clinic):
+def test_the_calendar_is_cached_when_redis_is_there(world):
     """The guard tests below are only worth something if the cache is really in use (with Redis, as in CI: the
     ``redis`` mark makes a run without it a skip that CI refuses)."""
-    version = slots_version(clinic.timebook.pk)
+    version = slots_version(world.timebook.pk)
     assert version != NO_CACHE
-    assert slots_version(clinic.timebook.pk) == version
+    assert slots_version(world.timebook.pk) == version
 
 
-def test_a_slot_the_clinic_books_is_gone_from_the_day_at_once(citizen_client, clinic):
-    assert offered(day_page(citizen_client, clinic), clinic.slots[0])
-    appointment_book_by_clinic(person=new_citizen(), slot=clinic.slots[0], reason="Satt opp")
-    html = day_page(citizen_client, clinic)
-    assert not offered(html, clinic.slots[0])
-    assert offered(html, clinic.slots[1])
+def test_a_slot_the_clinic_books_is_gone_from_the_day_at_once(citizen_client, world):
+    assert offered(day_page(citizen_client, world), world.slots[0])
+    appointment_book_by_clinic(person=new_citizen(), slot=world.slots[0], reason="Satt opp")
+    html = day_page(citizen_client, world)
+    assert not offered(html, world.slots[0])
+    assert offered(html, world.slots[1])
 
 
-def test_a_slot_another_citizen_books_is_gone_from_the_day_at_once(citizen_client, clinic):
-    assert offered(day_page(citizen_client, clinic), clinic.slots[2])
-    other = log_in(Client(), new_citizen(municipality=clinic.timebook.service.organisation))
-    key = other.get(review_url(clinic.slots[2]))
+def test_a_slot_another_citizen_books_is_gone_from_the_day_at_once(citizen_client, world):
+    assert offered(day_page(citizen_client, world), world.slots[2])
+    other = log_in(Client(), new_citizen(municipality=world.timebook.service.organisation))
+    key = other.get(review_url(world.slots[2]))
     assert key.status_code == 200
     sent = other.post(
-        review_url(clinic.slots[2]), {"reason": "Vaksine", "idempotency_key": idempotency_key_in(html_of(key))}
+        review_url(world.slots[2]), {"reason": "Vaksine", "idempotency_key": idempotency_key_in(html_of(key))}
     )
     assert sent.status_code == 302
-    assert not offered(day_page(citizen_client, clinic), clinic.slots[2])
+    assert not offered(day_page(citizen_client, world), world.slots[2])
 
 
-def test_a_cancelled_time_is_offered_again_at_once(citizen_client, clinic):
+def test_a_cancelled_time_is_offered_again_at_once(citizen_client, world):
     other = new_citizen()
-    appointment = appointment_book_by_clinic(person=other, slot=clinic.slots[0], reason="Satt opp")
-    assert not offered(day_page(citizen_client, clinic), clinic.slots[0])
+    appointment = appointment_book_by_clinic(person=other, slot=world.slots[0], reason="Satt opp")
+    assert not offered(day_page(citizen_client, world), world.slots[0])
     appointment_cancel(appointment=appointment, by=other)
-    assert offered(day_page(citizen_client, clinic), clinic.slots[0])
+    assert offered(day_page(citizen_client, world), world.slots[0])
 
 
-def test_a_withdrawn_day_is_no_longer_free_in_the_month(citizen_client, clinic):
-    assert marked_free(month_page(citizen_client, clinic), clinic.slots[0])
-    day = timezone.localtime(clinic.slots[0].start).date()
-    slots_withdraw(timebook=clinic.timebook, date_from=day, date_to=day)
-    html = month_page(citizen_client, clinic)
-    assert not marked_free(html, clinic.slots[0])
+def test_a_withdrawn_day_is_no_longer_free_in_the_month(citizen_client, world):
+    assert marked_free(month_page(citizen_client, world), world.slots[0])
+    day = timezone.localtime(world.slots[0].start).date()
+    slots_withdraw(timebook=world.timebook, date_from=day, date_to=day)
+    html = month_page(citizen_client, world)
+    assert not marked_free(html, world.slots[0])
     assert "Det er ingen ledige timer i denne timeboken nå." in html
 
 
@@ -157,41 +143,41 @@ def test_thirty_idle_minutes_still_end_the_session(citizen_client):
 
 @override_settings(CACHES=DEAD_REDIS, SESSION_ENGINE="django.contrib.sessions.backends.cached_db")
 def test_with_redis_down_the_calendar_reads_the_database_and_is_right(client):
-    clinic = make_clinic()
-    assert slots_version(clinic.timebook.pk) == NO_CACHE
-    log_in(client, clinic.citizen)
-    assert offered(day_page(client, clinic), clinic.slots[0])
-    appointment_book_by_clinic(person=new_citizen(), slot=clinic.slots[0], reason="Satt opp")
-    assert not offered(day_page(client, clinic), clinic.slots[0])
-    assert offered(day_page(client, clinic), clinic.slots[1])
-    assert marked_free(month_page(client, clinic), clinic.slots[1])
+    world = build_world()
+    assert slots_version(world.timebook.pk) == NO_CACHE
+    log_in(client, world.citizen)
+    assert offered(day_page(client, world), world.slots[0])
+    appointment_book_by_clinic(person=new_citizen(), slot=world.slots[0], reason="Satt opp")
+    assert not offered(day_page(client, world), world.slots[0])
+    assert offered(day_page(client, world), world.slots[1])
+    assert marked_free(month_page(client, world), world.slots[1])
 
 
 # --- What the cheaper pages of helper q must still show -------------------------------------------------
 
 
-def test_the_days_slots_partial_asks_nothing_for_the_header_it_does_not_show(citizen_client, clinic):
-    day = timezone.localtime(clinic.slots[0].start).date()
-    url = f"{time_url(clinic.timebook)}?sted={clinic.location.pk}&dag={day.isoformat()}"
+def test_the_days_slots_partial_asks_nothing_for_the_header_it_does_not_show(citizen_client, world):
+    day = timezone.localtime(world.slots[0].start).date()
+    url = f"{time_url(world.timebook)}?sted={world.location.pk}&dag={day.isoformat()}"
     citizen_client.get(url, headers={"HX-Request": "true"})
     with CaptureQueriesContext(connection) as queries:
         response = citizen_client.get(url, headers={"HX-Request": "true"})
-    assert offered(html_of(response), clinic.slots[0])
+    assert offered(html_of(response), world.slots[0])
     sql = " ".join(q["sql"] for q in queries.captured_queries)
     assert "booking_inboxmessage" not in sql and "representation" not in sql
 
 
-def test_the_month_labels_each_day_for_screen_readers(citizen_client, clinic):
-    html = month_page(citizen_client, clinic)
-    day = timezone.localtime(clinic.slots[0].start).date()
+def test_the_month_labels_each_day_for_screen_readers(citizen_client, world):
+    html = month_page(citizen_client, world)
+    day = timezone.localtime(world.slots[0].start).date()
     assert f'aria-label="{day.day}. ' in html and ", ledige timer" in html
     assert ", ingen ledige timer</span>" in html
 
 
-def test_reopening_the_review_keeps_the_hold_and_frees_no_slot(citizen_client, clinic):
-    slot = clinic.slots[0]
+def test_reopening_the_review_keeps_the_hold_and_frees_no_slot(citizen_client, world):
+    slot = world.slots[0]
     assert citizen_client.get(review_url(slot)).status_code == 200
     assert citizen_client.get(review_url(slot)).status_code == 200
     slot.refresh_from_db()
     assert slot.state == Slot.State.ON_HOLD
-    assert not offered(day_page(log_in(Client(), new_citizen()), clinic), slot)
+    assert not offered(day_page(log_in(Client(), new_citizen()), world), slot)

@@ -14,17 +14,10 @@ from booking.models import CampaignRecipient, InvitationCampaign
 from booking.services import BookingError, campaign_create, campaign_pause, campaign_resume, campaigns_tick
 from booking.tasks import campaigns_tick_task
 from notifications.models import Notification
-from resourcebooks.models import StaffMembership
-from tests.booking.factories import CitizenFactory
-from tests.conftest import UserFactory
-from tests.notifications.support import (
-    ACTOR,
-    UNUSABLE_PASSWORD,
-    in_threads,
-    log_in,
-    make_clinic,
-    page_text,
-)
+from tests.factories import NO_PASSWORD, CitizenFactory, StaffMembershipFactory, UserFactory
+from tests.notifications.support import in_threads
+from tests.pages import log_in, text_of
+from tests.world import ACTOR, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -33,25 +26,20 @@ CHANGELIST = reverse("admin:booking_invitationcampaign_changelist")
 ADD = reverse("admin:booking_invitationcampaign_add")
 
 
-@pytest.fixture
-def clinic():
-    return make_clinic()
-
-
-def resident(clinic, year: int, **fields):
+def resident(world, year: int, **fields):
     fields.setdefault("phone", f"+47412{year:05d}")
     return CitizenFactory(
-        municipality=clinic.organisation,
+        municipality=world.organisation,
         birth_date=dt.date(year, 5, 17),
         first_name=f"Født{year}",
-        user__password=UNUSABLE_PASSWORD,
+        user__password=NO_PASSWORD,
         **fields,
     )
 
 
-def start(clinic, *, born=(1950, 1970), batch_size=2, pause=PAUSE, text="") -> InvitationCampaign:
+def start(world, *, born=(1950, 1970), batch_size=2, pause=PAUSE, text="") -> InvitationCampaign:
     return campaign_create(
-        timebook=clinic.timebook,
+        timebook=world.timebook,
         born_from=born[0],
         born_to=born[1],
         batch_size=batch_size,
@@ -69,20 +57,20 @@ def fresh(campaign: InvitationCampaign) -> InvitationCampaign:
 
 
 @pytest.fixture
-def five(clinic):
+def five(world):
     """Five citizens born 1950–1970 with a mobile number."""
-    return [resident(clinic, year) for year in (1950, 1955, 1960, 1965, 1970)]
+    return [resident(world, year) for year in (1950, 1955, 1960, 1965, 1970)]
 
 
 # --- Who is invited --------------------------------------------------------------------------------------
 
 
-def test_it_picks_citizens_of_the_municipality_born_in_the_years_with_a_mobile_number(clinic, five):
-    resident(clinic, 1960, phone="")
-    resident(clinic, 1980)
-    CitizenFactory(birth_date=dt.date(1960, 1, 1), user__password=UNUSABLE_PASSWORD)  # another municipality
+def test_it_picks_citizens_of_the_municipality_born_in_the_years_with_a_mobile_number(world, five):
+    resident(world, 1960, phone="")
+    resident(world, 1980)
+    CitizenFactory(birth_date=dt.date(1960, 1, 1), user__password=NO_PASSWORD)  # another municipality
 
-    campaign = start(clinic, born=(1955, 1965))
+    campaign = start(world, born=(1955, 1965))
 
     chosen = set(CampaignRecipient.objects.filter(campaign=campaign).values_list("citizen_id", flat=True))
     assert chosen == {five[1].pk, five[2].pk, five[3].pk}
@@ -91,16 +79,16 @@ def test_it_picks_citizens_of_the_municipality_born_in_the_years_with_a_mobile_n
     assert campaign.state == InvitationCampaign.State.RUNNING
 
 
-def test_the_default_text_says_booking_is_open_where(clinic, five):
-    campaign = start(clinic)
+def test_the_default_text_says_booking_is_open_where(world, five):
+    campaign = start(world)
 
     assert campaign.text == (
         f"Nå kan du bestille time til vaksine hos {ACTOR}. Logg inn på Helsenorge, velg Timeavtaler og Bestill time."
     )
 
 
-def test_a_campaign_without_recipients_is_done_at_once(clinic, five):
-    campaign = start(clinic, born=(2001, 2002))
+def test_a_campaign_without_recipients_is_done_at_once(world, five):
+    campaign = start(world, born=(2001, 2002))
 
     assert (campaign.total, campaign.state) == (0, InvitationCampaign.State.DONE)
     assert campaigns_tick(now=timezone.now()) == 0
@@ -113,9 +101,9 @@ def test_a_campaign_without_recipients_is_done_at_once(clinic, five):
         ((1950, 1970), 0, "Antall per bolk må være minst 1."),
     ],
 )
-def test_a_wrong_campaign_is_refused_in_norwegian(clinic, born, batch_size, message):
+def test_a_wrong_campaign_is_refused_in_norwegian(world, born, batch_size, message):
     with pytest.raises(BookingError) as refused:
-        start(clinic, born=born, batch_size=batch_size)
+        start(world, born=born, batch_size=batch_size)
 
     assert refused.value.message == message
     assert not InvitationCampaign.objects.exists()
@@ -124,8 +112,8 @@ def test_a_wrong_campaign_is_refused_in_norwegian(clinic, born, batch_size, mess
 # --- Batches and pauses ----------------------------------------------------------------------------------
 
 
-def test_each_tick_sends_one_batch_and_then_waits_out_the_pause(clinic, five):
-    campaign = start(clinic, batch_size=2, text="Nå kan du bestille influensavaksine.")
+def test_each_tick_sends_one_batch_and_then_waits_out_the_pause(world, five):
+    campaign = start(world, batch_size=2, text="Nå kan du bestille influensavaksine.")
     t0 = timezone.now()
 
     assert campaigns_tick(now=t0) == 2
@@ -150,11 +138,11 @@ def test_each_tick_sends_one_batch_and_then_waits_out_the_pause(clinic, five):
         assert n.event == Notification.Event.INVITATION
         assert n.text == "Nå kan du bestille influensavaksine."
         assert n.sender_name == "Helsenorge kommune"
-        assert n.owner_her_id == clinic.organisation.her_id
+        assert n.owner_her_id == world.organisation.her_id
 
 
-def test_the_batches_go_in_a_stable_order_and_nobody_twice(clinic, five):
-    campaign = start(clinic, batch_size=2)
+def test_the_batches_go_in_a_stable_order_and_nobody_twice(world, five):
+    campaign = start(world, batch_size=2)
     t0 = timezone.now()
 
     for i in range(3):
@@ -165,18 +153,18 @@ def test_the_batches_go_in_a_stable_order_and_nobody_twice(clinic, five):
     assert not CampaignRecipient.objects.filter(campaign=campaign, sent_at__isnull=True).exists()
 
 
-def test_the_invitations_are_delivered_to_the_phones(client, clinic, five, django_capture_on_commit_callbacks):
-    campaign = start(clinic, batch_size=5, text="Nå kan du bestille influensavaksine.")
+def test_the_invitations_are_delivered_to_the_phones(client, world, five, django_capture_on_commit_callbacks):
+    campaign = start(world, batch_size=5, text="Nå kan du bestille influensavaksine.")
 
     with django_capture_on_commit_callbacks(execute=True):
         campaigns_tick_task.apply()
 
     assert {n.state for n in invitations(campaign)} == {Notification.State.SENT}
-    assert "Nå kan du bestille influensavaksine." in page_text(log_in(client, five[0]).get("/telefon/"))
+    assert "Nå kan du bestille influensavaksine." in text_of(log_in(client, five[0]).get("/telefon/"))
 
 
-def test_pause_stops_the_ticks_and_resume_continues(clinic, five):
-    campaign = start(clinic, batch_size=2)
+def test_pause_stops_the_ticks_and_resume_continues(world, five):
+    campaign = start(world, batch_size=2)
     t0 = timezone.now()
     campaigns_tick(now=t0)
 
@@ -194,8 +182,8 @@ def test_pause_stops_the_ticks_and_resume_continues(clinic, five):
     assert fresh(campaign).sent_count == 4
 
 
-def test_a_finished_campaign_cannot_be_paused_or_resumed(clinic, five):
-    campaign = start(clinic, batch_size=10)
+def test_a_finished_campaign_cannot_be_paused_or_resumed(world, five):
+    campaign = start(world, batch_size=10)
     campaigns_tick(now=timezone.now())
 
     assert campaign_pause(campaign=campaign) is False
@@ -206,9 +194,9 @@ def test_a_finished_campaign_cannot_be_paused_or_resumed(clinic, five):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_ticks_do_not_send_a_batch_twice():
-    clinic = make_clinic()
-    people = [resident(clinic, 1950 + i) for i in range(7)]
-    campaign = start(clinic, born=(1950, 1960), batch_size=3)
+    world = build_world()
+    people = [resident(world, 1950 + i) for i in range(7)]
+    campaign = start(world, born=(1950, 1960), batch_size=3)
     now = timezone.now()
 
     results = in_threads(lambda: campaigns_tick(now=now), count=3)
@@ -224,22 +212,22 @@ def test_concurrent_ticks_do_not_send_a_batch_twice():
 
 
 def staff_of(client, organisation, username="kommune-ansatt"):
-    user = UserFactory(username=username, is_staff=True, password=UNUSABLE_PASSWORD)
+    user = UserFactory(username=username, is_staff=True, password=NO_PASSWORD)
     user.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label="booking",
             codename__in=["view_invitationcampaign", "add_invitationcampaign", "change_invitationcampaign"],
         )
     )
-    StaffMembership.objects.create(user=user, organisation=organisation)
+    StaffMembershipFactory(user=user, organisation=organisation)
     client.force_login(user)
     return user
 
 
-def test_the_admin_list_shows_the_progress_bar(client, clinic, five):
-    campaign = start(clinic, batch_size=2)
+def test_the_admin_list_shows_the_progress_bar(client, world, five):
+    campaign = start(world, batch_size=2)
     campaigns_tick(now=timezone.now())
-    staff_of(client, clinic.organisation)
+    staff_of(client, world.organisation)
 
     response = client.get(CHANGELIST)
 
@@ -249,13 +237,13 @@ def test_the_admin_list_shows_the_progress_bar(client, clinic, five):
     assert [c.pk for c in response.context["cl"].result_list] == [campaign.pk]
 
 
-def test_staff_create_a_campaign_in_the_admin_and_it_starts(client, clinic, five):
-    user = staff_of(client, clinic.organisation)
+def test_staff_create_a_campaign_in_the_admin_and_it_starts(client, world, five):
+    user = staff_of(client, world.organisation)
 
     response = client.post(
         ADD,
         {
-            "timebook": clinic.timebook.pk,
+            "timebook": world.timebook.pk,
             "born_from": 1955,
             "born_to": 1965,
             "batch_size": 2,
@@ -266,15 +254,15 @@ def test_staff_create_a_campaign_in_the_admin_and_it_starts(client, clinic, five
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     campaign = InvitationCampaign.objects.get()
-    assert (campaign.timebook, campaign.total, campaign.created_by) == (clinic.timebook, 3, user)
+    assert (campaign.timebook, campaign.total, campaign.created_by) == (world.timebook, 3, user)
     assert campaign.state == InvitationCampaign.State.RUNNING
     assert campaign.text.startswith("Nå kan du bestille time til vaksine hos ")
     assert campaigns_tick(now=timezone.now()) == 2
 
 
-def test_staff_cannot_start_a_campaign_for_another_organisations_timebook(client, clinic, five):
-    other = make_clinic(organisation_name="Beste kommune")
-    staff_of(client, clinic.organisation)
+def test_staff_cannot_start_a_campaign_for_another_organisations_timebook(client, world, five):
+    other = build_world(organisation_name="Beste kommune")
+    staff_of(client, world.organisation)
 
     response = client.post(
         ADD,
@@ -286,9 +274,9 @@ def test_staff_cannot_start_a_campaign_for_another_organisations_timebook(client
     assert not InvitationCampaign.objects.exists()
 
 
-def test_staff_of_another_organisation_do_not_see_the_campaign(client, clinic, five):
-    start(clinic)
-    other = make_clinic(organisation_name="Beste kommune")
+def test_staff_of_another_organisation_do_not_see_the_campaign(client, world, five):
+    start(world)
+    other = build_world(organisation_name="Beste kommune")
     staff_of(client, other.organisation, username="beste-ansatt")
 
     response = client.get(CHANGELIST)
@@ -297,9 +285,9 @@ def test_staff_of_another_organisation_do_not_see_the_campaign(client, clinic, f
     assert list(response.context["cl"].result_list) == []
 
 
-def test_staff_pause_and_resume_in_the_admin(client, clinic, five):
-    campaign = start(clinic, batch_size=2)
-    staff_of(client, clinic.organisation)
+def test_staff_pause_and_resume_in_the_admin(client, world, five):
+    campaign = start(world, batch_size=2)
+    staff_of(client, world.organisation)
 
     client.post(CHANGELIST, {"action": "pause", "_selected_action": [campaign.pk]})
     assert fresh(campaign).state == InvitationCampaign.State.PAUSED

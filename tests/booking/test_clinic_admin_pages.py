@@ -19,20 +19,23 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from booking.models import Appointment, TimeRequest
+from booking.models import Appointment
 from booking.services import appointment_book_by_clinic, appointment_request
 from citizens.models import Citizen
 from core.limits import MAX_PUBLISH_DAYS
 from inbox.models import InboxMessage
-from notifications.models import Notification
 from resourcebooks.demo import seed_resourcebooks
-from resourcebooks.models import PatientBlock, Slot, Timebook, WeekTemplate
+from resourcebooks.models import Slot, Timebook, WeekTemplate
 from resourcebooks.services import slots_publish
-from tests.booking import test_flow_support as support
-from tests.booking.test_flow_support import html_of, log_in, text_of
-from tests.resourcebooks.factories import TimebookFactory, WeekTemplateFactory
-
-demo_db, demo = support.demo_db, support.demo  # fixtures
+from tests.demo import Demo
+from tests.factories import (
+    NotificationFactory,
+    PatientBlockFactory,
+    TimebookFactory,
+    TimeRequestFactory,
+    WeekTemplateFactory,
+)
+from tests.pages import html_of, log_in, text_of
 
 APPOINTMENTS = reverse("booking:appointments")
 APPOINTMENT_LIST = reverse("admin:booking_appointment_changelist")
@@ -64,7 +67,7 @@ def request_time(person: Citizen, timebook: Timebook, index: int = 0) -> Appoint
 
 
 def demo_free_slot(timebook: Timebook, index: int) -> Slot:
-    return support.Demo().free_slot(timebook, index)
+    return Demo().free_slot(timebook, index)
 
 
 def change_url(appointment: Appointment) -> str:
@@ -222,10 +225,15 @@ def readable(response) -> str:
 def test_the_admin_pages_speak_norwegian(client, demo):
     appointment = book(demo.kurt, demo.influensavaksine)
     office = demo.influensavaksine.service
-    time_request = TimeRequest.objects.create(
-        service=office, timebook=demo.influensavaksine, citizen=demo.kurt, booked_by=demo.kurt, subject="Vaksine"
+    time_request = TimeRequestFactory(
+        service=office,
+        timebook=demo.influensavaksine,
+        citizen=demo.kurt,
+        booked_by=demo.kurt,
+        subject="Vaksine",
+        suggested_times="",
     )
-    Notification.objects.create(
+    NotificationFactory(
         dedupe_key="issue-12",
         recipient_key=f"citizen:{demo.kurt.pk}",
         recipient_name="Kurt Håkon Grytten",
@@ -235,7 +243,7 @@ def test_the_admin_pages_speak_norwegian(client, demo):
         text="Test",
         owner_her_id=office.organisation.her_id,
     )
-    PatientBlock.objects.create(
+    PatientBlockFactory(
         organisation=office.organisation, national_id=demo.per.national_id, reason="Test", blocked_by=None
     )
     template = WeekTemplate.objects.filter(timebook=demo.influensavaksine).first()
@@ -288,7 +296,7 @@ def test_one_of_a_thing_is_written_in_the_singular(client, demo):
     slots = reverse("admin:resourcebooks_slot_changelist")
     assert "Trakk tilbake 1 ledig time." in messages_of(run_action(lars, slots, "withdraw_selected", [slot]))
 
-    asked = TimeRequest.objects.create(
+    asked = TimeRequestFactory(
         service=demo.lab.service,
         citizen=demo.kurt,
         booked_by=demo.kurt,

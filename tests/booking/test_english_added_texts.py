@@ -8,10 +8,8 @@ import html
 from django.urls import reverse
 
 from booking.services import appointment_book_by_clinic, appointment_cancel_by_clinic
-from tests.booking import test_flow_support as support
-from tests.booking.test_flow_support import Demo, log_in, review_url, send_booking, text_of, time_url
-
-demo_db, demo, clinic = support.demo_db, support.demo, support.clinic  # fixtures
+from tests.demo import Demo
+from tests.pages import log_in, review_url, send_booking, text_of, time_url
 
 
 def english(client) -> None:
@@ -50,12 +48,12 @@ def test_the_limit_and_acting_for_someone_in_english(client, demo):
     assert "All fields must be filled in" in calendar
 
 
-def test_timeavtaler_varsler_and_innboks_in_english(client, clinic):
+def test_timeavtaler_varsler_and_innboks_in_english(client, world):
     kept, cancelled = (
-        appointment_book_by_clinic(person=clinic.citizen, slot=slot, reason="Vaksine") for slot in clinic.slots[:2]
+        appointment_book_by_clinic(person=world.citizen, slot=slot, reason="Vaksine") for slot in world.slots[:2]
     )
     appointment_cancel_by_clinic(appointment=cancelled)
-    log_in(client, clinic.citizen)
+    log_in(client, world.citizen)
     english(client)
     assert "Cancelled appointments" in text_of(client.get(reverse("booking:appointments")))
     alerts = text_of(client.get(reverse("booking:alerts")))

@@ -13,18 +13,9 @@ from django.utils import timezone
 from booking.models import Appointment
 from citizens.models import Representation
 from inbox.models import InboxMessage
-from tests.booking import test_flow_support as support
-from tests.booking.test_flow_support import (
-    html_of,
-    log_in,
-    moment,
-    new_citizen,
-    send_booking,
-    text_of,
-    unread_in_header,
-)
-
-demo_db, demo = support.demo_db, support.demo  # fixtures
+from tests.factories import RepresentationFactory
+from tests.pages import html_of, log_in, moment, send_booking, text_of, unread_in_header
+from tests.world import new_citizen
 
 SWITCH = reverse("citizens:switch_person")
 APPOINTMENTS = reverse("booking:appointments")
@@ -183,7 +174,7 @@ def test_a_child_of_16_is_no_longer_offered(client, demo):
         birth_date=today.replace(year=today.year - 16) + dt.timedelta(days=1),
     )
     for child in (sixteen, fifteen):
-        Representation.objects.create(representative=demo.kurt, represented=child, kind=Representation.Kind.PARENT)
+        RepresentationFactory(representative=demo.kurt, represented=child, kind=Representation.Kind.PARENT)
     log_in(client, demo.kurt)
     html = html_of(client.get(APPOINTMENTS))
     assert f'value="{fifteen.pk}"' in html

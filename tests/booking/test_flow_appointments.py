@@ -17,21 +17,8 @@ from booking.models import Appointment
 from booking.tasks import appointment_confirm_task
 from inbox.models import InboxMessage
 from resourcebooks.models import Slot, Timebook
-from tests.booking import test_flow_support as support
-from tests.booking.test_flow_support import (
-    Demo,
-    day_heading,
-    html_of,
-    log_in,
-    moment,
-    oslo,
-    review_line,
-    send_booking,
-    slot_label,
-    text_of,
-)
-
-demo_db, demo = support.demo_db, support.demo  # fixtures
+from tests.demo import Demo
+from tests.pages import day_heading, html_of, log_in, moment, oslo, review_line, send_booking, slot_label, text_of
 
 APPOINTMENTS = reverse("booking:appointments")
 INBOX = reverse("inbox:inbox")

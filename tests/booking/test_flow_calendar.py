@@ -13,22 +13,9 @@ from icalendar import Calendar
 
 from booking.services import appointment_confirm, appointment_request
 from resourcebooks.models import Slot
-from tests.booking import test_flow_support as support
-from tests.booking.test_flow_support import (
-    MONTHS,
-    Clinic,
-    day_heading,
-    html_of,
-    local_start,
-    log_in,
-    review_line,
-    review_url,
-    text_of,
-    time_url,
-)
-from tests.resourcebooks.factories import SlotFactory
-
-clinic = support.clinic  # fixture
+from tests.factories import SlotFactory
+from tests.pages import MONTHS, day_heading, html_of, local_start, log_in, review_line, review_url, text_of, time_url
+from tests.world import World
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +36,9 @@ MONDAY = DST_DAY + dt.timedelta(days=1)
 
 
 @pytest.fixture
-def dst_slots(clinic: Clinic) -> dict[str, Slot]:
+def dst_slots(world: World) -> dict[str, Slot]:
     def slot(day: dt.date, hour: int, minute: int = 0) -> Slot:
-        return SlotFactory(timebook=clinic.timebook, location=clinic.location, start=local_start(day, hour, minute))
+        return SlotFactory(timebook=world.timebook, location=world.location, start=local_start(day, hour, minute))
 
     return {
         "before": slot(DST_DAY, 1, 30),  # 00:30 UTC, winter time
@@ -60,18 +47,18 @@ def dst_slots(clinic: Clinic) -> dict[str, Slot]:
     }
 
 
-def test_the_calendar_marks_the_local_days_around_the_change(client, clinic, dst_slots):
-    log_in(client, clinic.citizen)
-    response = client.get(time_url(clinic.timebook), {"sted": clinic.location.pk, "maned": f"{DST_DAY:%Y-%m}"})
+def test_the_calendar_marks_the_local_days_around_the_change(client, world, dst_slots):
+    log_in(client, world.citizen)
+    response = client.get(time_url(world.timebook), {"sted": world.location.pk, "maned": f"{DST_DAY:%Y-%m}"})
     assert f"&lt; Mars {DST_DAY.year} &gt;" in text_of(response)
     tags = re.findall(r"<a\b[^>]*calendar__day--free[^>]*>", html_of(response))
     days = {dt.date.fromisoformat(re.search(r"dag=(\d{4}-\d{2}-\d{2})", tag).group(1)) for tag in tags}
     assert days == {DST_DAY} | ({MONDAY} if MONDAY.month == 3 else set())
 
 
-def test_the_day_of_the_change_lists_its_slots_in_local_time(client, clinic, dst_slots):
-    log_in(client, clinic.citizen)
-    response = client.get(time_url(clinic.timebook), {"sted": clinic.location.pk, "dag": f"{DST_DAY:%Y-%m-%d}"})
+def test_the_day_of_the_change_lists_its_slots_in_local_time(client, world, dst_slots):
+    log_in(client, world.citizen)
+    response = client.get(time_url(world.timebook), {"sted": world.location.pk, "dag": f"{DST_DAY:%Y-%m-%d}"})
     text = text_of(response)
     assert day_heading(DST_DAY) == f"Ledige timer {DST_DAY.day}. mars {DST_DAY.year}"
     assert day_heading(DST_DAY) in text
@@ -79,21 +66,21 @@ def test_the_day_of_the_change_lists_its_slots_in_local_time(client, clinic, dst
     assert "03:00 - 03:05" in text
     assert "00:30 - 00:35" not in text  # that one is on Monday, in Oslo
 
-    monday = text_of(client.get(time_url(clinic.timebook), {"sted": clinic.location.pk, "dag": f"{MONDAY:%Y-%m-%d}"}))
+    monday = text_of(client.get(time_url(world.timebook), {"sted": world.location.pk, "dag": f"{MONDAY:%Y-%m-%d}"}))
     assert day_heading(MONDAY) in monday
     assert "00:30 - 00:35" in monday
 
 
-def test_the_review_and_the_calendar_file_keep_the_local_time_after_the_change(client, clinic, dst_slots):
+def test_the_review_and_the_calendar_file_keep_the_local_time_after_the_change(client, world, dst_slots):
     slot = dst_slots["after"]
-    log_in(client, clinic.citizen)
+    log_in(client, world.citizen)
     assert review_line(slot) == f"Søndag {DST_DAY.day}. mars {DST_DAY.year} kl. 03:00 - 03:05"
     assert review_line(slot) in text_of(client.get(review_url(slot)))
 
     outcome = appointment_request(
-        person=clinic.citizen,
-        booked_by=clinic.citizen,
-        timebook=clinic.timebook,
+        person=world.citizen,
+        booked_by=world.citizen,
+        timebook=world.timebook,
         slot_id=slot.pk,
         reason="Vaksine",
         idempotency_key=uuid.uuid4(),
@@ -122,8 +109,8 @@ def test_the_review_and_the_calendar_file_keep_the_local_time_after_the_change(c
         {"maned": "0001-01"},
     ],
 )
-def test_a_hand_edited_month_or_day_does_not_break_the_calendar(client, clinic, query):
-    log_in(client, clinic.citizen)
+def test_a_hand_edited_month_or_day_does_not_break_the_calendar(client, world, query):
+    log_in(client, world.citizen)
     client.raise_request_exception = False
-    response = client.get(time_url(clinic.timebook), {"sted": clinic.location.pk, **query})
+    response = client.get(time_url(world.timebook), {"sted": world.location.pk, **query})
     assert response.status_code in (200, 400, 404), response.status_code

@@ -7,21 +7,9 @@ from django.urls import reverse
 
 from booking.models import Appointment
 from resourcebooks.models import Slot
-from tests.booking import test_flow_support as support
-from tests.booking.test_flow_support import (
-    Demo,
-    html_of,
-    log_in,
-    moment,
-    nothing_booked,
-    open_review,
-    review_url,
-    send_booking,
-    text_of,
-)
-from tests.resourcebooks.factories import SlotFactory, TimebookFactory
-
-demo_db, demo = support.demo_db, support.demo  # fixtures
+from tests.demo import Demo
+from tests.factories import SlotFactory, TimebookFactory
+from tests.pages import html_of, log_in, moment, nothing_booked, open_review, review_url, send_booking, text_of
 
 OTHER = reverse("booking:other_municipality")
 

@@ -12,15 +12,14 @@ from django.utils import timezone
 
 from addressregistry.services import service_process_set
 from booking.models import Appointment
-from resourcebooks.models import Slot, Timebook, TimebookListEntry
-from tests.booking import test_flow_support as support
-from tests.booking.test_flow_support import (
-    Demo,
+from resourcebooks.models import Slot, Timebook
+from tests.demo import Demo
+from tests.factories import TimebookListEntryFactory
+from tests.pages import (
     day_heading,
     html_of,
     log_in,
     month_title,
-    new_citizen,
     oslo,
     review_line,
     review_url,
@@ -29,8 +28,7 @@ from tests.booking.test_flow_support import (
     text_of,
     time_url,
 )
-
-demo_db, demo = support.demo_db, support.demo  # fixtures
+from tests.world import new_citizen
 
 CONTACTS = reverse("booking:choose_contact")
 
@@ -189,7 +187,7 @@ def test_step_2_with_a_named_list_shows_the_timebook_only_to_people_on_it(client
     assert radio not in html_of(client.get(timebook_url(Demo.SMITTEVERN)))
     assert client.get(review_url(demo.free_slot(timebook))).status_code == 404
 
-    TimebookListEntry.objects.create(timebook=timebook, national_id=demo.kurt.national_id)
+    TimebookListEntryFactory(timebook=timebook, national_id=demo.kurt.national_id)
     assert radio in html_of(client.get(timebook_url(Demo.SMITTEVERN)))
 
 

@@ -10,10 +10,8 @@ from django.urls import reverse
 
 from booking.models import TimeRequest
 from inbox.models import InboxMessage
-from tests.booking import test_flow_support as support
-from tests.booking.test_flow_support import Demo, html_of, log_in, text_of
-
-demo_db, demo = support.demo_db, support.demo  # fixtures
+from tests.demo import Demo
+from tests.pages import html_of, log_in, text_of
 
 ADMIN_REQUESTS = reverse("admin:booking_timerequest_changelist")
 

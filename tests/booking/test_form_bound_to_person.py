@@ -13,10 +13,7 @@ from django.urls import reverse
 from booking.models import Appointment, TimeRequest
 from citizens.models import Citizen
 from resourcebooks.models import Slot, Timebook
-from tests.booking import test_flow_support as support
-from tests.booking.test_flow_support import html_of, review_url, text_of
-
-demo_db, demo = support.demo_db, support.demo  # fixtures
+from tests.pages import html_of, review_url, text_of
 
 pytestmark = pytest.mark.django_db
 

@@ -12,28 +12,17 @@ from django.urls import reverse
 from booking.forms import ReviewForm, TimeRequestForm
 from citizens.forms import LoginForm
 from core.limits import REASON_MAX
-from tests.booking import test_flow_support as support
-from tests.booking.test_flow_support import (
-    html_of,
-    idempotency_key_in,
-    log_in,
-    new_citizen,
-    nothing_booked,
-    open_review,
-    review_url,
-    text_of,
-)
-
-demo_db, demo = support.demo_db, support.demo  # fixtures
+from tests.pages import html_of, idempotency_key_in, log_in, nothing_booked, open_review, review_url, text_of
+from tests.world import new_citizen
 
 LOGIN = reverse("citizens:login")
 EXPIRED = "Skjemaet er ugyldig eller utløpt. Gå tilbake til kalenderen og velg timen på nytt."
 
 
 @pytest.fixture
-def slot(client, demo):
-    log_in(client, demo.kurt)
-    return demo.free_slot(demo.influensavaksine)
+def slot(client, world):
+    log_in(client, world.citizen)
+    return world.slots[0]
 
 
 def test_the_reason_is_limited_to_reason_max_in_the_page(client, slot):
@@ -80,7 +69,7 @@ def test_a_time_request_error_goes_to_the_field_it_is_about(db):
 
 
 @pytest.mark.parametrize("person", ["abc", "１２", "-1", "1e3", "9" * 40])
-def test_the_login_refuses_a_person_id_that_is_not_digits(client, demo, person):
+def test_the_login_refuses_a_person_id_that_is_not_digits(client, db, person):
     response = client.post(LOGIN, {"person": person})
     assert response.status_code == 400
     assert "Fant ikke testpersonen. Velg en person i listen." in text_of(response)

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from booking.models import Appointment
-from tests.booking.gp_support import gp_office
-from tests.booking.test_flow_support import log_in, open_review, review_url, text_of, time_url
+from tests.pages import log_in, open_review, review_url, text_of, time_url
+from tests.world import gp_office
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking.models import Appointment
-from resourcebooks.models import PatientBlock, Practitioner, Slot, Timebook
-from tests.booking.factories import CitizenFactory, RepresentationFactory
-from tests.booking.gp_support import PractitionerFactory, VikarAssignmentFactory, gp_office
-from tests.booking.test_flow_support import log_in, review_url, text_of, time_url
+from resourcebooks.models import Practitioner, Slot, Timebook
+from tests.factories import (
+    CitizenFactory,
+    PatientBlockFactory,
+    PractitionerFactory,
+    RepresentationFactory,
+    TimebookFactory,
+    VikarAssignmentFactory,
+)
+from tests.pages import log_in, review_url, text_of, time_url
+from tests.world import gp_office
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +62,14 @@ def test_a_citizen_on_another_fastleges_list_cannot_book_in_this_timebook(client
 
 def test_a_fastlege_with_two_timebooks_cannot_be_booked(client):
     gp = gp_office()
-    Timebook.objects.create(
-        service=gp.service, kind=Timebook.Kind.PRACTITIONER, practitioner=gp.fastlege, name="Timebok 2", owner=""
+    TimebookFactory(
+        service=gp.service,
+        kind=Timebook.Kind.PRACTITIONER,
+        practitioner=gp.fastlege,
+        name="Timebok 2",
+        owner="",
+        type="",
+        description="",
     )
     slot = gp.slot()
     log_in(client, gp.citizen)
@@ -125,7 +138,7 @@ def test_urgent_slots_open_only_so_many_hours_before_they_start(client):
 def test_a_blocked_patient_sees_no_free_times_and_cannot_book(client):
     gp = gp_office()
     slot = gp.slot()
-    PatientBlock.objects.create(organisation=gp.office, national_id=gp.citizen.national_id, reason="Test")
+    PatientBlockFactory(organisation=gp.office, national_id=gp.citizen.national_id, reason="Test")
     log_in(client, gp.citizen)
     page = text_of(client.get(time_url(gp.timebook)))
     assert "Tjenesten kunne ikke hente ledige timer" in page

@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from booking import texts
 from booking.models import Appointment
-from tests.booking.gp_support import VikarAssignmentFactory, gp_office
-from tests.booking.test_flow_support import html_of, log_in, open_review, review_url, text_of, time_url
+from tests.factories import VikarAssignmentFactory
+from tests.pages import html_of, log_in, open_review, review_url, text_of, time_url
+from tests.world import gp_office
 
 pytestmark = pytest.mark.django_db
 

@@ -20,23 +20,10 @@ from django.utils import timezone
 from booking.models import Appointment, SlotHold
 from core.limits import HOLD_MAX_SECONDS, HOLD_SECONDS, HOLDS_PER_LOGIN_MAX
 from resourcebooks.models import Slot
-from tests.booking import test_flow_support as support
-from tests.booking.factories import RepresentationFactory
-from tests.booking.test_flow_support import (
-    html_of,
-    log_in,
-    make_clinic,
-    new_citizen,
-    open_review,
-    review_url,
-    send_booking,
-    text_of,
-    time_url,
-)
 from tests.booking.test_race import run_together
-from tests.resourcebooks.factories import SlotFactory, TimebookFactory
-
-clinic = support.clinic  # fixture
+from tests.factories import RepresentationFactory, SlotFactory, SlotHoldFactory, TimebookFactory
+from tests.pages import html_of, log_in, open_review, review_url, send_booking, text_of, time_url
+from tests.world import build_world, new_citizen
 
 pytestmark = pytest.mark.postgres
 
@@ -83,7 +70,7 @@ def later(monkeypatch) -> Callable[[float], None]:
 
 @pytest.mark.django_db(transaction=True)
 def test_thirty_parallel_opens_of_one_review_page_all_show_it_and_give_one_hold():
-    world = make_clinic()
+    world = build_world()
     slot = world.slots[0]
     tabs = [log_in(Client(), world.citizen) for _ in range(PARALLEL)]
 
@@ -109,69 +96,65 @@ def test_thirty_parallel_opens_of_one_review_page_all_show_it_and_give_one_hold(
 
 
 @pytest.mark.django_db
-def test_a_parent_holds_one_slot_per_timebook_whoever_they_act_for(client, clinic):
-    parent = clinic.citizen
+def test_a_parent_holds_one_slot_per_timebook_whoever_they_act_for(client, world):
+    parent = world.citizen
     first, second = (
-        RepresentationFactory(representative=parent, represented__municipality=clinic.municipality).represented
+        RepresentationFactory(representative=parent, represented__municipality=world.municipality).represented
         for _ in range(2)
     )
     log_in(client, parent)
-    open_review(client, clinic.slots[0])
+    open_review(client, world.slots[0])
     switch(client, first)
-    open_review(client, clinic.slots[1])
+    open_review(client, world.slots[1])
     switch(client, second)
-    open_review(client, clinic.slots[2])
+    open_review(client, world.slots[2])
     hold = SlotHold.objects.get(held_by=parent)
-    assert (hold.slot_id, hold.citizen) == (clinic.slots[2].pk, second)
-    assert [state(s) for s in clinic.slots[:3]] == [Slot.State.FREE, Slot.State.FREE, Slot.State.ON_HOLD]
+    assert (hold.slot_id, hold.citizen) == (world.slots[2].pk, second)
+    assert [state(s) for s in world.slots[:3]] == [Slot.State.FREE, Slot.State.FREE, Slot.State.ON_HOLD]
 
 
 @pytest.mark.django_db
-def test_a_parent_books_for_each_child_one_after_the_other(client, clinic):
-    parent = clinic.citizen
+def test_a_parent_books_for_each_child_one_after_the_other(client, world):
+    parent = world.citizen
     children = [
-        RepresentationFactory(representative=parent, represented__municipality=clinic.municipality).represented
+        RepresentationFactory(representative=parent, represented__municipality=world.municipality).represented
         for _ in range(2)
     ]
     log_in(client, parent)
-    for child, slot in zip(children, clinic.slots[1:3], strict=True):
+    for child, slot in zip(children, world.slots[1:3], strict=True):
         switch(client, child)
         assert send_booking(client, slot).status_code == 302
     assert {(a.citizen, a.slot_id) for a in Appointment.objects.all()} == {
-        (children[0], clinic.slots[1].pk),
-        (children[1], clinic.slots[2].pk),
+        (children[0], world.slots[1].pk),
+        (children[1], world.slots[2].pk),
     }
     assert not SlotHold.objects.exists()
 
 
 @pytest.mark.django_db
-def test_a_login_holds_a_few_slots_in_all_and_a_new_one_ends_its_oldest(client, clinic):
-    timebooks = [clinic.timebook] + [TimebookFactory(service=clinic.service) for _ in range(HOLDS_PER_LOGIN_MAX)]
-    start = clinic.slots[0].start
-    slots = [clinic.slots[0]] + [
-        SlotFactory(timebook=tb, location=clinic.location, start=start) for tb in timebooks[1:]
-    ]
-    log_in(client, clinic.citizen)
+def test_a_login_holds_a_few_slots_in_all_and_a_new_one_ends_its_oldest(client, world):
+    timebooks = [world.timebook] + [TimebookFactory(service=world.service) for _ in range(HOLDS_PER_LOGIN_MAX)]
+    start = world.slots[0].start
+    slots = [world.slots[0]] + [SlotFactory(timebook=tb, location=world.location, start=start) for tb in timebooks[1:]]
+    log_in(client, world.citizen)
     for slot in slots:
         open_review(client, slot)
-    held = set(SlotHold.objects.filter(held_by=clinic.citizen).values_list("slot_id", flat=True))
+    held = set(SlotHold.objects.filter(held_by=world.citizen).values_list("slot_id", flat=True))
     assert held == {s.pk for s in slots[1:]}
     assert state(slots[0]) == Slot.State.FREE
     # The oldest is offered to others again.
-    other = log_in(Client(), clinic.resident())
+    other = log_in(Client(), world.resident())
     day = local(start).date()
-    assert review_url(slots[0]) in html_of(
-        other.get(f"{time_url(clinic.timebook)}?sted={clinic.location.pk}&dag={day}")
-    )
+    assert review_url(slots[0]) in html_of(other.get(f"{time_url(world.timebook)}?sted={world.location.pk}&dag={day}"))
 
 
 # --- A cap on renewals -------------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
-def test_reopening_renews_a_hold_only_up_to_its_cap_and_the_page_says_so(client, clinic, later):
-    slot = clinic.slots[0]
-    log_in(client, clinic.citizen)
+def test_reopening_renews_a_hold_only_up_to_its_cap_and_the_page_says_so(client, world, later):
+    slot = world.slots[0]
+    log_in(client, world.citizen)
     cap = timezone.now() + dt.timedelta(seconds=HOLD_MAX_SECONDS)
     open_review(client, slot)
     while timezone.now() + dt.timedelta(seconds=HOLD_SECONDS) < cap:
@@ -192,12 +175,12 @@ def test_reopening_renews_a_hold_only_up_to_its_cap_and_the_page_says_so(client,
 @pytest.mark.django_db
 @pytest.mark.parametrize("swept", [False, True])
 def test_a_hold_that_ran_its_full_time_is_not_taken_again_by_the_same_login_but_can_still_be_booked(
-    client, clinic, later, swept
+    client, world, later, swept
 ):
     from booking.services.holds import holds_sweep
 
-    slot = clinic.slots[0]
-    log_in(client, clinic.citizen)
+    slot = world.slots[0]
+    log_in(client, world.citizen)
     open_review(client, slot)
     for _ in range(HOLD_MAX_SECONDS // HOLD_SECONDS):
         later(HOLD_SECONDS * 0.8)
@@ -212,17 +195,17 @@ def test_a_hold_that_ran_its_full_time_is_not_taken_again_by_the_same_login_but_
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "held for you as long as it can be, and is free for everyone again" in text_of(client.get(review_url(slot)))
     # Others see it free; the login itself may still send while it is free.
-    other = log_in(Client(), clinic.resident())
+    other = log_in(Client(), world.resident())
     day = local(slot.start).date()
-    assert review_url(slot) in html_of(other.get(f"{time_url(clinic.timebook)}?sted={clinic.location.pk}&dag={day}"))
+    assert review_url(slot) in html_of(other.get(f"{time_url(world.timebook)}?sted={world.location.pk}&dag={day}"))
     assert send_booking(client, slot).status_code == 302
     assert Appointment.objects.get().slot_id == slot.pk
 
 
 @pytest.mark.django_db
-def test_after_a_while_the_same_login_may_hold_that_slot_again(client, clinic, later):
-    slot = clinic.slots[0]
-    log_in(client, clinic.citizen)
+def test_after_a_while_the_same_login_may_hold_that_slot_again(client, world, later):
+    slot = world.slots[0]
+    log_in(client, world.citizen)
     open_review(client, slot)
     later(HOLD_MAX_SECONDS + HOLD_SECONDS + 1)
     text = text_of(client.get(review_url(slot)))
@@ -234,22 +217,22 @@ def test_after_a_while_the_same_login_may_hold_that_slot_again(client, clinic, l
 
 
 @pytest.mark.django_db
-def test_the_database_refuses_two_holds_by_one_login_in_a_timebook_and_a_hold_past_its_cap(clinic):
-    parent, child = clinic.citizen, new_citizen(municipality=clinic.municipality)
+def test_the_database_refuses_two_holds_by_one_login_in_a_timebook_and_a_hold_past_its_cap(world):
+    parent, child = world.citizen, new_citizen(municipality=world.municipality)
     now = timezone.now()
 
     def hold(slot: Slot, citizen, held_by, seconds: int) -> SlotHold:
-        return SlotHold.objects.create(
+        return SlotHoldFactory(
             slot=slot,
-            timebook=clinic.timebook,
+            timebook=world.timebook,
             citizen=citizen,
             held_by=held_by,
             created_at=now,
             until=now + dt.timedelta(seconds=seconds),
         )
 
-    hold(clinic.slots[0], parent, parent, HOLD_SECONDS)
+    hold(world.slots[0], parent, parent, HOLD_SECONDS)
     with pytest.raises(IntegrityError), transaction.atomic():
-        hold(clinic.slots[1], child, parent, HOLD_SECONDS)  # a second hold by the parent's login
+        hold(world.slots[1], child, parent, HOLD_SECONDS)  # a second hold by the parent's login
     with pytest.raises(IntegrityError), transaction.atomic():
-        hold(clinic.slots[2], child, child, HOLD_MAX_SECONDS + 1)  # past the cap
+        hold(world.slots[2], child, child, HOLD_MAX_SECONDS + 1)  # past the cap

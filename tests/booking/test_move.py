@@ -13,10 +13,8 @@ from booking.services import BookingError, appointment_book_by_clinic, appointme
 from inbox.models import InboxMessage
 from notifications.models import Notification
 from resourcebooks.models import Slot
-from tests.booking import test_flow_support as support
-from tests.booking.test_flow_support import log_in, make_clinic, text_of
-
-clinic = support.clinic  # fixture
+from tests.pages import log_in, text_of
+from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +23,9 @@ def state(slot: Slot) -> str:
     return Slot.objects.get(pk=slot.pk).state
 
 
-def test_a_moved_appointment_is_replaced_by_a_new_one_and_the_patient_is_told(clinic):
-    old = appointment_book_by_clinic(person=clinic.citizen, slot=clinic.slots[0], reason="Vaksine")
-    new = appointment_move(appointment=old, to_slot=clinic.slots[3], note="Legen er syk den dagen.")
+def test_a_moved_appointment_is_replaced_by_a_new_one_and_the_patient_is_told(world):
+    old = appointment_book_by_clinic(person=world.citizen, slot=world.slots[0], reason="Vaksine")
+    new = appointment_move(appointment=old, to_slot=world.slots[3], note="Legen er syk den dagen.")
 
     old.refresh_from_db()
     assert old.status == Appointment.Status.MOVED
@@ -35,9 +33,9 @@ def test_a_moved_appointment_is_replaced_by_a_new_one_and_the_patient_is_told(cl
         Appointment.Status.ASSIGNED,
         old.pk,
         "Vaksine",
-        clinic.citizen.pk,
+        world.citizen.pk,
     )
-    assert (state(clinic.slots[0]), state(clinic.slots[3])) == (Slot.State.FREE, Slot.State.BOOKED)
+    assert (state(world.slots[0]), state(world.slots[3])) == (Slot.State.FREE, Slot.State.BOOKED)
     told = InboxMessage.objects.get(kind=InboxMessage.Kind.MOVED)
     assert told.subject == "Timeavtalen din er endret"
     assert "er flyttet til" in told.body and told.body.endswith("Legen er syk den dagen.")
@@ -45,35 +43,35 @@ def test_a_moved_appointment_is_replaced_by_a_new_one_and_the_patient_is_told(cl
     assert "er flyttet til" in sms.text
 
 
-def test_the_old_appointment_leaves_timeavtaler_and_the_new_one_stays(clinic):
-    old = appointment_book_by_clinic(person=clinic.citizen, slot=clinic.slots[0], reason="Vaksine")
-    new = appointment_move(appointment=old, to_slot=clinic.slots[1])
+def test_the_old_appointment_leaves_timeavtaler_and_the_new_one_stays(world):
+    old = appointment_book_by_clinic(person=world.citizen, slot=world.slots[0], reason="Vaksine")
+    new = appointment_move(appointment=old, to_slot=world.slots[1])
 
-    lists = timeavtaler(clinic.citizen, clinic.citizen)
+    lists = timeavtaler(world.citizen, world.citizen)
     assert [a.pk for a in lists.upcoming] == [new.pk]
     assert old.pk not in [a.pk for a in lists.cancelled + lists.past]
 
 
-def test_a_move_to_a_taken_slot_or_a_second_move_changes_nothing(clinic):
-    old = appointment_book_by_clinic(person=clinic.citizen, slot=clinic.slots[0], reason="Vaksine")
-    other = appointment_book_by_clinic(person=clinic.resident(), slot=clinic.slots[1], reason="Vaksine")
+def test_a_move_to_a_taken_slot_or_a_second_move_changes_nothing(world):
+    old = appointment_book_by_clinic(person=world.citizen, slot=world.slots[0], reason="Vaksine")
+    other = appointment_book_by_clinic(person=world.resident(), slot=world.slots[1], reason="Vaksine")
     with pytest.raises(BookingError, match="ikke ledig"):
-        appointment_move(appointment=old, to_slot=clinic.slots[1])
-    appointment_move(appointment=old, to_slot=clinic.slots[2])
+        appointment_move(appointment=old, to_slot=world.slots[1])
+    appointment_move(appointment=old, to_slot=world.slots[2])
     with pytest.raises(BookingError, match="ikke lenger aktiv"):
-        appointment_move(appointment=old, to_slot=clinic.slots[3])
-    assert state(clinic.slots[3]) == Slot.State.FREE  # the refused move gave back nothing it took
+        appointment_move(appointment=old, to_slot=world.slots[3])
+    assert state(world.slots[3]) == Slot.State.FREE  # the refused move gave back nothing it took
     assert Appointment.objects.get(pk=other.pk).status == Appointment.Status.ASSIGNED
     assert Appointment.objects.filter(status=Appointment.Status.ASSIGNED).count() == 2
 
 
-def test_an_appointment_moves_only_within_its_timebook(clinic):
-    old = appointment_book_by_clinic(person=clinic.citizen, slot=clinic.slots[0], reason="Vaksine")
-    elsewhere = make_clinic().slots[0]
+def test_an_appointment_moves_only_within_its_timebook(world):
+    old = appointment_book_by_clinic(person=world.citizen, slot=world.slots[0], reason="Vaksine")
+    elsewhere = build_world().slots[0]
     with pytest.raises(BookingError, match="samme timebok"):
         appointment_move(appointment=old, to_slot=elsewhere)
     assert state(elsewhere) == Slot.State.FREE
-    assert state(clinic.slots[0]) == Slot.State.BOOKED
+    assert state(world.slots[0]) == Slot.State.BOOKED
 
 
 def _event(client: Client, appointment: Appointment):  # type: ignore[no-untyped-def]
@@ -82,13 +80,13 @@ def _event(client: Client, appointment: Appointment):  # type: ignore[no-untyped
     return Calendar.from_ical(response.content).walk("VEVENT")[0]
 
 
-def test_a_moved_appointment_offers_no_calendar_file_and_its_file_cancels_the_old_time(client, clinic):
+def test_a_moved_appointment_offers_no_calendar_file_and_its_file_cancels_the_old_time(client, world):
     """Issue 21: the page listed the statuses by hand, so a moved appointment still offered «Legg i egen
     kalender», and its file put the old time in the calendar as a time still to come."""
-    old = appointment_book_by_clinic(person=clinic.citizen, slot=clinic.slots[0], reason="Vaksine")
-    log_in(client, clinic.citizen)
+    old = appointment_book_by_clinic(person=world.citizen, slot=world.slots[0], reason="Vaksine")
+    log_in(client, world.citizen)
     added = _event(client, old)
-    new = appointment_move(appointment=old, to_slot=clinic.slots[3])
+    new = appointment_move(appointment=old, to_slot=world.slots[3])
 
     assert "Legg i egen kalender" not in text_of(client.get(old.get_absolute_url()))
     cancelled = _event(client, old)
@@ -99,13 +97,13 @@ def test_a_moved_appointment_offers_no_calendar_file_and_its_file_cancels_the_ol
     assert "Legg i egen kalender" in text_of(client.get(new.get_absolute_url()))
     moved_to = _event(client, new)
     assert str(moved_to["STATUS"]) == "CONFIRMED"
-    assert moved_to.decoded("DTSTART") == clinic.slots[3].start
+    assert moved_to.decoded("DTSTART") == world.slots[3].start
     assert str(moved_to["UID"]) != str(added["UID"])
 
 
-def test_a_rejected_appointments_calendar_file_says_cancelled(client, clinic):
-    appointment = appointment_book_by_clinic(person=clinic.citizen, slot=clinic.slots[0], reason="Vaksine")
+def test_a_rejected_appointments_calendar_file_says_cancelled(client, world):
+    appointment = appointment_book_by_clinic(person=world.citizen, slot=world.slots[0], reason="Vaksine")
     Appointment.objects.filter(pk=appointment.pk).update(status=Appointment.Status.REJECTED)
-    log_in(client, clinic.citizen)
+    log_in(client, world.citizen)
     assert "Legg i egen kalender" not in text_of(client.get(appointment.get_absolute_url()))
     assert str(_event(client, appointment)["STATUS"]) == "CANCELLED"

@@ -15,21 +15,18 @@ from booking.services import appointment_book_by_clinic, appointment_confirm
 from inbox.models import InboxMessage
 from notifications.models import Notification
 from resourcebooks.models import Timebook
-from tests.booking.factories import CitizenFactory
-from tests.notifications.support import (  # noqa: F401 (fixtures)
-    UNUSABLE_PASSWORD,
-    Demo,
+from tests.demo import Demo
+from tests.factories import NO_PASSWORD, CitizenFactory
+from tests.notifications.support import (
     book,
     by_channel,
-    demo_db,
-    log_in,
-    make_clinic,
-    page_text,
     record_channels,
     rows_for,
     source_confirmation,
     text_moment,
 )
+from tests.pages import log_in, text_of
+from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +41,10 @@ def send_booking_in_portal(client, slot) -> Appointment:
     """Open «Se gjennom før du sender» and press «Send bestilling», as the citizen does."""
     url = reverse("booking:review", args=[slot.timebook.service.her_id, slot.timebook_id, slot.pk])
     page = client.get(url)
-    assert page.status_code == 200, page_text(page)[:300]
+    assert page.status_code == 200, text_of(page)[:300]
     key = re.search(r'name="idempotency_key" value="([^"]+)"', page.content.decode()).group(1)
     response = client.post(url, {"reason": "Influensavaksine", "idempotency_key": key})
-    assert response.status_code == 302, page_text(response)[:300]
+    assert response.status_code == 302, text_of(response)[:300]
     return Appointment.objects.get(idempotency_key=key)
 
 
@@ -94,9 +91,9 @@ def test_kurts_confirmation_is_on_his_phone_and_in_his_app(client, django_captur
     app = client.get(APP)
 
     assert phone.status_code == 200
-    assert text in page_text(phone)
+    assert text in text_of(phone)
     assert app.status_code == 200
-    assert text in page_text(app)
+    assert text in text_of(app)
 
 
 @pytest.mark.usefixtures("demo_db")
@@ -108,9 +105,9 @@ def test_another_citizen_does_not_see_kurts_sms_or_push(client, django_capture_o
 
     log_in(client, demo.viktig)
 
-    assert "Kurt Håkon, du har fått time" not in page_text(client.get(PHONE))
-    assert "Ingen SMS ennå." in page_text(client.get(PHONE))
-    assert "Ingen varsler ennå." in page_text(client.get(APP))
+    assert "Kurt Håkon, du har fått time" not in text_of(client.get(PHONE))
+    assert "Ingen SMS ennå." in text_of(client.get(PHONE))
+    assert "Ingen varsler ennå." in text_of(client.get(APP))
 
 
 # --- On a clinic made with factories ------------------------------------------------------------------
@@ -119,9 +116,9 @@ def test_another_citizen_does_not_see_kurts_sms_or_push(client, django_capture_o
 def test_the_notifications_are_written_in_the_same_transaction_as_the_confirmation(
     django_capture_on_commit_callbacks,
 ):
-    clinic = make_clinic(confirmation=Timebook.Confirmation.MANUAL)
-    kurt = clinic.resident()
-    appointment = book(kurt, clinic.future_slot())
+    world = build_world(confirmation=Timebook.Confirmation.MANUAL)
+    kurt = world.resident()
+    appointment = book(kurt, world.future_slot())
 
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         assert appointment_confirm(appointment_id=appointment.pk) is True
@@ -137,9 +134,9 @@ def test_the_notifications_are_written_in_the_same_transaction_as_the_confirmati
 
 def test_the_confirmation_is_delivered_once_it_commits(monkeypatch, django_capture_on_commit_callbacks):
     channel_log = record_channels(monkeypatch)
-    clinic = make_clinic()
-    kurt = clinic.resident()
-    slot = clinic.future_slot()
+    world = build_world()
+    kurt = world.resident()
+    slot = world.future_slot()
 
     with django_capture_on_commit_callbacks(execute=True):
         appointment = book(kurt, slot)
@@ -157,10 +154,10 @@ def test_the_confirmation_is_delivered_once_it_commits(monkeypatch, django_captu
 
 def test_a_redelivered_confirmation_writes_and_sends_nothing_more(monkeypatch, django_capture_on_commit_callbacks):
     channel_log = record_channels(monkeypatch)
-    clinic = make_clinic()
-    kurt = clinic.resident()
+    world = build_world()
+    kurt = world.resident()
     with django_capture_on_commit_callbacks(execute=True):
-        appointment = book(kurt, clinic.future_slot())
+        appointment = book(kurt, world.future_slot())
     before = [(n.pk, n.state) for n in rows_for(appointment)]
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -171,9 +168,9 @@ def test_a_redelivered_confirmation_writes_and_sends_nothing_more(monkeypatch, d
 
 
 def test_e_mail_is_sent_when_the_citizen_chose_it_and_has_an_address(django_capture_on_commit_callbacks):
-    clinic = make_clinic()
-    kurt = clinic.resident(notify_email=True, email="kurt@example.test")
-    slot = clinic.future_slot()
+    world = build_world()
+    kurt = world.resident(notify_email=True, email="kurt@example.test")
+    slot = world.future_slot()
 
     with django_capture_on_commit_callbacks(execute=True):
         appointment = book(kurt, slot)
@@ -198,19 +195,19 @@ def test_e_mail_is_sent_when_the_citizen_chose_it_and_has_an_address(django_capt
     ids=["email-not-chosen", "email-without-address", "sms-off", "sms-without-number", "push-off", "email-only"],
 )
 def test_only_the_chosen_channels_with_an_address_are_used(choices, channels):
-    clinic = make_clinic()
-    kurt = clinic.resident(**choices)
+    world = build_world()
+    kurt = world.resident(**choices)
 
-    appointment = appointment_book_by_clinic(person=kurt, slot=clinic.future_slot(), reason="Influensavaksine")
+    appointment = appointment_book_by_clinic(person=kurt, slot=world.future_slot(), reason="Influensavaksine")
 
     assert {n.channel for n in rows_for(appointment)} == channels
     assert mail.outbox == []  # nothing is sent before the commit
 
 
 def test_the_clinic_setting_a_patient_up_on_a_time_confirms_it_too(django_capture_on_commit_callbacks):
-    clinic = make_clinic()
-    kurt = clinic.resident()
-    slot = clinic.future_slot()
+    world = build_world()
+    kurt = world.resident()
+    slot = world.future_slot()
 
     with django_capture_on_commit_callbacks(execute=True):
         appointment = appointment_book_by_clinic(person=kurt, slot=slot, reason="Influensavaksine")
@@ -226,36 +223,36 @@ def test_the_clinic_setting_a_patient_up_on_a_time_confirms_it_too(django_captur
 
 def test_a_pending_or_failed_sms_is_not_on_the_phone_yet(client, settings, django_capture_on_commit_callbacks):
     settings.NOTIFICATION_SIMULATED_FAILURES = ("sms",)
-    clinic = make_clinic()
-    kurt = clinic.resident()
-    slot = clinic.future_slot()
+    world = build_world()
+    kurt = world.resident()
+    slot = world.future_slot()
     with django_capture_on_commit_callbacks(execute=True):
         book(kurt, slot)
     log_in(client, kurt)
 
-    assert "Ingen SMS ennå." in page_text(client.get(PHONE))
-    assert source_confirmation("Kurt Håkon", slot.start) in page_text(client.get(APP))
+    assert "Ingen SMS ennå." in text_of(client.get(PHONE))
+    assert source_confirmation("Kurt Håkon", slot.start) in text_of(client.get(APP))
 
 
 def test_the_phone_page_shows_newest_first(client, django_capture_on_commit_callbacks):
-    clinic = make_clinic()
-    kurt = clinic.resident()
-    early, late = clinic.future_slot(days=3), clinic.future_slot(days=4)
-    clinic.timebook.max_active_bookings = 2
-    clinic.timebook.save()
+    world = build_world()
+    kurt = world.resident()
+    early, late = world.future_slot(days=3), world.future_slot(days=4)
+    world.timebook.max_active_bookings = 2
+    world.timebook.save()
     with django_capture_on_commit_callbacks(execute=True):
         book(kurt, early)
     with django_capture_on_commit_callbacks(execute=True):
         book(kurt, late)
 
-    text = page_text(log_in(client, kurt).get(PHONE))
+    text = text_of(log_in(client, kurt).get(PHONE))
 
     assert text.index(text_moment(late.start)) < text.index(text_moment(early.start))
 
 
 @pytest.mark.parametrize("url", [PHONE, APP])
 def test_the_phone_and_the_app_refuse_post(client, url):
-    log_in(client, CitizenFactory(user__password=UNUSABLE_PASSWORD))
+    log_in(client, CitizenFactory(user__password=NO_PASSWORD))
     assert client.post(url).status_code == 405
 
 

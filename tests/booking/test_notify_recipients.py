@@ -18,21 +18,11 @@ from booking.services import (
 )
 from notifications.models import Notification
 from resourcebooks.models import ClinicSettings
-from tests.notifications.support import (  # noqa: F401 (fixtures)
-    ACTOR,
-    LOGIN,
-    PLACE,
-    Demo,
-    by_channel,
-    demo_db,
-    log_in,
-    make_clinic,
-    page_text,
-    rows,
-    rows_for,
-    text_moment,
-)
-from tests.resourcebooks.factories import TimeTypeFactory
+from tests.demo import Demo
+from tests.factories import TimeTypeFactory
+from tests.notifications.support import LOGIN, by_channel, rows, rows_for, text_moment
+from tests.pages import log_in, text_of
+from tests.world import ACTOR, PLACE, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -50,20 +40,20 @@ def clinic_books(citizen, slot, **kwargs):
 
 @pytest.mark.parametrize("off", ["active_on_portal", "digital_contact_consent"])
 def test_a_citizen_not_on_the_portal_or_without_consent_gets_no_portal_notification(off):
-    clinic = make_clinic()
-    kari = clinic.resident(first_name="Kari", notify_email=True, email="kari@example.test", **{off: False})
+    world = build_world()
+    kari = world.resident(first_name="Kari", notify_email=True, email="kari@example.test", **{off: False})
 
-    appointment = clinic_books(kari, clinic.future_slot())
+    appointment = clinic_books(kari, world.future_slot())
 
     assert rows_for(appointment) == []
 
 
 @pytest.mark.parametrize("off", ["active_on_portal", "digital_contact_consent"])
 def test_with_the_clinics_own_notifications_on_it_sends_one_sms_itself(off):
-    clinic = make_clinic()
-    clinic.fallback()
-    kari = clinic.resident(first_name="Kari", notify_email=True, email="kari@example.test", **{off: False})
-    slot = clinic.future_slot()
+    world = build_world()
+    world.fallback()
+    kari = world.resident(first_name="Kari", notify_email=True, email="kari@example.test", **{off: False})
+    slot = world.future_slot()
 
     appointment = clinic_books(kari, slot)
 
@@ -76,11 +66,11 @@ def test_with_the_clinics_own_notifications_on_it_sends_one_sms_itself(off):
 
 
 def test_the_clinics_fallback_uses_e_mail_when_there_is_no_mobile_number():
-    clinic = make_clinic()
-    clinic.fallback()
-    kari = clinic.resident(first_name="Kari", phone="", email="kari@example.test", active_on_portal=False)
+    world = build_world()
+    world.fallback()
+    kari = world.resident(first_name="Kari", phone="", email="kari@example.test", active_on_portal=False)
 
-    appointment = clinic_books(kari, clinic.future_slot())
+    appointment = clinic_books(kari, world.future_slot())
 
     (email,) = rows_for(appointment)
     assert (email.channel, email.address) == (EMAIL, "kari@example.test")
@@ -96,43 +86,43 @@ def test_the_clinics_fallback_uses_e_mail_when_there_is_no_mobile_number():
     ids=["clinic-off", "timebook-off", "time-type-off"],
 )
 def test_the_clinics_fallback_needs_the_clinic_the_timebook_and_the_time_type(levels):
-    clinic = make_clinic()
-    clinic.fallback(**levels)
-    kari = clinic.resident(first_name="Kari", active_on_portal=False)
+    world = build_world()
+    world.fallback(**levels)
+    kari = world.resident(first_name="Kari", active_on_portal=False)
 
-    appointment = clinic_books(kari, clinic.future_slot())
+    appointment = clinic_books(kari, world.future_slot())
 
     assert rows_for(appointment) == []
 
 
 def test_the_clinics_fallback_is_off_without_any_clinic_settings():
-    clinic = make_clinic()
-    clinic.fallback()
-    ClinicSettings.objects.filter(organisation=clinic.organisation).delete()
-    kari = clinic.resident(first_name="Kari", active_on_portal=False)
+    world = build_world()
+    world.fallback()
+    ClinicSettings.objects.filter(organisation=world.organisation).delete()
+    kari = world.resident(first_name="Kari", active_on_portal=False)
 
-    appointment = clinic_books(kari, clinic.future_slot())
+    appointment = clinic_books(kari, world.future_slot())
 
     assert rows_for(appointment) == []
 
 
 def test_the_clinics_fallback_needs_every_time_type_of_the_timebook():
-    clinic = make_clinic()
-    clinic.fallback()
-    clinic.timebook.time_types.add(TimeTypeFactory(organisation=clinic.organisation, fallback_notifications=False))
-    kari = clinic.resident(first_name="Kari", active_on_portal=False)
+    world = build_world()
+    world.fallback()
+    world.timebook.time_types.add(TimeTypeFactory(organisation=world.organisation, fallback_notifications=False))
+    kari = world.resident(first_name="Kari", active_on_portal=False)
 
-    appointment = clinic_books(kari, clinic.future_slot())
+    appointment = clinic_books(kari, world.future_slot())
 
     assert rows_for(appointment) == []
 
 
 def test_a_citizen_on_the_portal_gets_helsenorges_notifications_and_not_the_clinics_as_well():
-    clinic = make_clinic()
-    clinic.fallback()
-    kari = clinic.resident(first_name="Kari")
+    world = build_world()
+    world.fallback()
+    kari = world.resident(first_name="Kari")
 
-    appointment = clinic_books(kari, clinic.future_slot())
+    appointment = clinic_books(kari, world.future_slot())
 
     notifications = by_channel(rows_for(appointment))
     assert set(notifications) == {SMS, PUSH}
@@ -176,7 +166,7 @@ def test_kurt_sees_the_sms_about_emma_on_his_phone(client, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         clinic_books(emma, slot)
 
-    text = page_text(log_in(client, kurt).get("/telefon/"))
+    text = text_of(log_in(client, kurt).get("/telefon/"))
 
     assert f"Kurt Håkon, Emma har fått time til vaksine hos {ACTOR} {text_moment(slot.start)}." in text
 
@@ -230,5 +220,5 @@ def test_olas_hidden_appointment_is_never_told_to_kurt(client, django_capture_on
     assert {n.recipient_key for n in told} == {f"citizen:{ola.pk}"}  # the app; Ola has no mobile number
     assert not rows(recipient_key=f"citizen:{kurt.pk}")
     log_in(client, kurt)
-    assert "Ingen SMS ennå." in page_text(client.get("/telefon/"))
-    assert "Ingen varsler ennå." in page_text(client.get("/app/"))
+    assert "Ingen SMS ennå." in text_of(client.get("/telefon/"))
+    assert "Ingen varsler ennå." in text_of(client.get("/app/"))

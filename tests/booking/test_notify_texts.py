@@ -11,17 +11,8 @@ from django.utils import timezone
 from booking.notify import appointment_notify
 from booking.services import appointment_cancel, appointment_cancel_by_clinic, reminders_send
 from notifications.models import Notification
-from tests.notifications.support import (
-    ACTOR,
-    LOGIN,
-    PLACE,
-    assigned,
-    book,
-    by_channel,
-    make_clinic,
-    rows_for,
-    text_moment,
-)
+from tests.notifications.support import LOGIN, assigned, book, by_channel, rows_for, text_moment
+from tests.world import ACTOR, PLACE
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +20,8 @@ EVENT = Notification.Event
 
 
 @pytest.fixture
-def clinic():
-    return make_clinic()
-
-
-@pytest.fixture
-def kurt(clinic):
-    return clinic.resident()
+def kurt(world):
+    return world.resident()
 
 
 def assert_reads_well(text: str) -> None:
@@ -46,8 +32,8 @@ def assert_reads_well(text: str) -> None:
     assert ".." not in text
 
 
-def test_cancelled_by_the_clinic_says_avlyst(clinic, kurt):
-    slot = clinic.future_slot()
+def test_cancelled_by_the_clinic_says_avlyst(world, kurt):
+    slot = world.future_slot()
     appointment = book(kurt, slot)
 
     assert appointment_cancel_by_clinic(appointment=appointment) is True
@@ -60,8 +46,8 @@ def test_cancelled_by_the_clinic_says_avlyst(clinic, kurt):
         assert_reads_well(n.text)
 
 
-def test_the_cancellation_receipt_says_avbestilt(clinic, kurt):
-    slot = clinic.future_slot(days=5)
+def test_the_cancellation_receipt_says_avbestilt(world, kurt):
+    slot = world.future_slot(days=5)
     appointment = book(kurt, slot)
 
     appointment_cancel(appointment=appointment, by=kurt)
@@ -76,9 +62,9 @@ def test_the_cancellation_receipt_says_avbestilt(clinic, kurt):
         assert_reads_well(n.text)
 
 
-def test_the_reminder_says_when_and_where(clinic, kurt):
+def test_the_reminder_says_when_and_where(world, kurt):
     now = timezone.now()
-    slot = clinic.slot(now + dt.timedelta(hours=30))
+    slot = world.slot(now + dt.timedelta(hours=30))
     appointment = assigned(kurt, slot, decided_at=now - dt.timedelta(days=5))
 
     reminders_send(now=now)
@@ -94,8 +80,8 @@ def test_the_reminder_says_when_and_where(clinic, kurt):
         assert_reads_well(n.text)
 
 
-def test_a_moved_appointment_gives_the_new_time_and_place(clinic, kurt):
-    new_slot = clinic.future_slot(days=6, hour=9, minute=30)
+def test_a_moved_appointment_gives_the_new_time_and_place(world, kurt):
+    new_slot = world.future_slot(days=6, hour=9, minute=30)
     appointment = assigned(kurt, new_slot, decided_at=timezone.now())
 
     assert appointment_notify(appointment, EVENT.CHANGED) == 2
@@ -109,8 +95,8 @@ def test_a_moved_appointment_gives_the_new_time_and_place(clinic, kurt):
         assert_reads_well(n.text)
 
 
-def test_each_event_of_one_appointment_is_its_own_message(clinic, kurt):
-    appointment = book(kurt, clinic.future_slot(days=5))
+def test_each_event_of_one_appointment_is_its_own_message(world, kurt):
+    appointment = book(kurt, world.future_slot(days=5))
     appointment_notify(appointment, EVENT.CONFIRMED)
 
     appointment_cancel(appointment=appointment, by=kurt)
@@ -120,9 +106,9 @@ def test_each_event_of_one_appointment_is_its_own_message(clinic, kurt):
     assert len(rows_for(appointment)) == 4
 
 
-def test_the_date_and_time_are_oslo_time_in_summer_and_in_winter(clinic, kurt):
-    summer = clinic.slot(dt.datetime(2027, 6, 15, 6, 0, tzinfo=dt.UTC))  # 08:00 CEST
-    winter = clinic.slot(dt.datetime(2027, 1, 15, 7, 0, tzinfo=dt.UTC))  # 08:00 CET
+def test_the_date_and_time_are_oslo_time_in_summer_and_in_winter(world, kurt):
+    summer = world.slot(dt.datetime(2027, 6, 15, 6, 0, tzinfo=dt.UTC))  # 08:00 CEST
+    winter = world.slot(dt.datetime(2027, 1, 15, 7, 0, tzinfo=dt.UTC))  # 08:00 CET
     texts = {}
     for name, slot in (("summer", summer), ("winter", winter)):
         appointment = assigned(kurt, slot, decided_at=timezone.now())

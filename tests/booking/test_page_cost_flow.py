@@ -22,20 +22,18 @@ from django.utils import timezone
 from addressregistry.diagnosis import setup_changed
 from booking.models import Appointment
 from resourcebooks.freshness import NO_CACHE, slots_version
-from resourcebooks.models import PatientBlock, Slot, Timebook, TimebookListEntry
-from tests.booking.factories import CitizenFactory
-from tests.booking.test_flow_support import (
-    Clinic,
-    html_of,
-    log_in,
-    make_clinic,
-    review_url,
-    session_reads,
-    slot_label,
-    text_of,
-    time_url,
+from resourcebooks.models import Slot, Timebook
+from tests.factories import (
+    AppointmentFactory,
+    CitizenFactory,
+    LocationFactory,
+    PatientBlockFactory,
+    SlotFactory,
+    TimebookFactory,
+    TimebookListEntryFactory,
 )
-from tests.resourcebooks.factories import LocationFactory, SlotFactory, TimebookFactory
+from tests.pages import html_of, log_in, review_url, session_reads, slot_label, text_of, time_url
+from tests.world import World, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -43,13 +41,8 @@ NO_FREE_TIMES = "Tjenesten kunne ikke hente ledige timer. Prøv igjen senere."
 
 
 @pytest.fixture
-def clinic(db) -> Clinic:
-    return make_clinic()
-
-
-@pytest.fixture
-def citizen_client(client: Client, clinic: Clinic) -> Client:
-    return log_in(client, clinic.citizen)
+def citizen_client(client: Client, world: World) -> Client:
+    return log_in(client, world.citizen)
 
 
 def slot_reads(timebook: Timebook) -> int:
@@ -68,30 +61,30 @@ def queries_of(client: Client, url: str, *, htmx: bool = False) -> tuple[int, st
     return len(queries), html_of(response)
 
 
-def day_url(clinic: Clinic, slot: Slot | None = None) -> str:
-    day = timezone.localtime((slot or clinic.slots[0]).start).date()
-    return f"{time_url(clinic.timebook)}?sted={clinic.location.pk}&dag={day.isoformat()}"
+def day_url(world: World, slot: Slot | None = None) -> str:
+    day = timezone.localtime((slot or world.slots[0]).start).date()
+    return f"{time_url(world.timebook)}?sted={world.location.pk}&dag={day.isoformat()}"
 
 
 # --- What the pages cost ----------------------------------------------------------------------------
 
 
-def test_the_steps_after_hva_trenger_du_read_the_timebook_and_its_service_in_one_query(citizen_client, clinic):
+def test_the_steps_after_hva_trenger_du_read_the_timebook_and_its_service_in_one_query(citizen_client, world):
     """The login's user and citizen, the timebook with its service, the place, whether the citizen is
     blocked; the full page adds the header's unread count and «acts for anyone?». The htmx day asks no
     header."""
-    calendar, _ = queries_of(citizen_client, f"{time_url(clinic.timebook)}?sted={clinic.location.pk}")
-    day, html = queries_of(citizen_client, day_url(clinic), htmx=True)
-    extra = session_reads() + slot_reads(clinic.timebook)
+    calendar, _ = queries_of(citizen_client, f"{time_url(world.timebook)}?sted={world.location.pk}")
+    day, html = queries_of(citizen_client, day_url(world), htmx=True)
+    extra = session_reads() + slot_reads(world.timebook)
     assert (calendar, day) == (7 + extra, 5 + extra)
-    assert f'href="{review_url(clinic.slots[0])}">{slot_label(clinic.slots[0])}</a>' in html
+    assert f'href="{review_url(world.slots[0])}">{slot_label(world.slots[0])}</a>' in html
 
 
-def test_velg_sted_reads_the_timebook_and_its_service_in_one_query(citizen_client, clinic):
-    LocationFactory(organisation=clinic.municipality, name="Legevakten")
-    other = Slot.objects.filter(pk=clinic.slots[-1].pk)
-    other.update(location=LocationFactory(organisation=clinic.municipality, name="Helsestasjonen"))
-    place = reverse("booking:place", args=[clinic.service.her_id, clinic.timebook.pk])
+def test_velg_sted_reads_the_timebook_and_its_service_in_one_query(citizen_client, world):
+    LocationFactory(organisation=world.municipality, name="Legevakten")
+    other = Slot.objects.filter(pk=world.slots[-1].pk)
+    other.update(location=LocationFactory(organisation=world.municipality, name="Helsestasjonen"))
+    place = reverse("booking:place", args=[world.service.her_id, world.timebook.pk])
     count, html = queries_of(citizen_client, place)
     assert count == 6 + session_reads()
     assert "Feberpoliklinikken" in html and "Helsestasjonen" in html and "Legevakten" not in html
@@ -103,7 +96,7 @@ def test_timeavtaler_without_appointments_asks_for_them_once(citizen_client):
     assert "Du har ingen kommende timer." in html and "Ingen tidligere timer." in html
 
 
-def test_bestill_time_asks_only_whether_there_are_other_municipalities(citizen_client, clinic):
+def test_bestill_time_asks_only_whether_there_are_other_municipalities(citizen_client, world):
     _, html = queries_of(citizen_client, reverse("booking:choose_contact"))
     assert "Bestill koronatest i annen kommune" not in html
     TimebookFactory(service__organisation__name="Nabokommune")
@@ -117,12 +110,12 @@ def test_bestill_time_asks_only_whether_there_are_other_municipalities(citizen_c
 # --- The short way keeps the rules of the long one ---------------------------------------------------
 
 
-def test_a_timebook_of_another_service_or_organisation_is_404_on_every_step(citizen_client, clinic):
+def test_a_timebook_of_another_service_or_organisation_is_404_on_every_step(citizen_client, world):
     """Under the citizen's own service's HER-id, another municipality's timebook is not theirs to book (under
     its own service's HER-id it is «koronatest i annen kommune», the long way, as before)."""
-    elsewhere = make_clinic()
+    elsewhere = build_world()
     slot = elsewhere.slots[0]
-    own_her = clinic.service.her_id
+    own_her = world.service.her_id
     urls = [
         reverse("booking:place", args=[own_her, elsewhere.timebook.pk]),
         f"{time_url(elsewhere.timebook, own_her)}?sted={elsewhere.location.pk}",
@@ -133,46 +126,46 @@ def test_a_timebook_of_another_service_or_organisation_is_404_on_every_step(citi
     assert Slot.objects.get(pk=slot.pk).state == Slot.State.FREE
 
 
-def test_a_timebook_not_on_the_net_or_on_a_named_list_is_404(citizen_client, clinic):
-    Timebook.objects.filter(pk=clinic.timebook.pk).update(online=False)
+def test_a_timebook_not_on_the_net_or_on_a_named_list_is_404(citizen_client, world):
+    Timebook.objects.filter(pk=world.timebook.pk).update(online=False)
     setup_changed()  # as a timebook's save tells the diagnosis; ``update()`` does not
-    assert citizen_client.get(day_url(clinic)).status_code == 404
+    assert citizen_client.get(day_url(world)).status_code == 404
 
-    Timebook.objects.filter(pk=clinic.timebook.pk).update(online=True, who_may_book=Timebook.WhoMayBook.NAMED_LIST)
+    Timebook.objects.filter(pk=world.timebook.pk).update(online=True, who_may_book=Timebook.WhoMayBook.NAMED_LIST)
     setup_changed()
-    assert citizen_client.get(day_url(clinic)).status_code == 404
-    assert citizen_client.get(review_url(clinic.slots[0])).status_code == 404
-    TimebookListEntry.objects.create(timebook=clinic.timebook, national_id=clinic.citizen.national_id)
-    assert citizen_client.get(day_url(clinic)).status_code == 200
+    assert citizen_client.get(day_url(world)).status_code == 404
+    assert citizen_client.get(review_url(world.slots[0])).status_code == 404
+    TimebookListEntryFactory(timebook=world.timebook, national_id=world.citizen.national_id)
+    assert citizen_client.get(day_url(world)).status_code == 200
 
 
-def test_a_slot_of_another_timebook_on_the_review_is_the_problem_page(citizen_client, clinic):
-    other = TimebookFactory(service=clinic.service)
-    stranger = SlotFactory(timebook=other, location=clinic.location, start=clinic.slots[0].start)
-    url = reverse("booking:review", args=[clinic.service.her_id, clinic.timebook.pk, stranger.pk])
+def test_a_slot_of_another_timebook_on_the_review_is_the_problem_page(citizen_client, world):
+    other = TimebookFactory(service=world.service)
+    stranger = SlotFactory(timebook=other, location=world.location, start=world.slots[0].start)
+    url = reverse("booking:review", args=[world.service.her_id, world.timebook.pk, stranger.pk])
     response = citizen_client.get(url)
     assert response.status_code == 400
     assert "Timen finnes ikke i denne timeboken" in text_of(response)
     assert Slot.objects.get(pk=stranger.pk).state == Slot.State.FREE
 
 
-def test_a_blocked_citizen_sees_no_free_times_on_the_calendar_nor_the_review(citizen_client, clinic):
-    PatientBlock.objects.create(organisation=clinic.municipality, national_id=clinic.citizen.national_id, reason="-")
-    calendar = citizen_client.get(day_url(clinic))
+def test_a_blocked_citizen_sees_no_free_times_on_the_calendar_nor_the_review(citizen_client, world):
+    PatientBlockFactory(organisation=world.municipality, national_id=world.citizen.national_id, reason="-")
+    calendar = citizen_client.get(day_url(world))
     assert NO_FREE_TIMES in text_of(calendar)
     assert "calendar__day--free" not in html_of(calendar)
-    review = citizen_client.get(review_url(clinic.slots[0]))
+    review = citizen_client.get(review_url(world.slots[0]))
     assert review.status_code == 400 and NO_FREE_TIMES in text_of(review)
-    assert Slot.objects.get(pk=clinic.slots[0].pk).state == Slot.State.FREE
+    assert Slot.objects.get(pk=world.slots[0].pk).state == Slot.State.FREE
 
 
 # --- What the pages show ----------------------------------------------------------------------------
 
 
-def test_the_calendar_cells_read_as_they_did(citizen_client, clinic):
-    day = timezone.localtime(clinic.slots[0].start).date()
-    html = html_of(citizen_client.get(day_url(clinic)))
-    base = f"{time_url(clinic.timebook)}?sted={clinic.location.pk}&amp;dag={day.isoformat()}"
+def test_the_calendar_cells_read_as_they_did(citizen_client, world):
+    day = timezone.localtime(world.slots[0].start).date()
+    html = html_of(citizen_client.get(day_url(world)))
+    base = f"{time_url(world.timebook)}?sted={world.location.pk}&amp;dag={day.isoformat()}"
     selected = re.search(rf'<a id="dag-{day.isoformat()}" class="([^"]+)" href="([^"]+)" hx-get="([^"]+)"', html)
     assert selected and selected.group(2) == selected.group(3) == base
     assert selected.group(1).startswith("calendar__day calendar__day--free calendar__day--selected")
@@ -182,16 +175,14 @@ def test_the_calendar_cells_read_as_they_did(citizen_client, clinic):
         assert f'<td><span class="calendar__day calendar__day--today">{today.day}<span class="visually-hidden">' in html
 
 
-def test_timeavtaler_lists_coming_cancelled_and_past_in_their_order(citizen_client, clinic):
-    citizen = clinic.citizen
+def test_timeavtaler_lists_coming_cancelled_and_past_in_their_order(citizen_client, world):
+    citizen = world.citizen
     now = timezone.now()
-    later, sooner = clinic.slots[3], clinic.slots[1]
-    Appointment.objects.create(slot=later, citizen=citizen, booked_by=citizen, reason="Senere")
-    Appointment.objects.create(slot=sooner, citizen=citizen, booked_by=citizen, reason="Tidligere")
-    cancelled = SlotFactory(
-        timebook=clinic.timebook, location=clinic.location, start=later.start + dt.timedelta(hours=1)
-    )
-    Appointment.objects.create(
+    later, sooner = world.slots[3], world.slots[1]
+    AppointmentFactory(slot=later, citizen=citizen, booked_by=citizen, reason="Senere")
+    AppointmentFactory(slot=sooner, citizen=citizen, booked_by=citizen, reason="Tidligere")
+    cancelled = SlotFactory(timebook=world.timebook, location=world.location, start=later.start + dt.timedelta(hours=1))
+    AppointmentFactory(
         slot=cancelled,
         citizen=citizen,
         booked_by=citizen,
@@ -199,11 +190,11 @@ def test_timeavtaler_lists_coming_cancelled_and_past_in_their_order(citizen_clie
         status=Appointment.Status.CANCELLED_BY_CITIZEN,
     )
     past = [
-        SlotFactory(timebook=clinic.timebook, location=clinic.location, start=now - dt.timedelta(days=d))
+        SlotFactory(timebook=world.timebook, location=world.location, start=now - dt.timedelta(days=d))
         for d in (3, 1, 2)
     ]
     for slot in past:
-        Appointment.objects.create(slot=slot, citizen=citizen, booked_by=citizen, reason="Før")
+        AppointmentFactory(slot=slot, citizen=citizen, booked_by=citizen, reason="Før")
     html = html_of(citizen_client.get(reverse("booking:appointments")))
     links = re.findall(r'href="/timeavtaler/(\d+)/"', html)
     by_slot = {str(a.pk): a.slot_id for a in Appointment.objects.filter(citizen=citizen)}
@@ -212,9 +203,9 @@ def test_timeavtaler_lists_coming_cancelled_and_past_in_their_order(citizen_clie
     assert shown == [sooner.pk, later.pk, cancelled.pk, *newest_first]
 
 
-def test_timeavtaler_does_not_show_another_citizens_appointments(citizen_client, clinic):
-    other = CitizenFactory(municipality=clinic.municipality)
-    Appointment.objects.create(slot=clinic.slots[0], citizen=other, booked_by=other, reason="Ikke din")
+def test_timeavtaler_does_not_show_another_citizens_appointments(citizen_client, world):
+    other = CitizenFactory(municipality=world.municipality)
+    AppointmentFactory(slot=world.slots[0], citizen=other, booked_by=other, reason="Ikke din")
     html = html_of(citizen_client.get(reverse("booking:appointments")))
     assert "Du har ingen kommende timer." in html
     assert not re.search(r'href="/timeavtaler/\d+/"', html)

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from resourcebooks.services import slots_publish
-from tests.booking.factories import CitizenFactory
-from tests.resourcebooks.factories import TimebookFactory, WeekTemplateFactory
+from tests.factories import WeekTemplateFactory
+from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -25,14 +25,17 @@ MAX_QUERIES = 25
 
 
 def clinic(weeks: int):
-    timebook = TimebookFactory(service__organisation__name="Helsenorge kommune")
+    """The shared world's clinic, its slots published from a week template for ``weeks`` weeks."""
+    world = build_world(slots=0)
     template = WeekTemplateFactory(
-        timebook=timebook, valid_from=timezone.localdate(), valid_to=timezone.localdate() + dt.timedelta(days=400)
+        timebook=world.timebook,
+        location=world.location,
+        valid_from=timezone.localdate(),
+        valid_to=timezone.localdate() + dt.timedelta(days=400),
     )
     start = timezone.localdate() + dt.timedelta(days=1)
     slots_publish(template=template, date_from=start, date_to=start + dt.timedelta(weeks=weeks))
-    citizen = CitizenFactory(municipality=timebook.service.organisation)
-    return timebook, template.location, citizen
+    return world.timebook, world.location, world.citizen
 
 
 def pages(timebook, location) -> list[tuple[str, str, dict]]:

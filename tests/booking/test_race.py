@@ -21,12 +21,9 @@ from django.urls import reverse
 
 from booking.models import Appointment, SlotHold
 from resourcebooks.models import Slot
-from tests.booking import test_flow_support as support
-from tests.booking.test_flow_support import log_in, make_clinic, new_citizen, open_review, review_url
-from tests.resourcebooks.factories import SlotFactory
-
-clinic = support.clinic  # fixture
-
+from tests.factories import SlotFactory
+from tests.pages import log_in, open_review, review_url
+from tests.world import build_world, new_citizen
 
 THREADS = 50
 
@@ -138,7 +135,7 @@ def held_slot_ids(bodies: list[str]) -> list[int]:
 def test_fifty_citizens_opening_the_same_slot_each_end_up_holding_a_different_one_and_all_book():
     """Source 002's failure, beaten: the first holds the slot, every other is told at once and given the nearest
     free slot, held for them (SKIP LOCKED: no two get the same one), and everyone books what they hold."""
-    world = make_clinic()
+    world = build_world()
     _more_slots(world, THREADS)
     slot = world.slots[0]
     clients = _crowd(world)
@@ -168,7 +165,7 @@ def test_fifty_citizens_opening_the_same_slot_each_end_up_holding_a_different_on
 def test_fifty_hand_made_sends_on_one_free_slot_book_it_exactly_once_and_the_rest_are_given_a_slot():
     """Without opening the review page (no hold), fifty sends on the same free slot: exactly one books it, and
     each other is told at once and given a different free slot, held."""
-    world = make_clinic()
+    world = build_world()
     _more_slots(world, THREADS)
     slot = world.slots[0]
     clients = _crowd(world)
@@ -193,7 +190,7 @@ def test_fifty_hand_made_sends_on_one_free_slot_book_it_exactly_once_and_the_res
 @pytest.mark.django_db(transaction=True)
 def test_the_same_form_sent_twice_at_once_is_one_booking():
     """A double click (or two tabs) on «Send bestilling»: one appointment, and both answers show the receipt."""
-    world = make_clinic()
+    world = build_world()
     rounds = []
     for i, slot in enumerate(world.slots[:4]):
         citizen = new_citizen(municipality=world.municipality, birth_date=dt.date(1970, 1, 1) + dt.timedelta(days=i))
@@ -213,9 +210,9 @@ def test_the_same_form_sent_twice_at_once_is_one_booking():
 
 
 @pytest.mark.django_db
-def test_the_database_refuses_a_second_active_appointment_on_a_slot(clinic):
-    slot = clinic.slots[0]
-    first, second = clinic.citizen, clinic.resident()
+def test_the_database_refuses_a_second_active_appointment_on_a_slot(world):
+    slot = world.slots[0]
+    first, second = world.citizen, world.resident()
     active = Appointment.objects.create(slot=slot, citizen=first, booked_by=first, reason="Først")
     for status in (Appointment.Status.REQUESTED, Appointment.Status.ASSIGNED):
         with pytest.raises(IntegrityError), transaction.atomic():

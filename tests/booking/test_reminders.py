@@ -14,7 +14,8 @@ from booking.models import Appointment
 from booking.services import REMINDER_WINDOW, appointment_cancel_by_clinic, reminders_send
 from booking.tasks import reminders_task
 from notifications.models import Notification
-from tests.notifications.support import OSLO, assigned, in_threads, make_clinic, oslo, rows_for
+from tests.notifications.support import OSLO, assigned, in_threads, oslo, rows_for
+from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -23,21 +24,16 @@ LONG_AGO = dt.timedelta(days=5)
 
 
 @pytest.fixture
-def clinic():
-    return make_clinic()
-
-
-@pytest.fixture
-def kurt(clinic):
-    return clinic.resident(notify_email=True, email="kurt@example.test")
+def kurt(world):
+    return world.resident(notify_email=True, email="kurt@example.test")
 
 
 def reminders(appointment: Appointment) -> list[Notification]:
     return rows_for(appointment, event=REMINDER)
 
 
-def ahead(clinic, kurt, now: dt.datetime, hours: float, *, confirmed: dt.datetime | None = None) -> Appointment:
-    slot = clinic.slot(now + dt.timedelta(hours=hours))
+def ahead(world, kurt, now: dt.datetime, hours: float, *, confirmed: dt.datetime | None = None) -> Appointment:
+    slot = world.slot(now + dt.timedelta(hours=hours))
     return assigned(kurt, slot, decided_at=confirmed or now - LONG_AGO)
 
 
@@ -45,9 +41,9 @@ def test_the_window_is_48_to_24_hours():
     assert (dt.timedelta(hours=24), dt.timedelta(hours=48)) == REMINDER_WINDOW
 
 
-def test_an_appointment_in_the_window_gets_one_reminder_per_channel(clinic, kurt):
+def test_an_appointment_in_the_window_gets_one_reminder_per_channel(world, kurt):
     now = timezone.now()
-    appointment = ahead(clinic, kurt, now, 30)
+    appointment = ahead(world, kurt, now, 30)
 
     assert reminders_send(now=now) == 1
 
@@ -57,9 +53,9 @@ def test_an_appointment_in_the_window_gets_one_reminder_per_channel(clinic, kurt
 
 
 @pytest.mark.parametrize("hours", [24 + 1 / 60, 30, 47 + 59 / 60], ids=["24h01", "30h", "47h59"])
-def test_inside_the_window(clinic, kurt, hours):
+def test_inside_the_window(world, kurt, hours):
     now = timezone.now()
-    appointment = ahead(clinic, kurt, now, hours)
+    appointment = ahead(world, kurt, now, hours)
 
     reminders_send(now=now)
 
@@ -69,18 +65,18 @@ def test_inside_the_window(clinic, kurt, hours):
 @pytest.mark.parametrize(
     "hours", [49, 48 + 1 / 60, 24 - 1 / 60, 23, 1], ids=["49h", "48h01", "23h59", "23h", "in-an-hour"]
 )
-def test_outside_the_window(clinic, kurt, hours):
+def test_outside_the_window(world, kurt, hours):
     now = timezone.now()
-    appointment = ahead(clinic, kurt, now, hours)
+    appointment = ahead(world, kurt, now, hours)
 
     assert reminders_send(now=now) == 0
 
     assert reminders(appointment) == []
 
 
-def test_an_appointment_49_hours_ahead_gets_its_reminder_when_it_enters_the_window(clinic, kurt):
+def test_an_appointment_49_hours_ahead_gets_its_reminder_when_it_enters_the_window(world, kurt):
     now = timezone.now()
-    appointment = ahead(clinic, kurt, now, 49)
+    appointment = ahead(world, kurt, now, 49)
     reminders_send(now=now)
 
     reminders_send(now=now + dt.timedelta(hours=1, minutes=5))
@@ -88,10 +84,10 @@ def test_an_appointment_49_hours_ahead_gets_its_reminder_when_it_enters_the_wind
     assert len(reminders(appointment)) == 3
 
 
-def test_an_appointment_confirmed_inside_the_window_gets_no_reminder(clinic, kurt):
+def test_an_appointment_confirmed_inside_the_window_gets_no_reminder(world, kurt):
     """Its confirmation came within the last day or two: a reminder on top would be noise."""
     now = timezone.now()
-    appointment = ahead(clinic, kurt, now, 40, confirmed=now - dt.timedelta(hours=2))
+    appointment = ahead(world, kurt, now, 40, confirmed=now - dt.timedelta(hours=2))
 
     assert reminders_send(now=now) == 0
     assert reminders_send(now=now + dt.timedelta(hours=10)) == 0
@@ -99,18 +95,18 @@ def test_an_appointment_confirmed_inside_the_window_gets_no_reminder(clinic, kur
     assert reminders(appointment) == []
 
 
-def test_an_appointment_confirmed_just_before_entering_the_window_gets_one(clinic, kurt):
+def test_an_appointment_confirmed_just_before_entering_the_window_gets_one(world, kurt):
     now = timezone.now()
-    appointment = ahead(clinic, kurt, now, 40, confirmed=now - dt.timedelta(hours=9))
+    appointment = ahead(world, kurt, now, 40, confirmed=now - dt.timedelta(hours=9))
 
     reminders_send(now=now)
 
     assert len(reminders(appointment)) == 3
 
 
-def test_running_it_twice_writes_nothing_more(clinic, kurt):
+def test_running_it_twice_writes_nothing_more(world, kurt):
     now = timezone.now()
-    appointment = ahead(clinic, kurt, now, 30)
+    appointment = ahead(world, kurt, now, 30)
     reminders_send(now=now)
     first = [n.pk for n in reminders(appointment)]
 
@@ -121,9 +117,9 @@ def test_running_it_twice_writes_nothing_more(clinic, kurt):
 
 
 @pytest.mark.parametrize("status", ["requested", "cancelled_by_citizen", "cancelled_by_clinic", "rejected"])
-def test_an_appointment_that_is_not_assigned_gets_no_reminder(clinic, kurt, status):
+def test_an_appointment_that_is_not_assigned_gets_no_reminder(world, kurt, status):
     now = timezone.now()
-    appointment = ahead(clinic, kurt, now, 30)
+    appointment = ahead(world, kurt, now, 30)
     Appointment.objects.filter(pk=appointment.pk).update(status=status)
 
     assert reminders_send(now=now) == 0
@@ -131,9 +127,9 @@ def test_an_appointment_that_is_not_assigned_gets_no_reminder(clinic, kurt, stat
     assert reminders(appointment) == []
 
 
-def test_an_appointment_cancelled_by_the_clinic_after_its_reminder_is_told_it_is_cancelled(clinic, kurt):
+def test_an_appointment_cancelled_by_the_clinic_after_its_reminder_is_told_it_is_cancelled(world, kurt):
     now = timezone.now()
-    appointment = ahead(clinic, kurt, now, 30)
+    appointment = ahead(world, kurt, now, 30)
     reminders_send(now=now)
 
     appointment_cancel_by_clinic(appointment=appointment)
@@ -143,9 +139,9 @@ def test_an_appointment_cancelled_by_the_clinic_after_its_reminder_is_told_it_is
     assert events == [Notification.Event.CANCELLED] * 3 + [REMINDER] * 3
 
 
-def test_the_reminders_are_delivered_after_commit(clinic, kurt, django_capture_on_commit_callbacks):
+def test_the_reminders_are_delivered_after_commit(world, kurt, django_capture_on_commit_callbacks):
     now = timezone.now()
-    appointment = ahead(clinic, kurt, now, 30)
+    appointment = ahead(world, kurt, now, 30)
 
     with django_capture_on_commit_callbacks(execute=True):
         reminders_task.apply()
@@ -161,10 +157,10 @@ def test_the_reminder_task_runs_every_few_minutes_from_beat():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_runs_at_the_same_moment_write_one_reminder_per_channel():
-    clinic = make_clinic()
-    kurt = clinic.resident(notify_email=True, email="kurt@example.test")
+    world = build_world()
+    kurt = world.resident(notify_email=True, email="kurt@example.test")
     now = timezone.now()
-    appointments = [ahead(clinic, kurt, now, 25 + i) for i in range(6)]
+    appointments = [ahead(world, kurt, now, 25 + i) for i in range(6)]
 
     results = in_threads(lambda: reminders_send(now=now), count=3)
 
@@ -199,11 +195,11 @@ AUTUMN = oslo(2027, 10, 30, 9, 0).astimezone(dt.UTC)  # clocks go from 03:00 bac
     ],
     ids=["spring-47h30", "spring-48h30", "spring-23h30", "spring-24h30", "autumn-48h30", "autumn-24h30"],
 )
-def test_across_a_dst_change_the_window_counts_absolute_hours(clinic, kurt, now, start, inside):
+def test_across_a_dst_change_the_window_counts_absolute_hours(world, kurt, now, start, inside):
     hours = (start.astimezone(dt.UTC) - now) / dt.timedelta(hours=1)
     wall_hours = (start.replace(tzinfo=None) - now.astimezone(OSLO).replace(tzinfo=None)) / dt.timedelta(hours=1)
     assert abs(hours - wall_hours) == 1  # the case really straddles the change
-    appointment = assigned(kurt, clinic.slot(start), decided_at=now - LONG_AGO)
+    appointment = assigned(kurt, world.slot(start), decided_at=now - LONG_AGO)
 
     reminders_send(now=now)
 

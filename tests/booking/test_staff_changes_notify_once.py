@@ -36,10 +36,9 @@ from inbox.models import InboxMessage
 from notifications.models import Notification
 from resourcebooks.demo import staff_group
 from resourcebooks.models import Practitioner, Slot, VikarAssignment
-from tests.booking.factories import CitizenFactory, RepresentationFactory
-from tests.booking.gp_support import GpOffice, PractitionerFactory, gp_office
+from tests.factories import CitizenFactory, PractitionerFactory, RepresentationFactory, StaffMembershipFactory
 from tests.notifications.support import ChannelLog, record_channels
-from tests.resourcebooks.factories import StaffMembershipFactory
+from tests.world import GpOffice, gp_office
 
 pytestmark = pytest.mark.django_db
 
@@ -242,7 +241,9 @@ def test_hiding_a_childs_time_tells_no_parent_nor_anyone_else(gp, slots, post, s
 
 
 def test_setting_and_removing_a_vikar_tells_nobody_whose_time_is_unchanged(gp, slots, post, sent):
-    vikar = PractitionerFactory(organisation=gp.office, first_name="Astrid", role=Practitioner.Role.VIKAR)
+    vikar = PractitionerFactory(
+        organisation=gp.office, first_name="Astrid", last_name="September", role=Practitioner.Role.VIKAR
+    )
     book(post, gp.citizen, slots["visit"])
     messages, told, sends = inbox_kinds(), notifications(), sent.count()
     url = reverse("admin:resourcebooks_practitioner_changelist")

@@ -16,10 +16,17 @@ from booking.models import Appointment
 from inbox.models import InboxMessage
 from notifications.models import Notification
 from resourcebooks.demo import staff_group
-from resourcebooks.models import Location, Slot, StaffMembership, TimeType
-from tests.booking.factories import CitizenFactory
-from tests.booking.test_flow_support import text_of
-from tests.resourcebooks.factories import PractitionerTimebookFactory, StaffMembershipFactory, TimeTypeFactory
+from resourcebooks.models import Slot, StaffMembership, TimeType
+from tests.factories import (
+    CitizenFactory,
+    LocationFactory,
+    OrganisationFactory,
+    PractitionerTimebookFactory,
+    SlotFactory,
+    StaffMembershipFactory,
+    TimeTypeFactory,
+)
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +35,7 @@ pytestmark = pytest.mark.django_db
 def office():
     timebook = PractitionerTimebookFactory()
     org = timebook.service.organisation
-    location = Location.objects.create(organisation=org, name="Legekontoret", attendance_place="Legekontoret")
+    location = LocationFactory(organisation=org, name="Legekontoret", attendance_place="Legekontoret")
     types = {
         name: TimeTypeFactory(organisation=org, name=name, mode=mode, duration_minutes=15)
         for name, mode in (("Konsultasjon", TimeType.Mode.IN_PERSON), ("Videotime", TimeType.Mode.VIDEO))
@@ -38,7 +45,7 @@ def office():
 
     def slot(hour: int, minute: int, type_name: str) -> Slot:
         start = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
-        return Slot.objects.create(
+        return SlotFactory(
             timebook=timebook,
             location=location,
             time_type=types[type_name],
@@ -46,7 +53,14 @@ def office():
             end=start + dt.timedelta(minutes=15),
         )
 
-    municipality = Organisation.objects.create(her_id=9_700_001, name="Kommune", kind=Organisation.Kind.MUNICIPALITY)
+    municipality = OrganisationFactory(
+        her_id=9_700_001,
+        name="Kommune",
+        kind=Organisation.Kind.MUNICIPALITY,
+        organisation_number="",
+        municipality_name="",
+        municipality_number="",
+    )
     patient = CitizenFactory(
         first_name="Kurt Håkon", municipality=municipality, gp_office=org, fastlege=timebook.practitioner
     )
@@ -126,9 +140,9 @@ def test_move_makes_a_new_linked_appointment_and_tells_the_patient(staff, office
 def test_the_move_form_offers_only_free_slots_of_the_same_timebook(staff, office):
     book(staff, office)
     other = PractitionerTimebookFactory()
-    foreign = Slot.objects.create(
+    foreign = SlotFactory(
         timebook=other,
-        location=Location.objects.create(organisation=other.service.organisation, name="x", attendance_place="x"),
+        location=LocationFactory(organisation=other.service.organisation, name="x", attendance_place="x"),
         start=office["later"].start,
         end=office["later"].end,
     )

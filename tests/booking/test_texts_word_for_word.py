@@ -15,10 +15,8 @@ from addressregistry.services import service_process_set
 from booking.models import Appointment
 from booking.services import appointment_book_by_clinic
 from inbox.models import InboxMessage
-from tests.booking import test_flow_support as support
-from tests.booking.test_flow_support import Demo, html_of, log_in, moment, review_url, send_booking, text_of, time_url
-
-demo_db, demo, clinic = support.demo_db, support.demo, support.clinic  # fixtures
+from tests.demo import Demo
+from tests.pages import html_of, log_in, moment, review_url, send_booking, text_of, time_url
 
 GP_OFFICE = 8100300  # Helsenorge testlegekontor, whose services are one contact
 GP_OFFICE_NAME = "Helsenorge testlegekontor"
@@ -242,10 +240,10 @@ def test_innboks_says_meldingen_e_and_se_detaljer_and_counts_with_the_right_plur
     assert LINKED in page and "Vis timeavtale" in page
 
 
-def test_more_messages_than_one_are_counted_as_meldinger(client, clinic):
-    for slot in clinic.slots[:2]:
-        appointment_book_by_clinic(person=clinic.citizen, slot=slot, reason="Vaksine")
-    log_in(client, clinic.citizen)
+def test_more_messages_than_one_are_counted_as_meldinger(client, world):
+    for slot in world.slots[:2]:
+        appointment_book_by_clinic(person=world.citizen, slot=slot, reason="Vaksine")
+    log_in(client, world.citizen)
     text = text_of(client.get(reverse("inbox:inbox")))
     assert COUNT_108.replace("108", "2") in text
 
@@ -279,13 +277,13 @@ def test_the_blocked_patients_thread_has_their_message_and_the_fastleges_reply(c
     reply = InboxMessage.objects.get(citizen=demo.berit, kind=InboxMessage.Kind.AUTOMATIC_REPLY)
     own = InboxMessage.objects.get(citizen=demo.berit, kind=InboxMessage.Kind.TIME_REQUEST)
     assert own.read_at is not None  # one's own message is never news
-    # Source 001 names the GP («Testfastlege (fastlege)»): here Berit's own fastlege (issue 22).
-    assert reply.sender == FASTLEGE_001.replace("Testfastlege", "August September")
+    # Source 001 names the GP («Testfastlege (fastlege)»); the simulator has no practitioners yet: the role.
+    assert reply.sender == FASTLEGE_001.replace("Testfastlege", "Fastlege")
     for message in (reply, own):
         article = re.search(r"<article.*</article>", html_of(client.get(message.get_absolute_url())), re.S)
         assert article is not None
         text = " ".join(re.sub(r"<[^>]+>", " ", article.group(0)).split())
-        assert text.index("August September (fastlege)") < text.index(BLOCKED_REPLY) < text.index("Berit Sperret")
+        assert text.index("Fastlege (fastlege)") < text.index(BLOCKED_REPLY) < text.index("Berit Sperret")
         assert "Mandag formiddag" in text
     assert InboxMessage.objects.get(pk=reply.pk).read_at is not None
 

@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from resourcebooks.models import ClinicSettings
-from tests.booking.gp_support import VikarAssignmentFactory, gp_office
-from tests.booking.test_flow_support import log_in, text_of
+from tests.factories import VikarAssignmentFactory
+from tests.pages import log_in, text_of
+from tests.world import gp_office
 
 pytestmark = pytest.mark.django_db
 

@@ -138,8 +138,8 @@ def test_every_citizen_page_of_the_flow_has_no_serious_or_critical_axe_violation
 def test_the_fastlege_booking_pages_have_no_serious_or_critical_axe_violations(page: Page) -> None:
     """Source 003's new pages (kartleggingsskjema, «Velg behandler», the calendar with time types and the video
     note, «Se gjennom», «Timebestillingen er sendt», the message, the video appointment), on our own office."""
-    from tests.booking.gp_support import gp_office
     from tests.browser.test_gp_booking import walk
+    from tests.world import gp_office
 
     found: dict[str, list[str]] = {}
 

@@ -13,10 +13,10 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from resourcebooks.waiting import waiting_reset
-from tests.booking.test_flow_support import new_citizen
 from tests.browser.citizen_flow import heading
 from tests.browser.conftest import new_context, serious_axe_violations
 from tests.queueing.test_door import Clock
+from tests.world import new_citizen
 
 pytestmark = [pytest.mark.browser, pytest.mark.redis, pytest.mark.usefixtures("live_server", "transactional_db")]
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from resourcebooks.models import Slot
-from tests.booking.gp_support import GpOffice, gp_office
 from tests.browser.citizen_flow import FREE_DAY, heading, long_date, short_date
 from tests.browser.conftest import log_in_citizen
+from tests.world import GpOffice, gp_office
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_server", "transactional_db")]
 

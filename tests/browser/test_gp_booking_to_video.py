@@ -23,12 +23,12 @@ from booking.demo import STAFF_BOOKING_PERMISSIONS
 from booking.models import Appointment
 from resourcebooks.demo import staff_group
 from resourcebooks.models import StaffMembership
-from tests.booking.gp_support import GpOffice, gp_office
 from tests.browser import test_video_call as video_call
 from tests.browser.conftest import new_context
 from tests.browser.test_gp_booking import walk
 from tests.browser.test_video_call import STAFF_PASSWORD, log_in_staff, reopen, wait_for_remote_video
-from tests.resourcebooks.factories import StaffMembershipFactory
+from tests.factories import StaffMembershipFactory
+from tests.world import GpOffice, gp_office
 from video.models import VideoSignal
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("live_server", "transactional_db")]

@@ -9,6 +9,7 @@ from booking.models import Appointment
 from booking.services import appointment_book_by_clinic
 from citizens.models import Citizen
 from resourcebooks.models import ClinicSettings, Slot, Timebook, WeekTemplate
+from tests.factories import AppointmentFactory
 
 from .conftest import serious_axe_violations
 
@@ -62,7 +63,7 @@ def _appointments(timebook: Timebook) -> tuple[Appointment, Appointment]:
     assigned = appointment_book_by_clinic(person=kurt, slot=free[10], reason="Influensavaksine")
     slot = free[20]
     Slot.objects.filter(pk=slot.pk).update(state=Slot.State.HELD)
-    requested = Appointment.objects.create(slot=slot, citizen=viktig, booked_by=viktig, reason="Vaksine")
+    requested = AppointmentFactory(slot=slot, citizen=viktig, booked_by=viktig, reason="Vaksine")
     return assigned, requested
 
 

@@ -18,8 +18,6 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 from addressregistry.models import Organisation
 from booking.services import appointment_book_by_clinic
 from resourcebooks.models import TimeType
-from tests.addressregistry.factories import OrganisationFactory, ServiceFactory
-from tests.booking.factories import CitizenFactory
 from tests.browser.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -27,7 +25,15 @@ from tests.browser.conftest import (
     log_in_citizen,
     new_context,
 )
-from tests.resourcebooks.factories import SlotFactory, StaffMembershipFactory, TimebookFactory, TimeTypeFactory
+from tests.factories import (
+    CitizenFactory,
+    OrganisationFactory,
+    ServiceFactory,
+    SlotFactory,
+    StaffMembershipFactory,
+    TimebookFactory,
+    TimeTypeFactory,
+)
 from video.models import VideoSignal
 from video.services import VIDEO_SIGNALS_PER_MINUTE
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from citizens.models import Citizen
-from tests.booking.factories import CitizenFactory
-from tests.dialogues.dialogue_support import clinic
-from tests.notifications.support import log_in, page_text
+from tests.factories import CitizenFactory
+from tests.pages import log_in, text_of
+from tests.world import gp_clinic as clinic
 
 pytestmark = pytest.mark.django_db
 
@@ -43,10 +43,10 @@ def consent_rows(citizen: Citizen) -> list[str]:
 def test_the_panel_points_to_a_page_that_gives_consent_and_the_panel_then_offers_the_dialogues(client, thomas):
     log_in(client, thomas)
     before = client.get(PANEL)
-    assert NO_CONSENT in page_text(before)
+    assert NO_CONSENT in text_of(before)
     assert f'href="{SETTINGS}#samtykke"' in before.content.decode()
 
-    page = page_text(client.get(SETTINGS))
+    page = text_of(client.get(SETTINGS))
     assert "Samtykke til digital kontakt" in page
     assert "Du har ikke samtykket til å bli kontaktet digitalt." in page
     assert "du vil ikke motta varsel om oppsatt time via Helsenorge" in page
@@ -54,10 +54,10 @@ def test_the_panel_points_to_a_page_that_gives_consent_and_the_panel_then_offers
     response = client.post(CONSENT, {"consent": "ja"})
 
     assert response.status_code == 302 and response["Location"] == SETTINGS
-    assert "Samtykket er registrert." in page_text(client.get(SETTINGS))
+    assert "Samtykket er registrert." in text_of(client.get(SETTINGS))
     assert consent_of(thomas) is True
     panel = client.get(PANEL)
-    assert NO_CONSENT not in page_text(panel)
+    assert NO_CONSENT not in text_of(panel)
     assert 'href="/fastlege/kontakt-legekontoret/"' in panel.content.decode()
     assert consent_rows(thomas) == ["Ga samtykke til digital kontakt"]
 
@@ -65,13 +65,13 @@ def test_the_panel_points_to_a_page_that_gives_consent_and_the_panel_then_offers
 def test_the_citizen_withdraws_consent_and_the_panel_says_why_again(client, thomas):
     Citizen.objects.filter(pk=thomas.pk).update(digital_contact_consent=True)
     log_in(client, thomas)
-    assert "Du har samtykket til å bli kontaktet digitalt." in page_text(client.get(SETTINGS))
+    assert "Du har samtykket til å bli kontaktet digitalt." in text_of(client.get(SETTINGS))
 
     client.post(CONSENT, {"consent": "nei"})
 
     assert consent_of(thomas) is False
-    assert "Samtykket er trukket tilbake." in page_text(client.get(SETTINGS))
-    assert NO_CONSENT in page_text(client.get(PANEL))
+    assert "Samtykket er trukket tilbake." in text_of(client.get(SETTINGS))
+    assert NO_CONSENT in text_of(client.get(PANEL))
     assert consent_rows(thomas) == ["Trakk samtykke til digital kontakt"]
 
 
@@ -91,7 +91,7 @@ def test_bad_input_is_refused_in_norwegian_and_changes_nothing(client, thomas, d
     response = client.post(CONSENT, data)
 
     assert response.status_code == 400
-    assert "Velg om du vil gi eller trekke samtykket til digital kontakt." in page_text(response)
+    assert "Velg om du vil gi eller trekke samtykket til digital kontakt." in text_of(response)
     assert consent_of(thomas) is False and consent_rows(thomas) == []
 
 

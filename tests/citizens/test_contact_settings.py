@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from booking.services import appointment_book_by_clinic
 from citizens.models import Citizen, Representation
-from tests.booking.factories import CitizenFactory
-from tests.notifications.support import UNUSABLE_PASSWORD, log_in, make_clinic, page_text, rows_for
+from tests.factories import NO_PASSWORD, CitizenFactory, RepresentationFactory
+from tests.notifications.support import rows_for
+from tests.pages import log_in, text_of
+from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +29,7 @@ def kari():
         notify_sms=True,
         notify_email=False,
         notify_push=True,
-        user__password=UNUSABLE_PASSWORD,
+        user__password=NO_PASSWORD,
     )
 
 
@@ -46,7 +48,7 @@ def test_the_page_shows_the_current_contact_information(client, kari):
     response = log_in(client, kari).get(URL)
 
     assert response.status_code == 200
-    text = page_text(response)
+    text = text_of(response)
     assert "Kontaktinformasjon og varseloppsett" in text
     html = response.content.decode()
     assert 'value="+4791234567"' in html
@@ -84,7 +86,7 @@ def test_a_number_that_is_not_a_norwegian_mobile_is_refused_and_changes_nothing(
     response = log_in(client, kari).post(URL, form(phone=written, email="ny@example.test", notify_email="on"))
 
     assert response.status_code == 400
-    assert message in page_text(response)
+    assert message in text_of(response)
     assert 'aria-invalid="true"' in response.content.decode()
     assert contact(kari) == before
 
@@ -95,7 +97,7 @@ def test_choosing_sms_without_a_number_is_refused(client, kari):
     response = log_in(client, kari).post(URL, form(phone=""))
 
     assert response.status_code == 400
-    assert "Du må oppgi mobilnummer for å få varsel på SMS." in page_text(response)
+    assert "Du må oppgi mobilnummer for å få varsel på SMS." in text_of(response)
     assert contact(kari) == before
 
 
@@ -105,7 +107,7 @@ def test_choosing_e_mail_without_an_address_is_refused(client, kari):
     response = log_in(client, kari).post(URL, form(email="", notify_email="on"))
 
     assert response.status_code == 400
-    assert "Du må oppgi e-postadresse for å få varsel på e-post." in page_text(response)
+    assert "Du må oppgi e-postadresse for å få varsel på e-post." in text_of(response)
     assert contact(kari) == before
 
 
@@ -118,11 +120,11 @@ def test_removing_the_number_with_sms_turned_off_is_allowed(client, kari):
 
 def test_the_next_notification_uses_the_new_number_and_choices(client, kari):
     log_in(client, kari).post(URL, form(phone="987 65 432", notify_push=None, notify_email="on"))
-    clinic = make_clinic()
-    Citizen.objects.filter(pk=kari.pk).update(municipality=clinic.organisation)
+    world = build_world()
+    Citizen.objects.filter(pk=kari.pk).update(municipality=world.organisation)
 
     appointment = appointment_book_by_clinic(
-        person=Citizen.objects.get(pk=kari.pk), slot=clinic.future_slot(), reason="Influensavaksine"
+        person=Citizen.objects.get(pk=kari.pk), slot=world.future_slot(), reason="Influensavaksine"
     )
 
     assert {(n.channel, n.address) for n in rows_for(appointment)} == {
@@ -133,7 +135,7 @@ def test_the_next_notification_uses_the_new_number_and_choices(client, kari):
 
 def test_acting_for_a_child_changes_the_parents_own_settings_only(client, kari):
     emma = CitizenFactory(first_name="Emma", phone="", birth_date=dt.date(2018, 6, 2), notify_sms=False)
-    Representation.objects.create(representative=kari, represented=emma, kind=Representation.Kind.PARENT)
+    RepresentationFactory(representative=kari, represented=emma, kind=Representation.Kind.PARENT)
     log_in(client, kari)
     client.post(reverse("citizens:switch_person"), {"person": emma.pk})
     emma_before = contact(emma)

@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from booking.demo import synthetic_number
 from citizens.models import Citizen
-from tests.addressregistry.factories import OrganisationFactory
 from tests.booking.test_race import run_together
+from tests.factories import OrganisationFactory
 
 LOGIN = reverse("citizens:login")
 

@@ -15,9 +15,8 @@ from booking.demo import synthetic_number
 from citizens.models import Citizen
 from core.national_id import SYNTHETIC_ONLY_MESSAGE, parse_national_id
 from resourcebooks.models import PatientBlock, TimebookListEntry
-from tests.addressregistry.factories import OrganisationFactory
-from tests.booking.factories import CitizenFactory
-from tests.booking.test_flow_support import text_of
+from tests.factories import CitizenFactory, OrganisationFactory
+from tests.pages import text_of
 
 LOGIN = reverse("citizens:login")
 TODAY = dt.date(2026, 11, 22)

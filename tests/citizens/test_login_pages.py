@@ -12,10 +12,8 @@ from django.urls import reverse
 
 from booking.demo import synthetic_number
 from citizens.models import Citizen
-from tests.booking import test_flow_support as support
-from tests.booking.test_flow_support import html_of, make_clinic, new_citizen, text_of
-
-clinic = support.clinic  # fixture
+from tests.pages import html_of, text_of
+from tests.world import build_world, new_citizen
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +22,8 @@ APPOINTMENTS = reverse("booking:appointments")
 
 
 @pytest.fixture
-def listed(clinic) -> Citizen:
-    citizen = clinic.citizen
+def listed(world) -> Citizen:
+    citizen = world.citizen
     Citizen.objects.filter(pk=citizen.pk).update(listed_on_test_login=True)
     citizen.refresh_from_db()
     return citizen
@@ -66,8 +64,8 @@ def test_a_listed_identity_logs_in_and_lands_on_timeavtaler(client, listed):
     assert listed.full_name in text_of(page)
 
 
-def test_an_identity_not_on_the_list_cannot_be_chosen(client, clinic):
-    response = client.post(LOGIN, {"person": clinic.citizen.pk})
+def test_an_identity_not_on_the_list_cannot_be_chosen(client, world):
+    response = client.post(LOGIN, {"person": world.citizen.pk})
     assert response.status_code == 400
     assert "Fant ikke testpersonen. Velg en person i listen." in text_of(response)
     assert logged_in_citizen_id(client) is None
@@ -80,7 +78,7 @@ def test_a_known_synthetic_number_logs_in_as_that_person(client, listed):
     assert logged_in_citizen_id(client) == listed.pk
 
 
-def test_an_unknown_valid_number_creates_a_test_person(client, clinic):
+def test_an_unknown_valid_number_creates_a_test_person(client, world):
     number = synthetic_number(dt.date(1992, 7, 1), 321)
     assert not Citizen.objects.filter(national_id=number).exists()
     response = client.post(LOGIN, {"national_id": number})
@@ -114,14 +112,14 @@ def test_a_wrong_check_digit_is_refused_and_nobody_logs_in(client, listed):
     ("number", "message"),
     [("", "Skriv inn et fødselsnummer på 11 siffer"), ("1234", "Fødselsnummeret må bestå av 11 siffer.")],
 )
-def test_a_missing_or_short_number_is_refused(client, clinic, number, message):
+def test_a_missing_or_short_number_is_refused(client, world, number, message):
     response = client.post(LOGIN, {"national_id": number})
     assert response.status_code == 400
     assert message in text_of(response)
     assert logged_in_citizen_id(client) is None
 
 
-def test_the_login_refuses_put(client, clinic):
+def test_the_login_refuses_put(client, world):
     assert client.put(LOGIN).status_code == 405
 
 
@@ -136,8 +134,8 @@ def test_not_logged_in_goes_to_the_login_and_back_afterwards(client, listed):
 
 def test_the_way_back_keeps_the_whole_address_with_its_query(client, listed):
     """A link to a day in the calendar has two parameters; both must survive the login."""
-    clinic = make_clinic()
-    timebook = clinic.timebook
+    world = build_world()
+    timebook = world.timebook
     wanted = reverse("booking:time", args=[timebook.service.her_id, timebook.pk]) + "?sted=1&dag=2026-12-01"
     response = client.get(wanted)
     assert login_next(response) == wanted
@@ -192,8 +190,8 @@ def test_logging_in_gives_a_new_session_key(client, listed):
 
 
 def test_the_idle_end_also_keeps_the_whole_address(client, listed):
-    clinic = make_clinic()
-    wanted = reverse("booking:time", args=[clinic.service.her_id, clinic.timebook.pk]) + "?sted=1&dag=2026-12-01"
+    world = build_world()
+    wanted = reverse("booking:time", args=[world.service.her_id, world.timebook.pk]) + "?sted=1&dag=2026-12-01"
     client.post(LOGIN, {"person": listed.pk})
     session = client.session
     session["last_seen"] = int(time.time()) - 31 * 60

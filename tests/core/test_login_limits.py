@@ -17,7 +17,7 @@ from audit.models import AuditEvent
 from core import ratelimit
 from core.ratelimit import STAFF_LOGIN_USERNAME, backoff_try, booking_limited, client_address, network_of_address
 from helsenorge_sim import staff_login
-from tests.booking.test_flow_support import text_of
+from tests.pages import text_of
 from tests.redis_support import own_redis_cache
 
 RIGHT = "riktig-passord-123"

@@ -13,6 +13,7 @@ from audit.models import AuditEvent
 from booking.models import Appointment
 from citizens.models import Citizen
 from resourcebooks.models import Slot, Timebook
+from tests.factories import AuditEventFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -123,9 +124,7 @@ def test_support_switching_a_process_and_staff_changing_a_timebook_are_audited(d
 
 
 def test_the_audit_trail_is_visible_to_support_only_and_editable_by_nobody(demo):
-    AuditEvent.objects.create(
-        actor_kind="citizen", actor_label="X", action="read", object_type="appointment", object_id="1"
-    )
+    AuditEventFactory(actor_kind="citizen", actor_label="X", action="read", object_type="appointment", object_id="1")
     support = Client()
     support.login(username="nhn-support", password="nhn-support-demo")
     listing = support.get(reverse("admin:audit_auditevent_changelist"))

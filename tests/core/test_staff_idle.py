@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from core.limits import STAFF_IDLE_SECONDS
-from tests.booking.test_flow_support import text_of
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from core.ratelimit import STAFF_LOGIN_USERNAME
 from helsenorge_sim import staff_login
-from tests.booking.test_flow_support import text_of
+from tests.pages import text_of
 from tests.redis_support import own_redis_cache
 
 RIGHT = "riktig-passord-123"

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from tests.booking.test_flow_support import text_of
+from tests.pages import text_of
 
 LOOKALIKE = "bare skiller seg fra det i store og små bokstaver eller tegnvarianter"
 User = get_user_model()

@@ -16,8 +16,9 @@ from core.uploads import Utf8PartHeaders
 from dialogues.attachments import ALLOWED, attachments_check
 from dialogues.models import Kind
 from inbox.models import Attachment, InboxMessage
-from tests.booking.test_flow_support import log_in, text_of
-from tests.dialogues.dialogue_support import Clinic, clinic
+from tests.factories import AttachmentFactory
+from tests.pages import log_in, text_of
+from tests.world import GpClinic
 
 # A PDF's header with a page of HTML after it: a PDF by its content, a web page if opened as .html or .hta.
 PDF_HTML = b"%PDF-1.4\n<html><body><script>alert('kjort')</script></body></html>\n%%EOF\n"
@@ -91,12 +92,7 @@ def test_a_long_name_keeps_its_extension_within_200_characters():
 # --- Downloads -----------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def c() -> Clinic:
-    return clinic()
-
-
-def downloads(c: Clinic, file: Attachment) -> list[Any]:
+def downloads(c: GpClinic, file: Attachment) -> list[Any]:
     citizen = log_in(Client(), c.citizen).get(reverse("dialogues:attachment", args=[file.pk]))
     c.secretary.is_staff = True  # the clinic admin's staff login
     c.secretary.save(update_fields=["is_staff"])
@@ -133,12 +129,10 @@ def test_a_pdf_sent_under_a_dangerous_name_is_downloaded_as_a_pdf_by_citizen_and
 def test_a_file_stored_before_under_a_dangerous_name_is_served_under_the_safe_one(c):
     d = c.send(Kind.E_KONTAKT)
     message = InboxMessage.objects.get(thread=d.thread)
-    file = Attachment.objects.create(
+    file = AttachmentFactory(
         message=message, name="faktura.hta", content_type="application/pdf", size=len(PDF_HTML), data=PDF_HTML
     )
-    image = Attachment.objects.create(
-        message=message, name="bilde.svg", content_type="image/png", size=len(PNG), data=PNG
-    )
+    image = AttachmentFactory(message=message, name="bilde.svg", content_type="image/png", size=len(PNG), data=PNG)
     for download in downloads(c, file):
         assert_downloaded_as(download, 'attachment; filename="faktura.pdf"')
     for download in downloads(c, image):

@@ -13,7 +13,6 @@ from dialogues.errors import DialogueError
 from dialogues.models import Dialogue, Kind
 from dialogues.services import dialogue_answer
 from inbox.models import Attachment, InboxMessage, Thread
-from tests.dialogues.dialogue_support import Clinic, clinic
 
 MB = 1024 * 1024
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -80,11 +79,6 @@ def test_exactly_12_mb_together_is_accepted():
 
 
 # --- Through the services: all or nothing -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def c() -> Clinic:
-    return clinic()
 
 
 @pytest.mark.postgres

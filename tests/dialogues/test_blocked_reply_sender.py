@@ -11,8 +11,8 @@ from booking.services import time_request_send
 from dialogues.models import Kind
 from inbox.models import InboxMessage
 from resourcebooks.models import PatientBlock
-from tests.dialogues.dialogue_support import clinic
-from tests.notifications.support import log_in, page_text
+from tests.pages import log_in, text_of
+from tests.world import gp_clinic as clinic
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def test_a_blocked_patients_dialogue_is_answered_by_their_fastlege_by_name(clien
 
     named = f"{fastlege.first_name} {fastlege.last_name} (fastlege)"
     assert reply.sender == named
-    page = page_text(log_in(client, blocked.citizen).get(reply.get_absolute_url()))
+    page = text_of(log_in(client, blocked.citizen).get(reply.get_absolute_url()))
     assert named in page and BLOCKED_REPLY in page
     assert "Fastlege (fastlege)" not in page
 

@@ -17,10 +17,8 @@ from dialogues.models import Dialogue, JournalEntry
 from dialogues.selectors import fastlege_panel, prescriptions_of
 from dialogues.services import dialogue_answer, dialogue_close
 from inbox.models import Attachment, InboxMessage, Thread
-from tests.booking import test_flow_support as support
-from tests.booking.test_flow_support import html_of, log_in, text_of
-
-demo_db, demo = support.demo_db, support.demo  # fixtures
+from tests.demo import Demo
+from tests.pages import html_of, log_in, text_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -283,7 +281,7 @@ def test_innboks_shows_a_conversation_as_one_item_counts_and_finds(client, demo)
 def test_a_time_request_and_its_automatic_reply_are_one_item(client, demo):
     log_in(client, demo.berit)
     client.post(
-        reverse("booking:time_request", args=[support.Demo.RESSURSTIMEBOK]),
+        reverse("booking:time_request", args=[Demo.RESSURSTIMEBOK]),
         {"subject": "Trenger time", "suggested_times": "Mandag"},
     )
     items = re.findall(r'<li class="inbox__item[^"]*">(.*?)</li>', html_of(client.get(INBOX)), re.S)

@@ -16,8 +16,8 @@ from dialogues.models import Dialogue, JournalEntry, Kind, RoutingAbsence
 from dialogues.services import dialogue_close, dialogue_convert
 from inbox.models import Thread
 from resourcebooks.models import StaffMembership
-from tests.booking.test_flow_support import log_in, text_of
 from tests.dialogues import test_staff_pages as staff_pages
+from tests.pages import log_in, text_of
 
 patient = staff_pages.patient  # fixture
 staff, start = staff_pages.staff, staff_pages.start

@@ -19,10 +19,10 @@ from helsenorge_sim.celery import app
 from inbox.models import InboxMessage
 from notifications.models import Notification
 from notifications.tasks import notifications_sweep_task
-from tests.dialogues.dialogue_support import Clinic, clinic
 from tests.notifications.support import ChannelLog, channel_log  # noqa: F401
 from tests.notifications.test_exactly_once import _worker, go_stale, sink  # noqa: F401
 from tests.redis_support import OwnRedis
+from tests.world import GpClinic, gp_clinic
 
 CHANNELS = {Notification.Channel.SMS, Notification.Channel.EMAIL, Notification.Channel.PUSH}
 
@@ -41,7 +41,7 @@ def test_an_answer_is_told_once_per_channel_and_telling_again_writes_nothing(
     channel_log: ChannelLog,  # noqa: F811
     django_capture_on_commit_callbacks: Any,
 ):
-    c: Clinic = clinic()
+    c: GpClinic = gp_clinic()
     d = c.send(Kind.E_KONTAKT)
     with django_capture_on_commit_callbacks(execute=True):
         answer = dialogue_answer(dialogue=d, user=c.secretary, body="Du kan komme innom i morgen.")
@@ -61,7 +61,7 @@ def test_an_answer_is_told_once_per_channel_and_telling_again_writes_nothing(
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_each_answer_is_told_on_its_own(django_capture_on_commit_callbacks: Any):
-    c: Clinic = clinic()
+    c: GpClinic = gp_clinic()
     d = c.send(Kind.E_KONTAKT)
     first = dialogue_answer(dialogue=d, user=c.secretary, body="Hva gjelder det?")
     second = dialogue_answer(dialogue=d, user=c.secretary, body="Vi ringer deg.")
@@ -85,7 +85,7 @@ def test_a_worker_killed_while_delivering_an_answer_never_sends_it_twice(sink): 
     try:
         app.conf.update(broker_url=redis.url, task_always_eager=False)
         app._pool = app.amqp._producer_pool = None
-        c = clinic()
+        c = gp_clinic()
         d = c.send(Kind.E_KONSULTASJON, subject="Utslett")
         answer = dialogue_answer(dialogue=d, user=c.doctor, body="Smør med kremen to ganger daglig.")
         assert {n.dedupe_key for n in rows()} == keys(answer, c.citizen.pk)

@@ -20,12 +20,9 @@ from dialogues.services import dialogue_answer, dialogue_start
 from inbox.models import InboxMessage
 from inbox.selectors import inbox_items
 from notifications.models import Notification
-from tests.booking import test_flow_support as support
-from tests.booking.factories import CitizenFactory, RepresentationFactory
-from tests.booking.test_flow_support import log_in, text_of
-from tests.dialogues.dialogue_support import Clinic, clinic
-
-demo_db, demo = support.demo_db, support.demo  # fixtures
+from tests.factories import CitizenFactory, RepresentationFactory
+from tests.pages import log_in, text_of
+from tests.world import GpClinic
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -105,17 +102,12 @@ def _fastlege_user(dialogue: Dialogue):  # type: ignore[no-untyped-def]
 # --- Who is told of the answer ---------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def c() -> Clinic:
-    return clinic()
-
-
 def _told() -> set[str]:
     keys = Notification.objects.filter(dedupe_key__startswith="inbox-message:")
     return set(keys.values_list("recipient_key", flat=True))
 
 
-def _child(c: Clinic, age: int) -> tuple[Citizen, Citizen]:
+def _child(c: GpClinic, age: int) -> tuple[Citizen, Citizen]:
     """A child of ``age`` (all this year) on the clinic's list, and a parent; both told by SMS."""
     today = timezone.localdate()
     child = CitizenFactory(

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from dialogues.models import JournalEntry
-from tests.booking.test_flow_support import html_of, text_of
 from tests.dialogues import test_staff_pages as staff_pages
+from tests.pages import html_of, text_of
 
 patient = staff_pages.patient  # fixture
 staff, start = staff_pages.staff, staff_pages.start

@@ -13,13 +13,13 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from citizens.models import Citizen
-from dialogues.models import Dialogue, JournalEntry, Kind, Prescription
+from dialogues.models import Dialogue, JournalEntry, Kind
 from dialogues.services import dialogue_start
 from inbox.models import Attachment, InboxMessage
 from resourcebooks.gp_demo import GP_OFFICE_HER_ID
-from tests.booking.test_flow_support import log_in
-from tests.conftest import UserFactory
 from tests.dialogues import test_staff_pages as staff_pages
+from tests.factories import PrescriptionFactory, UserFactory
+from tests.pages import log_in
 
 patient = staff_pages.patient  # fixture
 staff = staff_pages.staff
@@ -93,7 +93,7 @@ def test_a_thread_file_or_journal_answered_with_404_records_nothing(dialogue, pa
 def test_the_admins_journal_notes_and_prescriptions_read_as_a_list_and_one_by_one_are_recorded(dialogue, patient):
     client, who = staff("august-september"), august().pk
     entry = JournalEntry.objects.get(dialogue=dialogue)
-    prescription = Prescription.objects.create(citizen=patient, medication="Levaxin", prescribed_on="2026-01-05")
+    prescription = PrescriptionFactory(citizen=patient, medication="Levaxin", strength="", prescribed_on="2026-01-05")
     for model, pk in (("journalentry", entry.pk), ("prescription", prescription.pk)):
         assert client.get(reverse(f"admin:dialogues_{model}_changelist"), {"q": "Levaxin"}).status_code == 200
         assert client.get(reverse(f"admin:dialogues_{model}_change", args=[pk])).status_code == 200

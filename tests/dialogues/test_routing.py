@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -12,27 +13,33 @@ from django.utils import timezone
 
 from booking.models import TimeRequest
 from booking.services.time_requests import time_request_send
-from dialogues.models import Dialogue, DialogueRoute, Kind, RoutingAbsence, RoutingRecipient, RoutingSetting, Target
+from dialogues.models import Dialogue, DialogueRoute, Kind, RoutingSetting, Target
 from dialogues.selectors import dialogues_for_staff
 from dialogues.services import dialogue_answer
 from resourcebooks.models import Practitioner, VikarAssignment
-from tests.booking.gp_support import PractitionerFactory
-from tests.dialogues.dialogue_support import Clinic, clinic, visible
-from tests.resourcebooks.factories import PatientBlockFactory, StaffMembershipFactory
+from tests.factories import (
+    PatientBlockFactory,
+    PractitionerFactory,
+    RoutingAbsenceFactory,
+    RoutingRecipientFactory,
+    RoutingSettingFactory,
+    StaffMembershipFactory,
+    VikarAssignmentFactory,
+)
+from tests.world import GpClinic
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 Mode = RoutingSetting.Mode
 
 
-@pytest.fixture
-def c() -> Clinic:
-    return clinic()
+def visible(user: Any, today: dt.date | None = None) -> set[int]:
+    return set(dialogues_for_staff(user, today).values_list("pk", flat=True))
 
 
-def setting(c: Clinic, kind: str, mode: str, *recipients: dict) -> RoutingSetting:
-    s = RoutingSetting.objects.create(organisation=c.gp.office, kind=kind, mode=mode)
+def setting(c: GpClinic, kind: str, mode: str, *recipients: dict) -> RoutingSetting:
+    s = RoutingSettingFactory(organisation=c.gp.office, kind=kind, mode=mode)
     for r in recipients:
-        RoutingRecipient.objects.create(setting=s, **r)
+        RoutingRecipientFactory(setting=s, **r)
     return s
 
 
@@ -111,7 +118,7 @@ def test_a_fixed_setting_without_recipients_goes_to_the_whole_clinic(c):
 )
 def test_an_absence_sends_the_behandler_route_to_the_substitute_only_in_its_period(c, start, end, substituted):
     today = timezone.localdate()
-    RoutingAbsence.objects.create(
+    RoutingAbsenceFactory(
         fastlege=c.gp.fastlege,
         substitute=c.member(c.nurse),
         valid_from=today + dt.timedelta(days=start),
@@ -126,7 +133,7 @@ def test_an_absence_sends_the_behandler_route_to_the_substitute_only_in_its_peri
 # --- Time requests ----------------------------------------------------------------------------------------------
 
 
-def _time_request(c: Clinic) -> TimeRequest:
+def _time_request(c: GpClinic) -> TimeRequest:
     return time_request_send(
         person=c.citizen,
         booked_by=c.citizen,
@@ -166,12 +173,12 @@ def test_a_blocked_patients_time_request_is_not_routed(c):
 # --- Vikar --------------------------------------------------------------------------------------------------
 
 
-def _vikar(c: Clinic) -> tuple[VikarAssignment, object]:
+def _vikar(c: GpClinic) -> tuple[VikarAssignment, object]:
     vikar = PractitionerFactory(
         organisation=c.gp.office, first_name="Astrid", last_name="Info", role=Practitioner.Role.VIKAR
     )
     user = c.staff(role="lege", practitioner=vikar, name="Astrid")
-    assignment = VikarAssignment.objects.create(
+    assignment = VikarAssignmentFactory(
         fastlege=c.gp.fastlege, vikar=vikar, valid_from=timezone.localdate() - dt.timedelta(days=1)
     )
     return assignment, user
@@ -206,9 +213,11 @@ def test_when_the_vikar_is_no_longer_set_only_what_they_answered_stays(c, how):
 
 def test_a_vikar_of_another_fastlege_does_not_see_this_one(c):
     other = PractitionerFactory(organisation=c.gp.office, first_name="Per", last_name="Annen")
-    vikar = PractitionerFactory(organisation=c.gp.office, first_name="Vera", role=Practitioner.Role.VIKAR)
+    vikar = PractitionerFactory(
+        organisation=c.gp.office, first_name="Vera", last_name="September", role=Practitioner.Role.VIKAR
+    )
     vera = c.staff(practitioner=vikar, name="Vera")
-    VikarAssignment.objects.create(fastlege=other, vikar=vikar)
+    VikarAssignmentFactory(fastlege=other, vikar=vikar, valid_from=timezone.localdate())
     d = c.send(Kind.E_KONSULTASJON)
     assert d.pk not in visible(vera)
 

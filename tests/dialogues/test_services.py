@@ -24,19 +24,18 @@ from dialogues.services import (
 )
 from inbox.models import InboxMessage, Thread
 from notifications.models import Notification
-from tests.booking.factories import CitizenFactory, RepresentationFactory
-from tests.booking.gp_support import PRACTITIONER_PROCESSES
-from tests.dialogues.dialogue_support import Clinic, clinic
-from tests.resourcebooks.factories import PatientBlockFactory
+from tests.factories import (
+    PRACTITIONER_PROCESSES,
+    CitizenFactory,
+    PatientBlockFactory,
+    RepresentationFactory,
+    ThreadFactory,
+)
+from tests.world import GpClinic
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 CLOSED = "E-konsultasjonen er nå avsluttet fra behandlerens side. Denne meldingen kan ikke besvares."
 BLOCKED = "Legekontoret har ikke gitt deg tilgang til denne tjenesten."
-
-
-@pytest.fixture
-def c() -> Clinic:
-    return clinic()
 
 
 def nothing_stored() -> None:
@@ -44,7 +43,7 @@ def nothing_stored() -> None:
     assert not DialogueRoute.objects.exists() and not JournalEntry.objects.exists()
 
 
-def refused(c: Clinic, **fields) -> str:  # type: ignore[no-untyped-def]
+def refused(c: GpClinic, **fields) -> str:  # type: ignore[no-untyped-def]
     with pytest.raises(DialogueError) as caught:
         c.send(**fields)
     nothing_stored()
@@ -97,7 +96,7 @@ def test_converting_an_e_kontakt_journals_it_once(c):
 
 
 def test_the_database_refuses_an_e_konsultasjon_that_is_not_journalled(c):
-    thread = Thread.objects.create(citizen=c.citizen, organisation=c.gp.office, kind=Kind.E_KONSULTASJON, subject="x")
+    thread = ThreadFactory(citizen=c.citizen, organisation=c.gp.office, kind=Kind.E_KONSULTASJON, subject="x")
     with pytest.raises(IntegrityError), transaction.atomic():
         Dialogue.objects.create(thread=thread, journalled_at=None)
 

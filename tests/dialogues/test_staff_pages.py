@@ -24,11 +24,10 @@ from inbox.models import InboxMessage
 from notifications.models import Notification
 from resourcebooks.gp_demo import FASTLEGE_HER_ID, FASTLEGE_SERVICE_HER_ID, GP_OFFICE_HER_ID
 from resourcebooks.models import VikarAssignment
-from tests.booking.test_flow_support import html_of
-from tests.conftest import demo_db as conftest_demo_db
+from tests.factories import RoutingSettingFactory, StaffGroupFactory
+from tests.pages import html_of
 
 pytestmark = pytest.mark.postgres
-demo_db = conftest_demo_db
 # A 1×1 PNG: an image by its content, as the attachment check requires.
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d"
@@ -219,7 +218,7 @@ def test_another_organisations_staff_get_404_on_every_page_of_the_dialogue(patie
 
 def test_the_routing_and_absence_admin_pages_render_and_are_scoped(patient):
     office = Organisation.objects.get(her_id=GP_OFFICE_HER_ID)
-    setting = RoutingSetting.objects.create(organisation=office, kind=Kind.E_KONTAKT, mode=RoutingSetting.Mode.FIXED)
+    setting = RoutingSettingFactory(organisation=office, kind=Kind.E_KONTAKT, mode=RoutingSetting.Mode.FIXED)
     august, kari = staff("august-september"), staff("kommune-ansatt")
     changelist = august.get(reverse("admin:dialogues_routingsetting_changelist"))
     assert changelist.status_code == 200
@@ -239,7 +238,7 @@ def test_a_fixed_routing_to_a_group_is_saved_and_another_offices_group_is_refuse
 
     office = Organisation.objects.get(her_id=GP_OFFICE_HER_ID)
     reception = StaffGroup.objects.get(organisation=office, name="Resepsjonen")
-    other = StaffGroup.objects.create(organisation=Organisation.objects.exclude(pk=office.pk).first(), name="Andre")
+    other = StaffGroupFactory(organisation=Organisation.objects.exclude(pk=office.pk).first(), name="Andre")
     form = {
         "organisation": office.pk,
         "kind": Kind.RESEPTFORNYELSE,

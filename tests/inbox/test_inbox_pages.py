@@ -12,11 +12,8 @@ from django.utils import timezone
 
 from booking.services import appointment_book_by_clinic
 from inbox.models import InboxMessage
-from tests.booking import test_flow_support as support
-from tests.booking.test_flow_support import html_of, log_in, text_of, unread_in_header
-
-clinic = support.clinic  # fixture
-
+from tests.factories import InboxMessageFactory
+from tests.pages import html_of, log_in, text_of, unread_in_header
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +21,11 @@ INBOX = reverse("inbox:inbox")
 
 
 @pytest.fixture
-def mailbox(client, clinic):
+def mailbox(client, world):
     """Three messages to the clinic's citizen: an old read one, and two unread (one about an appointment)."""
-    citizen = clinic.citizen
+    citizen = world.citizen
     now = timezone.now()
-    old = InboxMessage.objects.create(
+    old = InboxMessageFactory(
         citizen=citizen,
         kind=InboxMessage.Kind.AUTOMATIC_REPLY,
         sender="Helsenorge testlegekontor",
@@ -37,9 +34,9 @@ def mailbox(client, clinic):
         sent_at=now - dt.timedelta(days=3),
         read_at=now - dt.timedelta(days=2),
     )
-    appointment = appointment_book_by_clinic(person=citizen, slot=clinic.slots[0], reason="Vaksine")
+    appointment = appointment_book_by_clinic(person=citizen, slot=world.slots[0], reason="Vaksine")
     newest = appointment.messages.get()
-    middle = InboxMessage.objects.create(
+    middle = InboxMessageFactory(
         citizen=citizen,
         kind=InboxMessage.Kind.TIME_REQUEST,
         sender="Testkommune",
@@ -104,8 +101,8 @@ def test_a_message_that_can_be_answered_does_not_say_it_cannot(client, mailbox):
     assert "Vis timeavtale" not in text
 
 
-def test_an_empty_inbox_says_so(client, clinic):
-    log_in(client, clinic.citizen)
+def test_an_empty_inbox_says_so(client, world):
+    log_in(client, world.citizen)
     text = text_of(client.get(INBOX))
     assert "0 meldinger" in text
     assert "Du har ingen meldinger." in text

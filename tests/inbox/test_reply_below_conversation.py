@@ -7,8 +7,8 @@ import pytest
 
 from dialogues.models import Kind
 from dialogues.services import dialogue_answer, dialogue_close
-from tests.dialogues.dialogue_support import clinic
-from tests.notifications.support import log_in, page_text
+from tests.pages import log_in, text_of
+from tests.world import gp_clinic as clinic
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def test_the_reply_form_comes_after_every_message_of_the_conversation(client, co
     c, dialogue = conversation
     log_in(client, c.citizen)
 
-    page = page_text(client.get(dialogue.thread.messages.order_by("pk").first().get_absolute_url()))
+    page = text_of(client.get(dialogue.thread.messages.order_by("pk").first().get_absolute_url()))
 
     answer = page.index("Svar Melding")
     assert page.index("Kan jeg få en attest?") < answer
@@ -38,7 +38,7 @@ def test_the_closed_text_comes_after_the_conversation(client, conversation):
     dialogue_close(dialogue=dialogue, user=c.doctor)
     log_in(client, c.citizen)
 
-    page = page_text(client.get(dialogue.thread.messages.order_by("pk").first().get_absolute_url()))
+    page = text_of(client.get(dialogue.thread.messages.order_by("pk").first().get_absolute_url()))
 
     closed = page.index("Denne meldingen kan ikke besvares.")
     assert page.index("Kan jeg få en attest?") < closed and page.index("Ja, den ligger klar") < closed

@@ -25,7 +25,10 @@ from helsenorge_sim.celery import app
 from notifications.models import Notification
 from notifications.tasks import notifications_sweep_task
 from resourcebooks.models import Slot, Timebook
-from tests.notifications.support import book, by_channel, log_in, make_clinic, rows_for, source_confirmation
+from tests.factories import AppointmentFactory
+from tests.notifications.support import book, by_channel, rows_for, source_confirmation
+from tests.pages import log_in
+from tests.world import build_world
 
 UNREACHABLE = "redis://127.0.0.1:1/0"
 FAIL_FAST = {
@@ -88,9 +91,9 @@ def test_the_broker_really_is_unreachable_and_fails_fast(broker):
 def test_a_confirmation_written_while_the_broker_is_down_waits_and_the_sweep_delivers_it(
     broker, channel_log, django_capture_on_commit_callbacks
 ):
-    clinic = make_clinic(confirmation=Timebook.Confirmation.MANUAL)
-    kurt = clinic.resident()
-    slot = clinic.future_slot()
+    world = build_world(confirmation=Timebook.Confirmation.MANUAL)
+    kurt = world.resident()
+    slot = world.future_slot()
     appointment = book(kurt, slot)
 
     broker.down()
@@ -117,9 +120,9 @@ def test_a_confirmation_written_while_the_broker_is_down_waits_and_the_sweep_del
 def test_a_cancellation_in_the_portal_while_the_broker_is_down_succeeds_and_its_receipt_is_not_lost(
     broker, channel_log
 ):
-    clinic = make_clinic(confirmation=Timebook.Confirmation.MANUAL)
-    kurt = clinic.resident()
-    appointment = book(kurt, clinic.future_slot(days=5))
+    world = build_world(confirmation=Timebook.Confirmation.MANUAL)
+    kurt = world.resident()
+    appointment = book(kurt, world.future_slot(days=5))
     client = log_in(Client(raise_request_exception=False), kurt)
 
     broker.down()
@@ -148,11 +151,11 @@ def test_a_booking_made_while_the_broker_is_down_succeeds_and_its_confirmation_a
 ):
     """The timebook confirms automatically, which is itself a task queued on commit: if publishing it fails,
     the booking must still succeed, and the confirmation (and its SMS) must follow once the broker is back."""
-    clinic = make_clinic(confirmation=Timebook.Confirmation.AUTOMATIC)
-    kurt = clinic.resident()
-    slot = clinic.future_slot()
+    world = build_world(confirmation=Timebook.Confirmation.AUTOMATIC)
+    kurt = world.resident()
+    slot = world.future_slot()
     client = log_in(Client(raise_request_exception=False), kurt)
-    url = reverse("booking:review", args=[clinic.service.her_id, clinic.timebook.pk, slot.pk])
+    url = reverse("booking:review", args=[world.service.her_id, world.timebook.pk, slot.pk])
     key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(url).content.decode()).group(1)
 
     broker.down()
@@ -186,11 +189,11 @@ def test_catching_up_after_the_broker_was_down_does_not_confirm_a_time_that_has_
 ):
     """A reservation whose confirmation task was lost and whose time is now over must not be «confirmed»
     afterwards: «du har fått time … » about a time in the past is wrong."""
-    clinic = make_clinic(confirmation=Timebook.Confirmation.AUTOMATIC)
-    kurt = clinic.resident()
-    slot = clinic.slot(timezone.now() - dt.timedelta(hours=1))
+    world = build_world(confirmation=Timebook.Confirmation.AUTOMATIC)
+    kurt = world.resident()
+    slot = world.slot(timezone.now() - dt.timedelta(hours=1))
     Slot.objects.filter(pk=slot.pk).update(state=Slot.State.HELD)
-    appointment = Appointment.objects.create(
+    appointment = AppointmentFactory(
         slot=slot,
         citizen=kurt,
         booked_by=kurt,

@@ -28,6 +28,7 @@ from notifications.delivery import STALE_CLAIM, notification_claim, notification
 from notifications.models import Notification
 from notifications.services import Outgoing, notifications_retry
 from notifications.tasks import notification_deliver_task, notifications_sweep_task
+from tests.factories import NotificationFactory
 from tests.redis_support import OwnRedis, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +47,7 @@ def e_mail(key: str = "appointment:7:confirmed:citizen:3") -> Notification:
         owner_her_id=8100001,
         sender_name="Helsenorge",
     )
-    return Notification.objects.create(**asdict(item))
+    return NotificationFactory(**asdict(item))
 
 
 def fresh(row: Notification) -> Notification:
@@ -107,7 +108,7 @@ def test_the_attempt_is_recorded_before_anything_is_sent():
 def test_a_worker_whose_claim_was_taken_over_records_nothing(monkeypatch):
     """The first worker stalls; its claim goes stale and a second worker takes the row and sends it. When the
     first finally returns with an error, its outcome is not recorded over the second's."""
-    row = Notification.objects.create(
+    row = NotificationFactory(
         dedupe_key="appointment:8:confirmed:citizen:3:sms",
         recipient_key="citizen:3",
         recipient_name="Kari Nordmann",

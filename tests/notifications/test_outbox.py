@@ -24,6 +24,7 @@ from notifications.delivery import (
 from notifications.models import Notification
 from notifications.services import Outgoing, notifications_enqueue
 from notifications.tasks import notification_deliver_task, notifications_sweep_task
+from tests.factories import NotificationFactory
 from tests.notifications.support import in_threads
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,7 @@ def pending(*items: Outgoing) -> list[Notification]:
 
 def written(*items: Outgoing) -> list[Notification]:
     """Rows only, with no delivery queued (outside a transaction ``on_commit`` would deliver at once)."""
-    return [Notification.objects.create(**asdict(item)) for item in items]
+    return [NotificationFactory(**asdict(item)) for item in items]
 
 
 def fresh(row: Notification) -> Notification:

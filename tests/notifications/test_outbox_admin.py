@@ -9,10 +9,7 @@ from django.urls import reverse
 from notifications.delivery import MAX_ATTEMPTS, notification_deliver
 from notifications.models import Notification
 from notifications.services import Outgoing, notifications_enqueue
-from resourcebooks.models import StaffMembership
-from tests.addressregistry.factories import OrganisationFactory
-from tests.conftest import UserFactory
-from tests.notifications.support import UNUSABLE_PASSWORD
+from tests.factories import NO_PASSWORD, OrganisationFactory, StaffMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +27,8 @@ def other():
 
 
 def staff_client(client, organisation):
-    user = UserFactory(username=f"ansatt-{organisation.her_id}", is_staff=True, password=UNUSABLE_PASSWORD)
-    StaffMembership.objects.create(user=user, organisation=organisation)
+    user = UserFactory(username=f"ansatt-{organisation.her_id}", is_staff=True, password=NO_PASSWORD)
+    StaffMembershipFactory(user=user, organisation=organisation)
     client.force_login(user)
     return client
 
@@ -101,7 +98,7 @@ def test_staff_of_another_organisation_do_not_see_the_row(client, own, other):
 
 
 def test_a_user_without_an_organisation_has_no_outbox(client):
-    user = UserFactory(username="uten-virksomhet", is_staff=True, password=UNUSABLE_PASSWORD)
+    user = UserFactory(username="uten-virksomhet", is_staff=True, password=NO_PASSWORD)
     client.force_login(user)
 
     assert client.get(OUTBOX).status_code == 403
@@ -150,7 +147,7 @@ def test_staff_cannot_retry_another_organisations_failed_row(client, own, other,
 
 
 def test_nhn_support_sees_every_organisations_outbox(client, support_user):
-    from tests.addressregistry.factories import OrganisationFactory
+    from tests.factories import OrganisationFactory
 
     first, second = OrganisationFactory(), OrganisationFactory()
     rows = [row(first, name="Kari A"), row(second, name="Ola B")]

@@ -14,7 +14,8 @@ from aiosmtpd.controller import Controller
 
 from notifications.delivery import notification_deliver
 from notifications.models import Notification
-from tests.notifications.support import book, make_clinic, rows_for, source_confirmation
+from tests.notifications.support import book, rows_for, source_confirmation
+from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -53,9 +54,9 @@ def smtp(settings):
 
 
 def test_the_confirmation_e_mail_arrives_with_the_right_subject_and_text(smtp, django_capture_on_commit_callbacks):
-    clinic = make_clinic()
-    kurt = clinic.resident(notify_email=True, email="kurt.hakon@example.test")
-    slot = clinic.future_slot()
+    world = build_world()
+    kurt = world.resident(notify_email=True, email="kurt.hakon@example.test")
+    slot = world.future_slot()
 
     with django_capture_on_commit_callbacks(execute=True):
         appointment = book(kurt, slot)
@@ -73,10 +74,10 @@ def test_the_confirmation_e_mail_arrives_with_the_right_subject_and_text(smtp, d
 
 
 def test_delivering_the_e_mail_row_again_sends_nothing_more(smtp, django_capture_on_commit_callbacks):
-    clinic = make_clinic()
-    kurt = clinic.resident(notify_email=True, email="kurt.hakon@example.test")
+    world = build_world()
+    kurt = world.resident(notify_email=True, email="kurt.hakon@example.test")
     with django_capture_on_commit_callbacks(execute=True):
-        appointment = book(kurt, clinic.future_slot())
+        appointment = book(kurt, world.future_slot())
     (row,) = rows_for(appointment, channel="email")
 
     assert notification_deliver(notification_id=row.pk) == "skipped"
@@ -89,11 +90,11 @@ def test_an_smtp_server_that_is_down_is_a_recorded_failure_retried_later(setting
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = free_port()  # nothing listens there
     settings.EMAIL_TIMEOUT = 2
-    clinic = make_clinic()
-    kurt = clinic.resident(notify_email=True, email="kurt.hakon@example.test")
+    world = build_world()
+    kurt = world.resident(notify_email=True, email="kurt.hakon@example.test")
 
     with django_capture_on_commit_callbacks(execute=True):
-        appointment = book(kurt, clinic.future_slot())
+        appointment = book(kurt, world.future_slot())
 
     (row,) = rows_for(appointment, channel="email")
     assert row.state == Notification.State.PENDING

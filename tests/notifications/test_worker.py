@@ -23,7 +23,8 @@ from django.db import connections
 from booking.models import Appointment
 from helsenorge_sim.celery import app
 from notifications.models import Notification
-from tests.notifications.support import book, make_clinic, rows_for, source_confirmation
+from tests.notifications.support import book, rows_for, source_confirmation
+from tests.world import build_world
 
 DEADLINE_SECONDS = 20
 
@@ -76,9 +77,9 @@ def wait_for(condition, seconds: float = DEADLINE_SECONDS) -> bool:
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_a_booking_confirmation_is_delivered_end_to_end_through_the_worker(celery_worker, channel_log):
-    clinic = make_clinic()
-    kurt = clinic.resident()
-    slot = clinic.future_slot()
+    world = build_world()
+    kurt = world.resident()
+    slot = world.future_slot()
 
     appointment = book(kurt, slot)  # commits; the confirmation task goes to Redis
 
@@ -106,15 +107,15 @@ def test_a_booking_confirmation_is_delivered_end_to_end_through_the_worker(celer
 def test_the_worker_sends_a_row_once_even_when_its_task_is_queued_twice(celery_worker, channel_log):
     from notifications.tasks import notification_deliver_task
 
-    clinic = make_clinic()
-    kurt = clinic.resident()
-    appointment = book(kurt, clinic.future_slot())
+    world = build_world()
+    kurt = world.resident()
+    appointment = book(kurt, world.future_slot())
     assert wait_for(lambda: len(channel_log.calls) == 2)
     sms = rows_for(appointment, channel="sms")[0]
 
     notification_deliver_task.delay(sms.pk)  # a redelivery, as after a worker crash with acks_late
     notification_deliver_task.delay(sms.pk)
-    marker = book(clinic.resident(first_name="Kari"), clinic.future_slot(days=4))
+    marker = book(world.resident(first_name="Kari"), world.future_slot(days=4))
     # The queue is worked in order: once the next booking's SMS is out, the redeliveries were handled.
     assert wait_for(lambda: any(rows_for(marker, channel="sms", state="sent")))
 

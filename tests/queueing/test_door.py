@@ -31,12 +31,12 @@ from booking.services import campaign_create, campaigns_tick
 from queueing.admission import burst, waiting_room_enter
 from queueing.door import ADMISSION_COOKIE, COOKIE, LOGIN_WITHIN_SECONDS, VISITOR_SALT
 from queueing.rooms import POLL_SECONDS_FAR, POLL_STEPS
-from resourcebooks.models import StaffMembership
 from resourcebooks.waiting import DOOR, door_counts, waiting_reset
-from tests.booking.test_flow_support import Clinic, html_of, log_in, make_clinic, new_citizen, text_of, time_url
-from tests.conftest import UserFactory
+from tests.factories import StaffMembershipFactory, UserFactory
+from tests.pages import html_of, log_in, text_of, time_url
 from tests.redis_support import own_redis_cache
 from tests.video.test_room import video_appointment
+from tests.world import World, build_world, new_citizen
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 
@@ -81,11 +81,6 @@ def door_of_one():
         yield
 
 
-@pytest.fixture
-def clinic(db) -> Clinic:
-    return make_clinic()
-
-
 def visitor_of(client: Client) -> str:
     """The visitor's id, from the signed ``hs_door`` cookie the door gave them."""
     request = RequestFactory().get("/")
@@ -93,8 +88,8 @@ def visitor_of(client: Client) -> str:
     return str(request.get_signed_cookie(COOKIE, salt=VISITOR_SALT))
 
 
-def calendar_of(clinic: Clinic) -> str:
-    return f"{time_url(clinic.timebook)}?sted={clinic.location.pk}"
+def calendar_of(world: World) -> str:
+    return f"{time_url(world.timebook)}?sted={world.location.pk}"
 
 
 def door_page(next_url: str = LOGIN, *, place_only: bool = False) -> str:
@@ -425,7 +420,7 @@ def test_a_flood_without_cookies_leaves_the_queue_empty_and_a_real_visitor_is_fi
 # --- 4. One admission, one login -------------------------------------------------------------------------------
 
 
-def test_twenty_clients_sharing_one_admission_log_in_once_and_the_rest_queue_with_ids_of_their_own(door_of_one, clinic):
+def test_twenty_clients_sharing_one_admission_log_in_once_and_the_rest_queue_with_ids_of_their_own(door_of_one, world):
     anne = arrive()
     shared = {name: anne.cookies[name].value for name in (COOKIE, ADMISSION_COOKIE)}
     copies = []
@@ -435,8 +430,8 @@ def test_twenty_clients_sharing_one_admission_log_in_once_and_the_rest_queue_wit
             copy.cookies[name] = value
         copies.append(copy)
 
-    answers = [copy.post(LOGIN, {"national_id": clinic.citizen.national_id}) for copy in copies]
-    logged_in = [copy for copy in copies if copy.session.get("citizen") == clinic.citizen.pk]
+    answers = [copy.post(LOGIN, {"national_id": world.citizen.national_id}) for copy in copies]
+    logged_in = [copy for copy in copies if copy.session.get("citizen") == world.citizen.pk]
     assert len(logged_in) == 1
     assert answers[0]["Location"] == reverse("booking:appointments")
 
@@ -452,48 +447,48 @@ def test_twenty_clients_sharing_one_admission_log_in_once_and_the_rest_queue_wit
     assert [place_in(copy.get(QUEUED_FOR_LOGIN)) for copy in copies[1:]] == list(range(1, 20))
 
 
-def test_a_failed_login_does_not_use_the_admission_up(door_of_one, clinic):
+def test_a_failed_login_does_not_use_the_admission_up(door_of_one, world):
     anne = arrive()
     wrong = anne.post(LOGIN, {"national_id": "123"})
     assert wrong.status_code == 400
     assert "Du er i kø" not in text_of(wrong)
-    right = anne.post(LOGIN, {"national_id": clinic.citizen.national_id})
+    right = anne.post(LOGIN, {"national_id": world.citizen.national_id})
     assert right.status_code == 302
     assert right["Location"] == reverse("booking:appointments")
-    assert anne.session.get("citizen") == clinic.citizen.pk
+    assert anne.session.get("citizen") == world.citizen.pk
 
 
-def test_logging_in_again_on_a_quiet_day_is_one_click_with_a_new_id(clinic):
+def test_logging_in_again_on_a_quiet_day_is_one_click_with_a_new_id(world):
     anne = arrive()
     first_id = visitor_of(anne)
-    assert anne.post(LOGIN, {"national_id": clinic.citizen.national_id}).status_code == 302
+    assert anne.post(LOGIN, {"national_id": world.citizen.national_id}).status_code == 302
     anne.post(reverse("logout"))
-    again = anne.post(LOGIN, {"national_id": clinic.citizen.national_id})
+    again = anne.post(LOGIN, {"national_id": world.citizen.national_id})
     assert again.status_code == 302
     assert again["Location"] == reverse("booking:appointments")
-    assert anne.session.get("citizen") == clinic.citizen.pk
+    assert anne.session.get("citizen") == world.citizen.pk
     assert visitor_of(anne) != first_id
 
 
-def test_a_login_form_sent_soon_after_being_let_in_is_not_lost_to_the_queue(door_of_one, clinic, clock):
+def test_a_login_form_sent_soon_after_being_let_in_is_not_lost_to_the_queue(door_of_one, world, clock):
     anne = arrive()
     clock.advance(LOGIN_WITHIN_SECONDS - 1)  # she reads the login page a while; meanwhile the door fills
     arrive()
     queue_up()
-    response = anne.post(LOGIN, {"national_id": clinic.citizen.national_id})
+    response = anne.post(LOGIN, {"national_id": world.citizen.national_id})
     assert response.status_code == 302
     assert response["Location"] == reverse("booking:appointments")
-    assert anne.session.get("citizen") == clinic.citizen.pk
+    assert anne.session.get("citizen") == world.citizen.pk
 
 
 def test_an_admission_not_used_to_log_in_in_time_meets_the_door_again_and_queues_with_its_own_id(
-    door_of_one, clinic, clock
+    door_of_one, world, clock
 ):
     anne = arrive()
     clock.advance(LOGIN_WITHIN_SECONDS + 1)
     arrive()  # the door's one admission of the minute
     bjorn = queue_up()
-    response = anne.post(LOGIN, {"national_id": clinic.citizen.national_id})
+    response = anne.post(LOGIN, {"national_id": world.citizen.national_id})
     assert response["Location"] == QUEUED_FOR_LOGIN
     assert "citizen" not in anne.session
     assert anne.cookies[ADMISSION_COOKIE].value == ""
@@ -502,19 +497,19 @@ def test_an_admission_not_used_to_log_in_in_time_meets_the_door_again_and_queues
     assert queued_at(bjorn) is None
     clock.advance(60)
     let_in(anne)  # her turn: the login page again, and a fresh admission to log in with
-    assert anne.post(LOGIN, {"national_id": clinic.citizen.national_id})["Location"] == reverse("booking:appointments")
-    assert anne.session.get("citizen") == clinic.citizen.pk
+    assert anne.post(LOGIN, {"national_id": world.citizen.national_id})["Location"] == reverse("booking:appointments")
+    assert anne.session.get("citizen") == world.citizen.pk
 
 
-def test_on_a_quiet_day_an_old_admission_still_logs_in_with_one_click(clinic, clock):
+def test_on_a_quiet_day_an_old_admission_still_logs_in_with_one_click(world, clock):
     anne = arrive()
     clock.advance(20 * 60)
-    response = anne.post(LOGIN, {"national_id": clinic.citizen.national_id})
+    response = anne.post(LOGIN, {"national_id": world.citizen.national_id})
     assert response["Location"] == reverse("booking:appointments")
-    assert anne.session.get("citizen") == clinic.citizen.pk
+    assert anne.session.get("citizen") == world.citizen.pk
 
 
-def test_admissions_saved_up_on_a_quiet_day_cannot_all_log_in_at_once_in_a_rush(door_of_one, clinic, clock):
+def test_admissions_saved_up_on_a_quiet_day_cannot_all_log_in_at_once_in_a_rush(door_of_one, world, clock):
     """Red team: a bot gathered admissions while the door was quiet, kept them, and sent all their logins at once
     when the door was full; 149 of 150 logged in within 2.4 s while a real visitor stayed queued."""
     saved = []
@@ -524,7 +519,7 @@ def test_admissions_saved_up_on_a_quiet_day_cannot_all_log_in_at_once_in_a_rush(
     clock.advance(LOGIN_WITHIN_SECONDS)
     arrive()
     cecilie = queue_up()
-    numbers = [new_citizen(municipality=clinic.municipality).national_id for _ in saved]
+    numbers = [new_citizen(municipality=world.municipality).national_id for _ in saved]
     answers = [bot.post(LOGIN, {"national_id": number}) for bot, number in zip(saved, numbers, strict=True)]
     assert [answer["Location"] for answer in answers] == [QUEUED_FOR_LOGIN] * 5
     assert not any("citizen" in bot.session for bot in saved)
@@ -543,19 +538,19 @@ def test_a_tampered_admission_or_one_of_another_visitor_is_no_admission(door_of_
     assert queued_at(bjorn) == 2
 
 
-def test_a_form_from_a_visitor_who_only_saw_the_queue_waits_like_a_page(door_of_one, clinic):
+def test_a_form_from_a_visitor_who_only_saw_the_queue_waits_like_a_page(door_of_one, world):
     arrive()
     cecilie = queue_up()
-    response = cecilie.post(LOGIN, {"national_id": clinic.citizen.national_id})
+    response = cecilie.post(LOGIN, {"national_id": world.citizen.national_id})
     assert response["Location"] == QUEUED_FOR_LOGIN
     assert "_auth_user_id" not in cecilie.session
     assert queued_at(cecilie) == 1
 
 
-def test_the_login_form_of_a_stranger_at_the_full_door_goes_to_the_queue_and_logs_nobody_in(door_of_one, clinic):
+def test_the_login_form_of_a_stranger_at_the_full_door_goes_to_the_queue_and_logs_nobody_in(door_of_one, world):
     arrive()
     cecilie = Client()
-    response = cecilie.post(LOGIN, {"national_id": clinic.citizen.national_id})
+    response = cecilie.post(LOGIN, {"national_id": world.citizen.national_id})
     assert response.status_code in (302, 303)
     assert response["Location"] == QUEUED_FOR_LOGIN
     assert "_auth_user_id" not in cecilie.session
@@ -565,12 +560,12 @@ def test_the_login_form_of_a_stranger_at_the_full_door_goes_to_the_queue_and_log
     assert "_auth_user_id" not in cecilie.session
 
 
-def test_a_used_admissions_login_posts_make_no_places_of_their_own(door_of_one, clinic):
+def test_a_used_admissions_login_posts_make_no_places_of_their_own(door_of_one, world):
     """A bot that logged in once cannot turn its admission into queue places with one login form after another
     (no cookies kept, no CSRF token, an empty form): each is a stranger with no place, like a cookieless
     request, and the real visitor who then arrives is first in line."""
     anne = arrive()
-    assert anne.post(LOGIN, {"national_id": clinic.citizen.national_id}).status_code == 302
+    assert anne.post(LOGIN, {"national_id": world.citizen.national_id}).status_code == 302
     used = {name: anne.cookies[name].value for name in (COOKIE, ADMISSION_COOKIE)}
     for _ in range(30):
         bot = Client(enforce_csrf_checks=True)
@@ -667,9 +662,9 @@ def test_an_ipv4_address_written_as_ipv6_is_that_ipv4_network_not_everyones(door
 
 
 def test_the_poll_costs_no_database_query_and_lets_a_logged_in_citizen_on_at_their_turn(door_of_one, clock):
-    clinic = make_clinic()
+    world = build_world()
     arrive()
-    bjorn = queue_up(log_in(Client(), clinic.resident(first_name="Bjørn", last_name="Kø")), "/timeavtaler/")
+    bjorn = queue_up(log_in(Client(), world.resident(first_name="Bjørn", last_name="Kø")), "/timeavtaler/")
     page = at_the_door(bjorn, "/timeavtaler/")
     assert place_in(page) == 1
     assert "Bjørn Kø" in text_of(page)  # the header still says who is logged in
@@ -703,7 +698,7 @@ def test_a_stranger_and_an_anonymous_visitors_poll_cost_no_query(door_of_one):
     assert len(queries) == 0, [q["sql"] for q in queries.captured_queries]
 
 
-def test_an_admitted_visitors_pages_make_no_redis_call(door_of_one, clinic, monkeypatch):
+def test_an_admitted_visitors_pages_make_no_redis_call(door_of_one, world, monkeypatch):
     import redis.client
 
     anne = arrive()
@@ -725,7 +720,7 @@ def test_an_admitted_visitors_pages_make_no_redis_call(door_of_one, clinic, monk
     assert commands == []
 
     # Logged in, her pages read the session (from the cache), but the door asks Redis nothing.
-    assert anne.post(LOGIN, {"national_id": clinic.citizen.national_id}).status_code == 302
+    assert anne.post(LOGIN, {"national_id": world.citizen.national_id}).status_code == 302
     door_calls: list[str] = []
     for module in ("queueing.door", "queueing.admission"):
         real = __import__(module, fromlist=["waiting_client"]).waiting_client
@@ -845,12 +840,12 @@ def test_a_queued_visitors_page_leads_only_to_the_front_page_for_a_foreign_neste
 # --- 9. An htmx request, and the page asked for ----------------------------------------------------------------
 
 
-def test_an_htmx_request_of_a_queued_visitor_gets_an_htmx_redirect_to_the_door(door_of_one, clinic):
+def test_an_htmx_request_of_a_queued_visitor_gets_an_htmx_redirect_to_the_door(door_of_one, world):
     arrive()
-    cecilie = log_in(Client(), clinic.citizen)
-    calendar = calendar_of(clinic)
+    cecilie = log_in(Client(), world.citizen)
+    calendar = calendar_of(world)
     # The calendar's day switch, say: an htmx request from the calendar page.
-    day = clinic.slots[0].start.date().isoformat()
+    day = world.slots[0].start.date().isoformat()
     response = cecilie.get(f"{calendar}&dag={day}", headers={**HX, "HX-Current-URL": f"http://testserver{calendar}"})
     assert response.status_code == 200
     assert "Location" not in response
@@ -862,10 +857,10 @@ def test_an_htmx_request_of_a_queued_visitor_gets_an_htmx_redirect_to_the_door(d
     assert place_in(cecilie.get(response["HX-Redirect"])) == 1
 
 
-def test_the_door_keeps_the_query_string_of_the_page_asked_for(door_of_one, clinic, clock):
+def test_the_door_keeps_the_query_string_of_the_page_asked_for(door_of_one, world, clock):
     arrive()
-    cecilie = log_in(Client(), clinic.citizen)
-    calendar = calendar_of(clinic)
+    cecilie = log_in(Client(), world.citizen)
+    calendar = calendar_of(world)
     queue_up(cecilie, calendar)
     clock.advance(60)
     poll = cecilie.get(door_page(calendar, place_only=True), headers=HX)
@@ -904,7 +899,7 @@ def own_redis():
         yield redis
 
 
-def test_with_redis_down_everyone_passes_the_door_and_logs_in(own_redis, door_of_one, clinic, monkeypatch):
+def test_with_redis_down_everyone_passes_the_door_and_logs_in(own_redis, door_of_one, world, monkeypatch):
     monkeypatch.setattr("resourcebooks.waiting.BACKOFF_SECONDS", 0.0)
     anne = arrive()
     bjorn = queue_up()
@@ -923,7 +918,7 @@ def test_with_redis_down_everyone_passes_the_door_and_logs_in(own_redis, door_of
     assert door["Location"] == "/timeavtaler/"
     poll = Client().get(door_page(place_only=True), headers=HX)
     assert poll["HX-Redirect"] == LOGIN
-    login = anne.post(LOGIN, {"national_id": clinic.citizen.national_id})  # the one-login check fails open
+    login = anne.post(LOGIN, {"national_id": world.citizen.national_id})  # the one-login check fails open
     assert login.status_code == 302
     assert login["Location"] == reverse("booking:appointments")
 
@@ -970,24 +965,24 @@ def test_the_door_page_reads_in_english_when_the_language_cookie_says_en(door_of
 # --- 12. Staff see the door; the invitation campaign waits for it ----------------------------------------------------
 
 
-def test_staff_see_the_portals_door_above_their_timebook_list(door_of_one, clinic):
+def test_staff_see_the_portals_door_above_their_timebook_list(door_of_one, world):
     arrive()
     queue_up()
     queue_up()
     user = UserFactory(username="kommune-ansatt", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_timebook"))
-    StaffMembership.objects.create(user=user, organisation=clinic.municipality)
+    StaffMembershipFactory(user=user, organisation=world.municipality)
     staff = Client()
     staff.force_login(user)
     page = text_of(staff.get(reverse("admin:resourcebooks_timebook_changelist")))
     assert "Helsenorge-portalen: i kø ved inngangen: 2; slipper inn 1 i minuttet." in page
 
 
-def test_the_invitation_campaign_waits_while_the_door_queues_more_than_half_a_minutes_admissions(clinic, clock, caplog):
+def test_the_invitation_campaign_waits_while_the_door_queues_more_than_half_a_minutes_admissions(world, clock, caplog):
     for year in (1950, 1951):
-        clinic.resident(first_name=f"Født{year}", birth_date=dt.date(year, 5, 17), phone=f"+47412{year:05d}")
+        world.resident(first_name=f"Født{year}", birth_date=dt.date(year, 5, 17), phone=f"+47412{year:05d}")
     campaign = campaign_create(
-        timebook=clinic.timebook, born_from=1950, born_to=1951, batch_size=1, pause_seconds=0, text=""
+        timebook=world.timebook, born_from=1950, born_to=1951, batch_size=1, pause_seconds=0, text=""
     )
     sent = CampaignRecipient.objects.filter(campaign=campaign, sent_at__isnull=False)
     with override_settings(WAITING_ROOM_DOOR_RATE=2):  # half a minute's admissions: one

@@ -27,7 +27,7 @@ import pytest
 from django.conf import settings
 
 from booking.demo import synthetic_number
-from tests.addressregistry.factories import OrganisationFactory
+from tests.factories import OrganisationFactory
 from tests.redis_support import OwnRedis, free_port
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]

@@ -11,8 +11,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from resourcebooks.demo import staff_group
 from resourcebooks.models import Practitioner, Timebook, VikarAssignment
-
-from .factories import PractitionerFactory, PractitionerTimebookFactory, StaffMembershipFactory
+from tests.factories import PractitionerFactory, PractitionerTimebookFactory, StaffMembershipFactory
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "admin:resourcebooks_practitioner_changelist"

@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from resourcebooks.demo import staff_group
 from resourcebooks.models import Location, Slot, Timebook, WeekTemplate
-
-from .factories import (
+from tests.factories import (
     PatientBlockFactory,
     SlotFactory,
     StaffMembershipFactory,

@@ -11,8 +11,7 @@ from addressregistry.diagnosis import Level, Offer, diagnose_service
 from addressregistry.models import Service
 from resourcebooks.models import Slot
 from resourcebooks.services import slots_publish
-from tests.addressregistry.factories import RESOURCE, ServiceFactory
-from tests.resourcebooks.factories import SlotFactory, TimebookFactory, TimeTypeFactory, WeekTemplateFactory
+from tests.factories import RESOURCE, ServiceFactory, SlotFactory, TimebookFactory, TimeTypeFactory, WeekTemplateFactory
 
 pytestmark = pytest.mark.django_db
 

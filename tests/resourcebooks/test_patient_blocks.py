@@ -11,8 +11,7 @@ from django.urls import reverse
 
 from addressregistry.models import Organisation
 from resourcebooks.models import PatientBlock
-
-from .factories import PatientBlockFactory
+from tests.factories import PatientBlockFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from resourcebooks.models import Slot
 from resourcebooks.services import MAX_PUBLISH_DAYS, PublishResult, slots_publish, slots_withdraw_selected
-from tests.resourcebooks.factories import SlotFactory, TimebookFactory, WeekTemplateFactory
+from tests.factories import SlotFactory, TimebookFactory, WeekTemplateFactory
 
 OSLO = ZoneInfo("Europe/Oslo")
 TODAY = dt.date(2026, 11, 23)  # a Monday
@@ -478,14 +478,14 @@ def test_postgres_refuses_an_overlapping_slot_inserted_directly_but_accepts_an_a
             start=dt.datetime(2027, 1, 4, 7, 15, tzinfo=dt.UTC),
             end=dt.datetime(2027, 1, 4, 7, 45, tzinfo=dt.UTC),
         )
-    Slot.objects.create(
+    SlotFactory(
         timebook=slot.timebook,
         location=slot.location,
         start=slot.end,
         end=slot.end + dt.timedelta(minutes=30),
     )
     other_timebook = TimebookFactory(service=slot.timebook.service)
-    Slot.objects.create(
+    SlotFactory(
         timebook=other_timebook,
         location=slot.location,
         start=dt.datetime(2027, 1, 4, 7, 15, tzinfo=dt.UTC),

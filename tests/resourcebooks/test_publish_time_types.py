@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from resourcebooks.models import TimeType
 from resourcebooks.services import slots_publish
-from tests.resourcebooks.factories import PractitionerTimebookFactory, TimeTypeFactory, WeekTemplateFactory
+from tests.factories import PractitionerTimebookFactory, TimeTypeFactory, WeekTemplateFactory
 
 OSLO = ZoneInfo("Europe/Oslo")
 TODAY = dt.date(2026, 11, 23)  # a Monday

@@ -17,9 +17,8 @@ from audit.models import AuditEvent
 from dialogues.demo import staff_dialogue_permissions
 from resourcebooks.demo import staff_group
 from resourcebooks.models import Practitioner, VikarAssignment
-from tests.notifications.support import page_text
-
-from .factories import PractitionerFactory, StaffMembershipFactory
+from tests.factories import PractitionerFactory, StaffMembershipFactory
+from tests.pages import text_of
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:resourcebooks_practitioner_changelist")
@@ -63,7 +62,7 @@ def test_staff_choose_which_vikar_to_remove_confirm_and_only_that_one_is_removed
 
     asked = remove(staff, august)
 
-    page = page_text(asked)
+    page = text_of(asked)
     assert asked.status_code == 200
     assert SOURCE_004 in page
     assert "Astrid" in page and "fra og med 01.12.2026 til vikaren fjernes" in page
@@ -74,7 +73,7 @@ def test_staff_choose_which_vikar_to_remove_confirm_and_only_that_one_is_removed
 
     assert done.status_code == 302
     assert still_set(august) == ["Ingar"]
-    assert "Astrid" in page_text(staff.get(done["Location"]))
+    assert "Astrid" in text_of(staff.get(done["Location"]))
     summaries = list(AuditEvent.objects.filter(summary__startswith="Fjernet").values_list("summary", flat=True))
     assert summaries == [f"Fjernet Astrid {astrid.vikar.last_name} som vikar for {august.display_name}"]
 
@@ -86,7 +85,7 @@ def test_without_a_choice_nothing_is_removed_and_staff_are_told_why(august):
     response = remove(staff_of(august.organisation), august, apply="1")
 
     assert response.status_code == 400
-    assert "Velg vikaren som skal fjernes." in page_text(response)
+    assert "Velg vikaren som skal fjernes." in text_of(response)
     assert still_set(august) == ["Astrid", "Ingar"]
 
 
@@ -100,7 +99,7 @@ def test_another_fastleges_assignment_is_not_removed_through_this_one(august):
     for assignment in (theirs, stranger):
         response = remove(staff, august, apply="1", assignment=assignment.pk)
         assert response.status_code == 400
-        assert "Velg en av vikarene som er satt på fastlegen nå." in page_text(response)
+        assert "Velg en av vikarene som er satt på fastlegen nå." in text_of(response)
 
     assert still_set(august) == ["Astrid"] and still_set(colleague) == ["Ingar"]
     assert VikarAssignment.objects.filter(removed_at__isnull=False).count() == 0
@@ -123,7 +122,7 @@ def test_a_removed_vikar_is_not_offered_again_and_cannot_be_removed_twice(august
 
     again = remove(staff, august, apply="1", assignment=astrid.pk)
 
-    assert "Fastlegen har ingen vikar å fjerne." in page_text(staff.get(again["Location"]))
+    assert "Fastlegen har ingen vikar å fjerne." in text_of(staff.get(again["Location"]))
     assert AuditEvent.objects.filter(summary__startswith="Fjernet").count() == 1
 
 
@@ -140,6 +139,6 @@ def test_the_absence_page_says_it_in_source_004s_words(august):
     staff = staff_of(august.organisation)
     staff_dialogue_permissions()
 
-    page = page_text(staff.get(reverse("admin:dialogues_routingabsence_add")))
+    page = text_of(staff.get(reverse("admin:dialogues_routingabsence_add")))
 
     assert SOURCE_004 in page

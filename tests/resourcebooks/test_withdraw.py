@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from resourcebooks.models import Slot
 from resourcebooks.services import slots_withdraw, slots_withdraw_selected
-from tests.resourcebooks.factories import LocationFactory, SlotFactory, TimebookFactory
+from tests.factories import LocationFactory, SlotFactory, TimebookFactory
 
 OSLO = ZoneInfo("Europe/Oslo")
 FREE, HELD, BOOKED, WITHDRAWN = Slot.State.FREE, Slot.State.HELD, Slot.State.BOOKED, Slot.State.WITHDRAWN

@@ -44,7 +44,7 @@ def test_the_video_signals_move_to_the_video_app_with_every_row_and_their_conten
         assert ContentType.objects.get(pk=moved_type.pk).app_label == "booking"
         # A database from before the move, with beat's job under its old name.
         every, _ = IntervalSchedule.objects.get_or_create(every=300, period=IntervalSchedule.SECONDS)
-        PeriodicTask.objects.create(name="booking-video-sweep", task="booking.tasks.video_sweep_task", interval=every)
+        PeriodicTask.objects.create(name="booking-video-sweep", task="video.tasks.video_sweep_task", interval=every)
 
         _migrate(latest)
         ContentType.objects.clear_cache()

@@ -19,11 +19,16 @@ from django.utils import timezone
 from booking.models import Appointment
 from booking.services import appointment_book_by_clinic
 from resourcebooks.gp_services import vikar_remove
-from resourcebooks.models import Practitioner, Slot, StaffMembership
-from tests.booking.factories import CitizenFactory
-from tests.booking.gp_support import GpOffice, PractitionerFactory, VikarAssignmentFactory, gp_office
-from tests.booking.test_flow_support import log_in
-from tests.resourcebooks.factories import StaffMembershipFactory
+from resourcebooks.models import Practitioner, StaffMembership
+from tests.factories import (
+    CitizenFactory,
+    PractitionerFactory,
+    SlotFactory,
+    StaffMembershipFactory,
+    VikarAssignmentFactory,
+)
+from tests.pages import log_in
+from tests.world import GpOffice, gp_office
 from video.models import VideoSignal
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +58,7 @@ def room() -> Room:
     gp = gp_office()
     start = timezone.now().replace(microsecond=0) - dt.timedelta(minutes=5)
     end = start + dt.timedelta(minutes=30)
-    slot = Slot.objects.create(timebook=gp.timebook, location=gp.location, time_type=gp.video, start=start, end=end)
+    slot = SlotFactory(timebook=gp.timebook, location=gp.location, time_type=gp.video, start=start, end=end)
     return Room(gp, appointment_book_by_clinic(person=gp.citizen, slot=slot, reason="Utslett"))
 
 
@@ -136,7 +141,7 @@ def test_a_vikar_whose_period_is_over_or_not_begun_finds_no_room(room):
 
 def test_another_offices_practitioner_and_a_superuser_find_no_room(room, django_user_model):
     elsewhere = StaffMembershipFactory(
-        role=Role.LEGE, practitioner=PractitionerFactory(first_name="Annen"), user__is_staff=True
+        role=Role.LEGE, practitioner=PractitionerFactory(first_name="Annen", last_name="September"), user__is_staff=True
     ).user
     superuser = django_user_model.objects.create_superuser("rot", password="x")
     for user in (elsewhere, superuser):

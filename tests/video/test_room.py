@@ -21,10 +21,17 @@ from booking.models import Appointment
 from booking.services import appointment_book_by_clinic
 from citizens.models import Citizen
 from resourcebooks.models import TimeType
-from tests.addressregistry.factories import OrganisationFactory, ServiceFactory
-from tests.booking.factories import CitizenFactory, RepresentationFactory
-from tests.booking.test_flow_support import log_in
-from tests.resourcebooks.factories import SlotFactory, StaffMembershipFactory, TimebookFactory, TimeTypeFactory
+from tests.factories import (
+    CitizenFactory,
+    OrganisationFactory,
+    RepresentationFactory,
+    ServiceFactory,
+    SlotFactory,
+    StaffMembershipFactory,
+    TimebookFactory,
+    TimeTypeFactory,
+)
+from tests.pages import log_in
 from video.models import VideoSignal
 from video.services import video_room_state, video_signal_send, video_signals_after, video_start_cursor
 

@@ -18,7 +18,7 @@ from django.utils.module_loading import import_string
 from booking.models import Appointment
 from core.locking import LockBusy
 from helsenorge_sim.schedule import PERIODIC_JOBS
-from tests.booking.test_flow_support import log_in
+from tests.pages import log_in
 from tests.video.test_room import Room, send, send_url, signals_url, staff_client, video_appointment
 from video.models import VideoSignal
 from video.services import (

@@ -3,21 +3,25 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+from django.utils import timezone
 
 from addressregistry.models import Organisation, Service
 from resourcebooks.models import (
+    ClinicSettings,
     Location,
     PatientBlock,
     Practitioner,
     Slot,
+    StaffGroup,
     StaffMembership,
     Timebook,
+    TimebookListEntry,
     TimeType,
+    VikarAssignment,
     WeekTemplate,
 )
-from tests.addressregistry.factories import RESOURCE, ServiceFactory
-
-PRACTITIONER = ("timebestilling", "timereservasjon", "behandleroversikt")
+from tests.factories.addressregistry import PRACTITIONER_PROCESSES, RESOURCE, OrganisationFactory, ServiceFactory
+from tests.factories.users import UserFactory
 
 
 class TimebookFactory(factory.django.DjangoModelFactory):
@@ -34,7 +38,7 @@ class TimeTypeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = TimeType
 
-    organisation = factory.SubFactory("tests.addressregistry.factories.OrganisationFactory")
+    organisation = factory.SubFactory(OrganisationFactory)
     name = factory.Sequence(lambda n: f"Timetype {n}")
 
 
@@ -42,7 +46,7 @@ class LocationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Location
 
-    organisation = factory.SubFactory("tests.addressregistry.factories.OrganisationFactory")
+    organisation = factory.SubFactory(OrganisationFactory)
     name = factory.Sequence(lambda n: f"Sted {n}")
     attendance_place = "Feberpoliklinikk inngang A"
 
@@ -78,28 +82,50 @@ class PatientBlockFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PatientBlock
 
-    organisation = factory.SubFactory("tests.addressregistry.factories.OrganisationFactory")
+    organisation = factory.SubFactory(OrganisationFactory)
     national_id = "17858010039"  # synthetic test number (month + 80)
     reason = "Misbruk av tjenesten"
+
+
+class TimebookListEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TimebookListEntry
+
+    timebook = factory.SubFactory(TimebookFactory)
+    national_id = "17858010039"  # synthetic test number (month + 80)
 
 
 class StaffMembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = StaffMembership
 
-    user = factory.SubFactory("tests.conftest.UserFactory")
-    organisation = factory.SubFactory("tests.addressregistry.factories.OrganisationFactory")
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class StaffGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffGroup
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Gruppe {n}")
+
+
+class ClinicSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClinicSettings
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.GP_OFFICE)
 
 
 class PractitionerFactory(factory.django.DjangoModelFactory):
-    """A fastlege at a GP office («August (Ddf - Tri) September»)."""
+    """A fastlege at a GP office: «August (Ddf - Tri) September<n>» (source 003's name; pass
+    ``last_name="September"`` for the source's own)."""
 
     class Meta:
         model = Practitioner
 
-    organisation = factory.SubFactory(
-        "tests.addressregistry.factories.OrganisationFactory", kind=Organisation.Kind.GP_OFFICE
-    )
+    organisation = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.GP_OFFICE)
     her_id = factory.Sequence(lambda n: 8_800_000 + n)
     first_name = "August"
     middle_name = "(Ddf - Tri)"
@@ -107,12 +133,32 @@ class PractitionerFactory(factory.django.DjangoModelFactory):
     role = Practitioner.Role.FASTLEGE
 
 
+class VikarAssignmentFactory(factory.django.DjangoModelFactory):
+    """«Astrid Psa Info» standing in for a fastlege from yesterday on."""
+
+    class Meta:
+        model = VikarAssignment
+
+    fastlege = factory.SubFactory(PractitionerFactory)
+    vikar = factory.SubFactory(
+        PractitionerFactory,
+        organisation=factory.SelfAttribute("..fastlege.organisation"),
+        first_name="Astrid",
+        middle_name="Psa",
+        last_name="Info",
+        role=Practitioner.Role.VIKAR,
+    )
+    valid_from = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=1))
+
+
 class PractitionerTimebookFactory(TimebookFactory):
     """A practitioner's own timebook (behandlertimebok) on a Fastlege service of the practitioner's office."""
 
     service = factory.LazyAttribute(
         lambda o: ServiceFactory(
-            organisation=o.practitioner.organisation, service_type=Service.Type.FASTLEGE, processes=PRACTITIONER
+            organisation=o.practitioner.organisation,
+            service_type=Service.Type.FASTLEGE,
+            processes=PRACTITIONER_PROCESSES,
         )
     )
     kind = Timebook.Kind.PRACTITIONER

@@ -6,8 +6,8 @@ import factory
 
 from booking.demo import synthetic_number
 from citizens.models import Citizen, Representation
-from tests.addressregistry.factories import OrganisationFactory
-from tests.conftest import UserFactory
+from tests.factories.addressregistry import OrganisationFactory
+from tests.factories.users import UserFactory
 
 
 class CitizenFactory(factory.django.DjangoModelFactory):

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 import factory
 
-from addressregistry.models import Organisation, Service
+from addressregistry.models import Organisation, ProcessChange, Service, ServiceProcess
 from addressregistry.services import service_processes_apply
 
 RESOURCE = ("timebestilling", "timereservasjon", "ressursoversikt")
+PRACTITIONER_PROCESSES = ("timebestilling", "timereservasjon", "behandleroversikt")
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -36,3 +37,24 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     def processes(self, create, extracted, **kwargs):
         if create and extracted is not None:
             service_processes_apply(service=self, active=extracted, changed_by=None, changed_by_label="factory")
+
+
+class ServiceProcessFactory(factory.django.DjangoModelFactory):
+    """A process row as such; to switch processes on as the register does, use ``ServiceFactory(processes=…)``."""
+
+    class Meta:
+        model = ServiceProcess
+
+    service = factory.SubFactory(ServiceFactory)
+    process = ServiceProcess.Process.TIMEBESTILLING
+    active = True
+
+
+class ProcessChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProcessChange
+
+    service = factory.SubFactory(ServiceFactory)
+    process = ServiceProcess.Process.TIMEBESTILLING
+    active = True
+    changed_by_label = "factory"
