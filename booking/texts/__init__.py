@@ -15,9 +15,12 @@ from django.utils.translation import gettext_lazy, gettext_noop, ngettext, pgett
 
 from addressregistry.timebook_types import TimebookType
 from core import formatting as fmt
+from resourcebooks.models import ATTENDANCE_BY_MODE, Practitioner, TimeType
 
 # Who offers the time, and what Innboks and the channels say: their own modules, named here as ever.
 from .actors import actor_name as actor_name
+from .actors import appointment_actor as appointment_actor
+from .actors import behandler_of as behandler_of
 from .actors import description_owner as description_owner
 from .actors import practitioner_calendar_title as practitioner_calendar_title
 from .actors import short_actor_name as short_actor_name
@@ -42,7 +45,7 @@ from .messages import rejected_body as rejected_body
 
 if TYPE_CHECKING:
     from addressregistry.models import Organisation, Service
-    from resourcebooks.models import Timebook, TimeType
+    from resourcebooks.models import Slot, Timebook
 
     from ..models import Appointment
 
@@ -187,14 +190,34 @@ def reason_hint_practitioner(max_length: int) -> str:
     return _("Maksimum %(max)s tegn.") % {"max": max_length}
 
 
-def practitioner_attendance_place(time_type: TimeType | None) -> str:
-    """Source 003: «Legekontoret, hvis ikke annet er avtalt»; «Videotime» for a video time; «Telefon»."""
-    mode = time_type.mode if time_type is not None else ""
-    if mode == "video":
-        return _("Videotime")
-    if mode == "phone":
-        return _("Telefon")
-    return _("Legekontoret, hvis ikke annet er avtalt")
+def behandler_line(behandler: Practitioner) -> str:
+    """«Behandler: Fastlege August September» (source 003, step 10); a vikar by the same pattern, «Behandler: Vikar
+    for fastlege Astrid Info»; anyone else as «Velg behandler» lists them."""
+    if behandler.role == Practitioner.Role.FASTLEGE:
+        return _("Behandler: Fastlege %(name)s") % {"name": behandler.full_name}
+    if behandler.role == Practitioner.Role.VIKAR:
+        return _("Behandler: Vikar for fastlege %(name)s") % {"name": behandler.full_name}
+    return _("Behandler: %(name)s") % {"name": behandler.listed_name}
+
+
+def appointment_behandler_line(appointment: Appointment) -> str:
+    """``behandler_line`` of whom the appointment is with; empty at a resource timebook."""
+    behandler = behandler_of(appointment)
+    return behandler_line(behandler) if behandler is not None else ""
+
+
+def attendance_place(slot: Slot) -> str:
+    """«Oppmøtested» on a page, in the request's language: ``Slot.attendance_place``, the one the channels send."""
+    place = slot.attendance_place
+    return _(place) if place in ATTENDANCE_BY_MODE.values() else place
+
+
+def practitioner_attendance_place(slot: Slot) -> str:
+    """Source 003, step 7, before the time is booked: «Legekontoret, hvis ikke annet er avtalt» for a time at the
+    office; a video or phone time as everywhere else («Videotime», «Telefon»)."""
+    if slot.time_type is None or slot.time_type.mode == TimeType.Mode.IN_PERSON:
+        return _("Legekontoret, hvis ikke annet er avtalt")
+    return attendance_place(slot)
 
 
 def journal_note(organisation: Organisation) -> str:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils import translation
+
 if TYPE_CHECKING:
     from resourcebooks.models import Practitioner, Timebook
+
+    from ..models import Appointment
 
 
 def actor_name(timebook: Timebook) -> str:
@@ -36,3 +40,27 @@ def description_owner(timebook: Timebook) -> str:
     """Who confirms: «Din timereservasjon er bekreftet. Smittevern (Feberpoliklinikk Test).»"""
     org = timebook.service.organisation
     return org.name if org.is_gp_office else timebook.service.name
+
+
+def behandler_of(appointment: Appointment) -> Practitioner | None:
+    """Whom the appointment is with: the behandler chosen under «Velg behandler» (source 003, step 6), else the
+    fastlege whose timebook it is in; None at a resource timebook."""
+    if appointment.behandler_id is not None:
+        return appointment.behandler
+    return appointment.slot.timebook.practitioner
+
+
+def appointment_actor(appointment: Appointment) -> str:
+    """Who the appointment is with, as Innboks's sender and the channels name them: «August September (fastlege)»
+    (source 003, step 9), «Astrid Info (vikar for fastlege)»; at a resource timebook ``actor_name``. Norwegian."""
+    behandler = behandler_of(appointment)
+    if behandler is None:
+        return actor_name(appointment.slot.timebook)
+    with translation.override("nb"):
+        return f"{behandler.full_name} ({behandler.get_role_display()})"
+
+
+def appointment_short_actor(appointment: Appointment) -> str:
+    """«… hos August.» (source 003, step 9): the behandler by first name; otherwise ``actor_name``."""
+    behandler = behandler_of(appointment)
+    return behandler.first_name if behandler is not None else actor_name(appointment.slot.timebook)

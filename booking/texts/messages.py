@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from addressregistry.timebook_types import TimebookType
 from core import formatting as fmt
 
-from .actors import actor_name, description_owner, short_actor_name
+from .actors import actor_name, appointment_actor, appointment_short_actor, description_owner
 
 if TYPE_CHECKING:
     from resourcebooks.models import Timebook
@@ -48,7 +48,7 @@ def assigned_body(appointment: Appointment) -> str:
     slot = appointment.slot
     return (
         f"Du har fått tildelt en timeavtale {fmt.long_date(fmt.local(slot.start).date(), lang='nb')} kl. "
-        f"{fmt.time_range(slot.start, slot.end)} hos {short_actor_name(slot.timebook)}.\n\n"
+        f"{fmt.time_range(slot.start, slot.end)} hos {appointment_short_actor(appointment)}.\n\n"
         f"{CONFIRMED} {description_owner(slot.timebook)}."
     )
 
@@ -56,7 +56,7 @@ def assigned_body(appointment: Appointment) -> str:
 def rejected_body(appointment: Appointment, note: str = "") -> str:
     slot = appointment.slot
     return _with_note(
-        f"Timebestillingen din {_moment(slot.start)} hos {actor_name(slot.timebook)} ble ikke "
+        f"Timebestillingen din {_moment(slot.start)} hos {appointment_actor(appointment)} ble ikke "
         "godkjent, og timen er ikke tildelt deg.",
         note,
     )
@@ -65,7 +65,7 @@ def rejected_body(appointment: Appointment, note: str = "") -> str:
 def receipt_body(appointment: Appointment, *, cancelled_by_name: str | None) -> str:
     """The cancellation receipt; ``cancelled_by_name`` when someone cancelled on the person's behalf."""
     slot = appointment.slot
-    text = f"Du har avbestilt timen {_moment(slot.start)} hos {actor_name(slot.timebook)}."
+    text = f"Du har avbestilt timen {_moment(slot.start)} hos {appointment_actor(appointment)}."
     if cancelled_by_name:
         text += f"\n\nAvbestilt av {cancelled_by_name} på vegne av {appointment.citizen.full_name}."
     return text
@@ -73,13 +73,13 @@ def receipt_body(appointment: Appointment, *, cancelled_by_name: str | None) -> 
 
 def cancelled_body(appointment: Appointment, note: str = "") -> str:
     slot = appointment.slot
-    return _with_note(f"Timen {_moment(slot.start)} hos {actor_name(slot.timebook)} er avlyst.", note)
+    return _with_note(f"Timen {_moment(slot.start)} hos {appointment_actor(appointment)} er avlyst.", note)
 
 
 def moved_body(old: Appointment, new: Appointment, note: str = "") -> str:
     return _with_note(
-        f"Timen din {_moment(old.slot.start)} hos {actor_name(old.slot.timebook)} er flyttet til "
-        f"{_moment(new.slot.start)}. Oppmøtested: {new.slot.location.attendance_place}.",
+        f"Timen din {_moment(old.slot.start)} hos {appointment_actor(old)} er flyttet til "
+        f"{_moment(new.slot.start)}. Oppmøtested: {new.slot.attendance_place}.",
         note,
     )
 
@@ -102,9 +102,9 @@ def notification_text(event: str, appointment: Appointment, *, recipient_first_n
     what = TIMEBOOK_TYPE_IN_TEXT.get(slot.timebook.type, "time")
     if slot.timebook.practitioner_id is not None and slot.time_type is not None:
         what = slot.time_type.name.lower()  # «… time til videotime hos August September (fastlege)»
-    actor = actor_name(slot.timebook)
+    actor = appointment_actor(appointment)
     when = fmt.sms_moment(slot.start)
-    place = slot.location.attendance_place
+    place = slot.attendance_place
     first = appointment.citizen.first_name
     who, has, your = ("du", "du har", "timen din") if to_person else (first, f"{first} har", f"{genitive(first)} time")
     name = recipient_first_name
