@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from . import texts
 from .models import Appointment
 
 
@@ -28,8 +29,10 @@ def appointment_ics(appointment: Appointment, *, title: str, host: str) -> bytes
     event.add("dtstart", slot.start.astimezone(tz))
     event.add("dtend", slot.end.astimezone(tz))
     event.add("summary", title)
-    event.add("location", slot.location.attendance_place)
-    event.add("description", f"Timen gjelder: {appointment.reason}\nStatus: {appointment.get_status_display()}")
+    event.add("location", slot.attendance_place)
+    behandler = texts.appointment_behandler_line(appointment)
+    lines = [f"Timen gjelder: {appointment.reason}", behandler, f"Status: {appointment.get_status_display()}"]
+    event.add("description", "\n".join(line for line in lines if line))
     if appointment.is_active:
         event.add("status", "CONFIRMED" if appointment.status == Appointment.Status.ASSIGNED else "TENTATIVE")
         event.add("sequence", 0)

@@ -40,6 +40,15 @@ def fastlege_timebook(person: Citizen, organisation_id: int) -> Timebook | None:
     return owned[0]
 
 
+def booking_limit(timebook: Timebook) -> int:
+    """How many active bookings one person may hold in the timebook: a resource timebook's own setting; in a
+    fastlege's timebook the office's (the sources state no limit for the fastlege: README, «Booking with the
+    fastlege»)."""
+    if timebook.kind == Timebook.Kind.PRACTITIONER:
+        return clinic_settings(timebook.service.organisation_id).fastlege_max_active_bookings
+    return timebook.max_active_bookings
+
+
 def may_book_practitioner(person: Citizen, timebook: Timebook) -> bool:
     return fastlege_timebook(person, timebook.service.organisation_id) == timebook
 

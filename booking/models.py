@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from addressregistry.models import Service
 from citizens.models import Citizen
 from core.limits import HIDDEN_AGE_RANGE, HOLD_MAX_SECONDS, REASON_MAX
-from resourcebooks.models import Slot, Timebook
+from resourcebooks.models import Practitioner, Slot, Timebook
 
 
 class Appointment(models.Model):
@@ -42,6 +42,16 @@ class Appointment(models.Model):
         Citizen, on_delete=models.PROTECT, related_name="appointments_booked", verbose_name=_("bestilt av")
     )
     reason = models.CharField(_("hva gjelder det"), max_length=REASON_MAX)
+    # Whom the citizen chose under «Velg behandler» (source 003, step 6): the fastlege or a vikar set on him, booked
+    # in the fastlege's timebook. Empty for a resource timebook.
+    behandler = models.ForeignKey(
+        Practitioner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name=_("behandler"),
+    )
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.REQUESTED)
     hidden = models.BooleanField(
         _("skjult time"),

@@ -32,7 +32,7 @@ from .calendar_selectors import (  # noqa: F401 - the flow's views and services 
     nearest_free_slots,
     prefetch_calendar,
 )
-from .gp_selectors import may_book_practitioner
+from .gp_selectors import booking_limit, fastlege_timebook, may_book_practitioner
 from .models import Appointment
 
 
@@ -258,13 +258,15 @@ def choices_for(
     in as it allows is marked with why, before a slot is picked and a reason written."""
     practitioners: list[Choice] = []
     timebooks: list[tuple[Contact, Timebook]] = []
+    name = person.full_name if acting_for_other else None
     for contact in contacts:
         if contact.offer in (Offer.PRACTITIONER, Offer.PRACTITIONER_ROLE):
             label = texts.practitioner_choice_label(contact.service, role=contact.offer is Offer.PRACTITIONER_ROLE)
-            practitioners.append(Choice(f"{PRACTITIONER_CHOICE}-{contact.her_id}", label, contact.service))
+            value = f"{PRACTITIONER_CHOICE}-{contact.her_id}"
+            full = _fastlege_limit_reached(person, contact, name) if contact.offer is Offer.PRACTITIONER else ""
+            practitioners.append(Choice(value, label, contact.service, unavailable=full))
         timebooks += [(contact, tb) for tb in timebooks_for(person, contact, other_municipality=other_municipality)]
     active = active_counts(person, [tb for _, tb in timebooks])
-    name = person.full_name if acting_for_other else None
     labels = texts.timebook_choice_labels([tb for _, tb in timebooks])
     books = [
         Choice(
@@ -284,6 +286,16 @@ def choices_for(
     return practitioners + sorted(books, key=lambda c: c.label)
 
 
+def _fastlege_limit_reached(person: Citizen, contact: Contact, name: str | None) -> str:
+    """Why «Konsultasjon med fastlegen» cannot be chosen: the person holds as many active bookings in the fastlege's
+    timebook as the office allows. Said here, as a resource timebook's limit is, not first at «Send bestilling»."""
+    timebook = fastlege_timebook(person, contact.service.organisation_id)
+    if timebook is None:
+        return ""
+    active = active_count(person, timebook)
+    return texts.booking_limit_reached(active, name=name) if active >= booking_limit(timebook) else ""
+
+
 # --- Step 3 and 4: places, the calendar and the day's slots: booking/calendar_selectors.py (cached) ---------
 
 
@@ -293,7 +305,7 @@ def choices_for(
 def appointments_visible(person: Citizen, viewer: Citizen) -> QuerySet[Appointment]:
     """The person's appointments as ``viewer`` may see them: hidden ones only to the person."""
     qs = Appointment.objects.filter(citizen=person).select_related(
-        "slot__timebook__service__organisation", "slot__location", "booked_by"
+        "slot__timebook__service__organisation", "slot__location", "slot__time_type", "booked_by", "behandler"
     )
     if viewer.pk != person.pk:
         qs = qs.exclude(hidden=True)
@@ -351,7 +363,7 @@ def active_counts(person: Citizen, timebooks: Sequence[Timebook]) -> dict[int, i
 def appointment_bookings(slots: list[Slot]) -> dict[int, SlotBooking]:
     """For the clinic's day and week: the active appointment of each slot (who, reason, status, link)."""
     active = Appointment.objects.filter(slot__in=slots, status__in=Appointment.ACTIVE).select_related(
-        "citizen", "booked_by"
+        "citizen", "booked_by", "behandler"
     )
     result = {}
     for a in active:
@@ -361,7 +373,10 @@ def appointment_bookings(slots: list[Slot]) -> dict[int, SlotBooking]:
         if a.hidden:
             who += " – skjult time"
         url = reverse("admin:booking_appointment_change", args=[a.pk])
-        result[a.slot_id] = SlotBooking(who=who, reason=a.reason, status=a.get_status_display(), url=url)
+        behandler = a.behandler.listed_name if a.behandler is not None else ""
+        result[a.slot_id] = SlotBooking(
+            who=who, reason=a.reason, status=a.get_status_display(), url=url, behandler=behandler
+        )
     return result
 
 

@@ -163,6 +163,7 @@ class SlotBooking:
     reason: str
     status: str
     url: str = ""
+    behandler: str = ""  # whom the appointment is with, at a fastlege's timebook (issue 22)
 
 
 def slot_bookings(slots: list[Slot]) -> dict[int, SlotBooking]:

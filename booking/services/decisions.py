@@ -100,6 +100,7 @@ def appointment_book_by_clinic(*, person: Citizen, slot: Slot, reason: str, hidd
             reason=reason,
             status=Appointment.Status.ASSIGNED,
             hidden=hidden,
+            behandler=slot.timebook.practitioner,  # the office books with the fastlege
             created_at=now,
             decided_at=now,
         )

@@ -51,6 +51,7 @@ def appointment_move(*, appointment: Appointment, to_slot: Slot, note: str = "")
             reason=appointment.reason,
             status=Appointment.Status.ASSIGNED,
             hidden=appointment.hidden,
+            behandler_id=appointment.behandler_id,
             replaces=appointment,
             created_at=now,
             decided_at=now,

@@ -20,11 +20,11 @@ from citizens.models import Citizen
 from citizens.selectors import is_blocked
 from core.locking import lock_rows
 from resourcebooks.freshness import slots_changed
-from resourcebooks.models import Slot, Timebook
+from resourcebooks.models import Practitioner, Slot, Timebook
 
 from .. import texts
 from ..errors import FORM_EXPIRED, BookingError, SlotTaken
-from ..gp_selectors import bookable_slots
+from ..gp_selectors import behandlere, bookable_slots, booking_limit
 from ..models import Appointment
 from ..selectors import active_count, may_book, nearest_free_slots
 from .decisions import appointment_confirm_task
@@ -78,13 +78,33 @@ def _bookable_online(timebook: Timebook, slot_id: int) -> bool:
     return bookable_slots(in_book, timebook).exists() or not in_book.exists()
 
 
+def behandler_for(timebook: Timebook, chosen: Practitioner | None) -> Practitioner | None:
+    """Whom the appointment is with: in a fastlege's timebook the behandler chosen under «Velg behandler» (source
+    003, step 6) while still listed, or the fastlege when none was chosen; at a resource timebook no one."""
+    if timebook.kind != Timebook.Kind.PRACTITIONER:
+        return None
+    listed = behandlere(timebook)
+    if chosen is None:
+        return listed[0] if listed else timebook.practitioner
+    if chosen not in listed:
+        raise BookingError(_("Behandleren du valgte kan ikke lenger velges. Velg behandler på nytt."))
+    return chosen
+
+
 def _claim(
-    *, person: Citizen, booked_by: Citizen, timebook: Timebook, slot_id: int, reason: str, key: uuid.UUID
+    *,
+    person: Citizen,
+    booked_by: Citizen,
+    timebook: Timebook,
+    slot_id: int,
+    reason: str,
+    key: uuid.UUID,
+    behandler: Practitioner | None,
 ) -> Appointment:
     """Inside the transaction, under the person's lock: the limit, the slot (free → held), the appointment."""
     now = timezone.now()
     active = active_count(person, timebook)
-    if active >= timebook.max_active_bookings:
+    if active >= booking_limit(timebook):
         raise BookingError(texts.booking_limit_reached(active))
     # The calendar's rules (a practitioner's time types online, Hastetime only when allowed), asked apart:
     # the claim stays a plain conditional UPDATE on the slot's own row, without a join in its WHERE.
@@ -101,7 +121,13 @@ def _claim(
     hold_release(person=person, timebook=timebook)
     slots_changed(timebook.pk)
     appointment = Appointment.objects.create(
-        slot_id=slot_id, citizen=person, booked_by=booked_by, reason=reason, idempotency_key=key, created_at=now
+        slot_id=slot_id,
+        citizen=person,
+        booked_by=booked_by,
+        reason=reason,
+        idempotency_key=key,
+        created_at=now,
+        behandler=behandler,
     )
     appointment_record(appointment, "create", appointment.status)
     if timebook.confirmation == Timebook.Confirmation.AUTOMATIC:
@@ -120,19 +146,22 @@ def appointment_request(
     idempotency_key: uuid.UUID,
     can_reserve: bool = True,
     other_municipality: bool = False,
+    behandler: Practitioner | None = None,
 ) -> RequestOutcome:
     """Send a booking: claim the slot (free → held) and create the requested appointment.
 
     A repeated submit with the same idempotency key returns the first appointment. Locks the booking
     person's citizen row first, with the lock timeout (so one person's concurrent bookings cannot exceed
     the timebook's limit), then claims the slot with a conditional update. The EPJ's confirmation is queued
-    after commit.
+    after commit. ``behandler``: whom the person chose under «Velg behandler» (a fastlege's timebook). Refused
+    (the limit, a time not for the internet), the person's hold in the timebook ends at once.
     """
     if (replayed := _replay(idempotency_key, booked_by)) is not None:
         return replayed
     reason = appointment_request_check(
         person=person, timebook=timebook, reason=reason, can_reserve=can_reserve, other_municipality=other_municipality
     )
+    behandler = behandler_for(timebook, behandler)
     try:
         with transaction.atomic():
             lock_rows(Citizen.objects.filter(pk=person.pk))
@@ -147,7 +176,12 @@ def appointment_request(
                 slot_id=slot_id,
                 reason=reason,
                 key=idempotency_key,
+                behandler=behandler,
             )
+    except BookingError:
+        # Refused: the slot the person held for this send is free for others now, not when the hold runs out.
+        hold_release(person=person, timebook=timebook)
+        raise
     except (IntegrityError, _NotClaimed) as exc:
         # A concurrent submit of the same form committed first (the key is unique), or took the slot.
         if (replayed := _replay(idempotency_key, booked_by)) is not None:

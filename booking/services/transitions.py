@@ -25,7 +25,14 @@ from .. import texts
 from ..models import Appointment
 from ..notify import appointment_notify
 
-APPOINTMENT_RELATED = ("slot__timebook__service__organisation", "slot__location", "citizen", "booked_by")
+APPOINTMENT_RELATED = (
+    "slot__timebook__service__organisation",
+    "slot__location",
+    "slot__time_type",
+    "citizen",
+    "booked_by",
+    "behandler",
+)
 
 
 def appointment_record(appointment: Appointment, action: str, summary: str) -> None:
@@ -48,7 +55,7 @@ def appointment_message(
         citizen=appointment.citizen,
         appointment_id=appointment.pk,
         kind=kind,
-        sender=texts.actor_name(appointment.slot.timebook),
+        sender=texts.appointment_actor(appointment),
         subject=subject,
         body=body,
         sent_at=now,

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from core import formatting as fmt
 
+from .. import texts
+
 register = template.Library()
 
 
@@ -34,6 +36,18 @@ def _reversed(name: str, prefix: str, urlconf: str) -> str:
 def moment(value: dt.datetime) -> str:
     """«6. februar 2025 kl. 11:15»."""
     return fmt.appointment_moment(value)
+
+
+@register.filter
+def appointment_title(appointment: Any) -> str:
+    """Timeavtaler's line for an appointment: its title, as on its own page (issue 22)."""
+    return texts.appointment_title(appointment)
+
+
+@register.filter
+def behandler_line(appointment: Any) -> str:
+    """«Behandler: …» of an appointment with a practitioner; empty at a resource timebook."""
+    return texts.appointment_behandler_line(appointment)
 
 
 @register.filter

@@ -54,11 +54,13 @@ class AppointmentView:
         return self.appointment.slot.timebook.practitioner
 
     @property
+    def behandler_line(self) -> str:
+        """«Behandler: Fastlege August September», or the vikar chosen (source 003, step 10; issue 22)."""
+        return texts.appointment_behandler_line(self.appointment)
+
+    @property
     def attendance_place(self) -> str:
-        slot = self.appointment.slot
-        if self.practitioner is not None and slot.time_type is not None and slot.time_type.mode != "in_person":
-            return texts.practitioner_attendance_place(slot.time_type)
-        return slot.location.attendance_place
+        return texts.attendance_place(self.appointment.slot)
 
     @property
     def is_video(self) -> bool:

@@ -59,6 +59,20 @@ class Flow:
         return org.her_id if org.pk == self.person.gp_office_id else self.service.her_id
 
 
+def gp_choices_key(person: Citizen, timebook: Timebook | None = None) -> str:
+    """Where the session keeps what the person chose in steps 5 and 6 of booking with the fastlege (``views.gp``)."""
+    return f"booking.gp.{person.pk}.{timebook.pk if timebook is not None else ''}"
+
+
+def gp_choices_forget(request: CitizenRequest, flow: Flow) -> None:
+    """Each booking starts clean (issue 22): what the person chose in steps 5 and 6 is forgotten when a booking is
+    sent and when «Konsultasjon med fastlegen» is chosen again, so the survey is asked again and its answer does
+    not fill «Hva gjelder det?» of the next booking."""
+    prefix = gp_choices_key(flow.person)
+    for key in [k for k in request.session.keys() if k.startswith(prefix)]:  # noqa: SIM118 - no __iter__
+        del request.session[key]
+
+
 def flow_for(request: CitizenRequest, her_id: int) -> Flow:
     """The contact chosen in step 1: one of the person's own, or a Smittevern of another municipality."""
     me, person = request.citizen, request.person
@@ -179,6 +193,7 @@ def choose_timebook(request: CitizenRequest, her_id: int) -> HttpResponse:
         elif choice.unavailable:
             error = choice.unavailable
         elif choice.timebook is None:
+            gp_choices_forget(request, flow)
             return redirect("booking:practitioner", her_id=choice.service.her_id)
         else:
             return redirect("booking:place", her_id=choice.service.her_id, timebook_id=choice.timebook.pk)
@@ -205,6 +220,17 @@ def choose_place(request: CitizenRequest, her_id: int, timebook_id: int) -> Http
     return render(request, "booking/choose_place.html", context)
 
 
+def _time_request_back(flow: Flow, timebook: Timebook | None) -> str:
+    """«Forrige» goes back where the citizen came from (issue 22): with a timebook, its calendar («Finner du ikke
+    ledig time?»), unless it is a fastlege's at an office without calendar booking, whose «Hva trenger du?» led
+    straight here (source 003, step 5); without one, «Hva trenger du?»."""
+    if timebook is not None and (
+        timebook.kind != Timebook.Kind.PRACTITIONER or gp.clinic_settings(flow.service.organisation_id).calendar_booking
+    ):
+        return reverse("booking:time", args=[flow.service.her_id, timebook.pk])
+    return reverse("booking:choose_timebook", args=[flow.contact_her_id])
+
+
 @require_http_methods(["GET", "POST"])
 @citizen_required
 def time_request(request: CitizenRequest, her_id: int) -> HttpResponse:
@@ -222,6 +248,7 @@ def time_request(request: CitizenRequest, her_id: int) -> HttpResponse:
         "flow": flow,
         "timebook": timebook,
         "form": form,
+        "back_url": _time_request_back(flow, timebook),
         "suggested_hint": texts.suggested_times_hint(flow.service.organisation),
     }
     if form.is_valid():

@@ -23,11 +23,11 @@ from resourcebooks.models import Practitioner, Timebook
 from .. import gp_selectors as gp
 from .. import texts
 from ..forms import BehandlerForm, SurveyForm
-from .flow import Flow, flow_for
+from .flow import Flow, flow_for, gp_choices_key
 
 
 def _key(flow: Flow, timebook: Timebook) -> str:
-    return f"booking.gp.{flow.person.pk}.{timebook.pk}"
+    return gp_choices_key(flow.person, timebook)
 
 
 def gp_choices(request: CitizenRequest, flow: Flow, timebook: Timebook) -> dict[str, Any]:
@@ -69,10 +69,12 @@ def practitioner(request: CitizenRequest, her_id: int) -> HttpResponse:
         return redirect(f"{reverse('booking:time_request', args=[her_id])}?timebok={timebook.pk}")
     context: dict[str, Any] = {"flow": flow, "timebook": timebook, "office": office}
     survey_choices = [line.strip() for line in office.survey_choices.splitlines() if line.strip()]
-    asked = "gjelder" in request.GET or "kartlegging" in request.GET  # «Tilbake» from «Velg behandler»
+    # «Tilbake» from «Velg behandler» asks again; «Neste» on the survey sends «svar», chosen or not.
+    answered = "gjelder" in request.GET or "svar" in request.GET
+    asked = answered or "kartlegging" in request.GET
     if survey_choices and (asked or "gjelder" not in gp_choices(request, flow, timebook)):
         initial = {"gjelder": gp_choices(request, flow, timebook).get("gjelder")}
-        bound = request.GET if "gjelder" in request.GET else None
+        bound = request.GET if answered else None
         survey = SurveyForm(bound, initial=initial, choices=survey_choices)
         if not survey.is_valid():
             context["form"] = survey

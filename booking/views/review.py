@@ -29,7 +29,7 @@ from ..models import Appointment
 from ..services import appointment_request, cancellation_deadline
 from ..services.holds import Held, Spent, hold_nearest, hold_release, slot_hold
 from ..waiting_room import waiting_room, waiting_room_leave, waiting_room_member
-from .flow import Flow, flow_and_timebook, flow_for, timebook_in_flow
+from .flow import Flow, flow_and_timebook, flow_for, gp_choices_forget, timebook_in_flow
 from .gp import chosen_behandler, gp_choices
 
 
@@ -48,6 +48,7 @@ def _review_context(flow: Flow, timebook: Timebook, slot: Slot) -> dict[str, Any
         "timebook": timebook,
         "slot": slot,
         "review_line": fmt.review_line(slot.start, slot.end),
+        "attendance_place": texts.attendance_place(slot),
         "actor": texts.actor_name(timebook),
         "back_url": _calendar_url(flow, timebook, slot),
         "reason_hint": texts.reason_hint(organisation, REASON_MAX),
@@ -63,7 +64,8 @@ def _practitioner_context(request: CitizenRequest, flow: Flow, timebook: Timeboo
     behandler = chosen_behandler(request, flow, timebook)
     return {
         "actor": behandler.first_name,
-        "attendance_place": texts.practitioner_attendance_place(slot.time_type),
+        "behandler": behandler,
+        "attendance_place": texts.practitioner_attendance_place(slot),
         "time_type": slot.time_type,
         "journal_note": texts.PRACTITIONER_JOURNAL_NOTE,
         "reason_hint": texts.reason_hint_practitioner(REASON_MAX),
@@ -97,12 +99,14 @@ def _send(request: CitizenRequest, flow: Flow, timebook: Timebook, slot: Slot, c
             idempotency_key=form.cleaned_data["idempotency_key"],
             can_reserve=flow.contact.diagnosis.portal.can_reserve,
             other_municipality=flow.other_municipality,
+            behandler=context.get("behandler"),
         )
     except SlotTaken as taken:
         return _taken(request, flow, timebook, slot, context, taken)
     except BookingError as error:
         form.add_service_error(error)
         return render(request, "booking/review.html", context, status=400)
+    gp_choices_forget(request, flow)
     return redirect("booking:sent", pk=outcome.appointment.pk)
 
 

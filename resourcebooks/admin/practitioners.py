@@ -215,6 +215,7 @@ class ClinicSettingsAdmin(OrganisationScopedAdmin):
                     "phone",
                     "urgent_online",
                     "urgent_online_hours_before",
+                    "fastlege_max_active_bookings",
                 ]
             },
         ),

@@ -10,9 +10,10 @@ from .people import (
     TimebookListEntry,
     VikarAssignment,
 )
-from .timebooks import WEEKDAY_NAMES, Location, Slot, Timebook, TimeType, WeekTemplate
+from .timebooks import ATTENDANCE_BY_MODE, WEEKDAY_NAMES, Location, Slot, Timebook, TimeType, WeekTemplate
 
 __all__ = [
+    "ATTENDANCE_BY_MODE",
     "WEEKDAY_NAMES",
     "ClinicSettings",
     "Location",

@@ -257,10 +257,23 @@ class ClinicSettings(models.Model):
         validators=[MaxValueValidator(24 * 14)],
         help_text=_("En hastetime blir ledig på nett først så mange timer før den begynner."),
     )
+    # The sources give no limit for booking with the fastlege (003 and 004 name none): the office sets it, as a
+    # resource timebook has its own. The default is the one the fastlege's timebook had.
+    fastlege_max_active_bookings = models.PositiveSmallIntegerField(
+        _("maks aktive bestillinger hos fastlegen per innbygger"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("Hvor mange aktive timer en innbygger kan ha bestilt på nett i fastlegens timebok samtidig."),
+    )
 
     class Meta:
         verbose_name = _("innstillinger for virksomheten")
         verbose_name_plural = _("innstillinger for virksomheten")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fastlege_max_active_bookings__gte=1), name="clinicsettings_fastlege_max_active_positive"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Innstillinger for {self.organisation}"

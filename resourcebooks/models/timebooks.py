@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from addressregistry.diagnosis.facts import PRACTITIONER_TIMEBOOK, RESOURCE_TIMEBOOK
 from addressregistry.models import Organisation, Service
@@ -257,6 +258,14 @@ class WeekTemplate(models.Model):
         return int((end - start).total_seconds() // 60)
 
 
+# «Oppmøtested» of a time that has no place to go to (source 003: «Oppmøtested: Videotime»; a phone time
+# «Telefon»), in Norwegian as stored and sent texts say it; pages translate it.
+ATTENDANCE_BY_MODE: dict[str, str] = {
+    TimeType.Mode.VIDEO: gettext_noop("Videotime"),
+    TimeType.Mode.PHONE: gettext_noop("Telefon"),
+}
+
+
 class Slot(models.Model):
     class State(models.TextChoices):
         FREE = "free", _("Ledig")
@@ -303,3 +312,10 @@ class Slot(models.Model):
     @property
     def duration_minutes(self) -> int:
         return int((self.end - self.start).total_seconds() // 60)
+
+    @property
+    def attendance_place(self) -> str:
+        """The one «Oppmøtested» of this time, for every page and channel (issue 22): by its time type where that
+        says there is no place (a video or phone time), otherwise its location's. Norwegian."""
+        time_type = self.time_type if self.time_type_id is not None else None
+        return ATTENDANCE_BY_MODE.get(time_type.mode if time_type is not None else "") or self.location.attendance_place

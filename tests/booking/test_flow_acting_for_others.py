@@ -51,7 +51,7 @@ def test_kurt_switches_to_emma_and_books_for_her(client, demo, django_capture_on
     assert appointment.status == Appointment.Status.ASSIGNED
 
     listing = text_of(client.get(APPOINTMENTS))
-    assert f"{moment(slot.start)}: Influensavaksine" in listing
+    assert f"{moment(slot.start)}: Time for vaksine hos Influensavaksine" in listing  # issue 22: the title
     assert "Bestilt av Kurt Håkon Grytten" in listing
     detail = text_of(client.get(appointment.get_absolute_url()))
     assert "Bestilt av: Kurt Håkon Grytten på vegne av Emma Grytten" in detail

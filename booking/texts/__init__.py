@@ -7,7 +7,6 @@ them, as the sources give them. Page texts go through gettext with the same Norw
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.utils.functional import Promise
@@ -16,45 +15,39 @@ from django.utils.translation import gettext_lazy, gettext_noop, ngettext, pgett
 
 from addressregistry.timebook_types import TimebookType
 from core import formatting as fmt
+from resourcebooks.models import ATTENDANCE_BY_MODE, Practitioner, TimeType
+
+# Who offers the time, and what Innboks and the channels say: their own modules, named here as ever.
+from .actors import actor_name as actor_name
+from .actors import appointment_actor as appointment_actor
+from .actors import behandler_of as behandler_of
+from .actors import description_owner as description_owner
+from .actors import practitioner_calendar_title as practitioner_calendar_title
+from .actors import short_actor_name as short_actor_name
+from .messages import CONFIRMED as CONFIRMED
+from .messages import LOGIN as LOGIN
+from .messages import NOTIFICATION_SUBJECTS as NOTIFICATION_SUBJECTS
+from .messages import PASSED_BEFORE_CONFIRMATION as PASSED_BEFORE_CONFIRMATION
+from .messages import SUBJECT_CANCELLED as SUBJECT_CANCELLED
+from .messages import SUBJECT_MOVED as SUBJECT_MOVED
+from .messages import SUBJECT_NEW_APPOINTMENT as SUBJECT_NEW_APPOINTMENT
+from .messages import SUBJECT_RECEIPT as SUBJECT_RECEIPT
+from .messages import SUBJECT_REJECTED as SUBJECT_REJECTED
+from .messages import TIMEBOOK_TYPE_IN_TEXT as TIMEBOOK_TYPE_IN_TEXT
+from .messages import assigned_body as assigned_body
+from .messages import campaign_default_text as campaign_default_text
+from .messages import cancelled_body as cancelled_body
+from .messages import genitive as genitive
+from .messages import moved_body as moved_body
+from .messages import notification_text as notification_text
+from .messages import receipt_body as receipt_body
+from .messages import rejected_body as rejected_body
 
 if TYPE_CHECKING:
     from addressregistry.models import Organisation, Service
-    from resourcebooks.models import Practitioner, Timebook, TimeType
+    from resourcebooks.models import Slot, Timebook
 
-    from .models import Appointment
-
-# --- Who offers the time ---------------------------------------------------------------------------------
-
-
-def actor_name(timebook: Timebook) -> str:
-    """«Influensavaksine, Smittevern (Feberpoliklinikk Test), Helsenorge kommune» (source 000) for a
-    municipality; «Influensa, Helsenorge testlegekontor» (source 001) for a GP office."""
-    service = timebook.service
-    org = service.organisation
-    if timebook.practitioner is not None:
-        # A fastlege's own timebook: Innboks's sender «August September (fastlege)» (source 003, step 9).
-        return f"{timebook.practitioner.full_name} (fastlege)"
-    if org.is_gp_office:
-        return f"{timebook.name}, {org.name}"
-    return f"{timebook.name}, {service.name}, {org.name}"
-
-
-def short_actor_name(timebook: Timebook) -> str:
-    """«… hos August.» (source 003, step 9): a fastlege by first name; otherwise ``actor_name``."""
-    practitioner = timebook.practitioner
-    return practitioner.first_name if practitioner is not None else actor_name(timebook)
-
-
-def practitioner_calendar_title(behandler: Practitioner, timebook: Timebook) -> str:
-    """«Elias Psa Rud (fastlege), Timebok Test» (source 003, step 6)."""
-    return f"{behandler.listed_name}, {timebook.name}"
-
-
-def description_owner(timebook: Timebook) -> str:
-    """Who confirms: «Din timereservasjon er bekreftet. Smittevern (Feberpoliklinikk Test).»"""
-    org = timebook.service.organisation
-    return org.name if org.is_gp_office else timebook.service.name
-
+    from ..models import Appointment
 
 # --- Titles by timebook type (DESIGN.md §4) -----------------------------------------------------------
 #
@@ -82,13 +75,6 @@ GP_OFFICE_TITLE_PREFIX: dict[str, str] = {  # 001
     TimebookType.KORONAVAKSINE: "Time til koronavaksine",
     TimebookType.LAB: "Time til laboratoriet",
     TimebookType.VAKSINE: "Time til vaksine",
-}
-# What a confirmation SMS calls the type: «… du har fått time til [Timetype] hos …» (source 001).
-TIMEBOOK_TYPE_IN_TEXT: dict[str, str] = {
-    TimebookType.KORONATEST: "koronatest",
-    TimebookType.KORONAVAKSINE: "koronavaksine",
-    TimebookType.LAB: "laboratoriet",
-    TimebookType.VAKSINE: "vaksine",
 }
 
 # Texts written elsewhere (core, resourcebooks) and translated by their own words, marked so that
@@ -182,7 +168,6 @@ NO_FREE_TIMES = gettext_lazy("Tjenesten kunne ikke hente ledige timer. Prøv igj
 # Sources 001 and 003 under «Timebestilling: Velg time», on «Velg sted» and the calendar; not on the page of a
 # blocked patient (001's screenshot of it has none: there is nothing to fill in).
 ALL_FIELDS_REQUIRED = gettext_lazy("Alle felt må fylles ut")
-CONFIRMED = "Din timereservasjon er bekreftet."  # source 000
 
 
 def reason_hint(organisation: Organisation, max_length: int) -> str:
@@ -205,14 +190,34 @@ def reason_hint_practitioner(max_length: int) -> str:
     return _("Maksimum %(max)s tegn.") % {"max": max_length}
 
 
-def practitioner_attendance_place(time_type: TimeType | None) -> str:
-    """Source 003: «Legekontoret, hvis ikke annet er avtalt»; «Videotime» for a video time; «Telefon»."""
-    mode = time_type.mode if time_type is not None else ""
-    if mode == "video":
-        return _("Videotime")
-    if mode == "phone":
-        return _("Telefon")
-    return _("Legekontoret, hvis ikke annet er avtalt")
+def behandler_line(behandler: Practitioner) -> str:
+    """«Behandler: Fastlege August September» (source 003, step 10); a vikar by the same pattern, «Behandler: Vikar
+    for fastlege Astrid Info»; anyone else as «Velg behandler» lists them."""
+    if behandler.role == Practitioner.Role.FASTLEGE:
+        return _("Behandler: Fastlege %(name)s") % {"name": behandler.full_name}
+    if behandler.role == Practitioner.Role.VIKAR:
+        return _("Behandler: Vikar for fastlege %(name)s") % {"name": behandler.full_name}
+    return _("Behandler: %(name)s") % {"name": behandler.listed_name}
+
+
+def appointment_behandler_line(appointment: Appointment) -> str:
+    """``behandler_line`` of whom the appointment is with; empty at a resource timebook."""
+    behandler = behandler_of(appointment)
+    return behandler_line(behandler) if behandler is not None else ""
+
+
+def attendance_place(slot: Slot) -> str:
+    """«Oppmøtested» on a page, in the request's language: ``Slot.attendance_place``, the one the channels send."""
+    place = slot.attendance_place
+    return _(place) if place in ATTENDANCE_BY_MODE.values() else place
+
+
+def practitioner_attendance_place(slot: Slot) -> str:
+    """Source 003, step 7, before the time is booked: «Legekontoret, hvis ikke annet er avtalt» for a time at the
+    office; a video or phone time as everywhere else («Videotime», «Telefon»)."""
+    if slot.time_type is None or slot.time_type.mode == TimeType.Mode.IN_PERSON:
+        return _("Legekontoret, hvis ikke annet er avtalt")
+    return attendance_place(slot)
 
 
 def journal_note(organisation: Organisation) -> str:
@@ -270,7 +275,7 @@ def time_request_body(suggested_times: str) -> str:
 
 def appointment_description(appointment: Appointment) -> str:
     """«Beskrivelse» on the appointment page, by status (source 000 for Tildelt), in the request's language."""
-    from .models import Appointment
+    from ..models import Appointment
 
     owner = description_owner(appointment.slot.timebook)
     status = Appointment.Status
@@ -283,118 +288,3 @@ def appointment_description(appointment: Appointment) -> str:
         status.MOVED: _("Timen er flyttet til et nytt tidspunkt."),
     }
     return texts[appointment.status]  # type: ignore[index]
-
-
-# --- Innboks: what the citizen is told (stored, so always Norwegian) -------------------------------------
-
-SUBJECT_NEW_APPOINTMENT = "Du har fått en ny timeavtale"  # sources 000, 003
-SUBJECT_REJECTED = "Timebestillingen ble ikke godkjent"
-SUBJECT_RECEIPT = "Kvittering for avbestilt time"
-SUBJECT_CANCELLED = "Timen din er avlyst"
-SUBJECT_MOVED = "Timeavtalen din er endret"  # source 004: «Endring i time / flyttet time»
-PASSED_BEFORE_CONFIRMATION = "Timen var passert før bestillingen kunne bekreftes."
-
-
-def _moment(start: dt.datetime) -> str:
-    return fmt.appointment_moment(start, lang="nb")
-
-
-def _with_note(text: str, note: str) -> str:
-    return text + (f"\n\n{note}" if note else "")
-
-
-def assigned_body(appointment: Appointment) -> str:
-    """Source 003: «Du har fått tildelt en timeavtale 29. januar 2025 kl. 11:00 - 11:15 hos August.»"""
-    slot = appointment.slot
-    return (
-        f"Du har fått tildelt en timeavtale {fmt.long_date(fmt.local(slot.start).date(), lang='nb')} kl. "
-        f"{fmt.time_range(slot.start, slot.end)} hos {short_actor_name(slot.timebook)}.\n\n"
-        f"{CONFIRMED} {description_owner(slot.timebook)}."
-    )
-
-
-def rejected_body(appointment: Appointment, note: str = "") -> str:
-    slot = appointment.slot
-    return _with_note(
-        f"Timebestillingen din {_moment(slot.start)} hos {actor_name(slot.timebook)} ble ikke "
-        "godkjent, og timen er ikke tildelt deg.",
-        note,
-    )
-
-
-def receipt_body(appointment: Appointment, *, cancelled_by_name: str | None) -> str:
-    """The cancellation receipt; ``cancelled_by_name`` when someone cancelled on the person's behalf."""
-    slot = appointment.slot
-    text = f"Du har avbestilt timen {_moment(slot.start)} hos {actor_name(slot.timebook)}."
-    if cancelled_by_name:
-        text += f"\n\nAvbestilt av {cancelled_by_name} på vegne av {appointment.citizen.full_name}."
-    return text
-
-
-def cancelled_body(appointment: Appointment, note: str = "") -> str:
-    slot = appointment.slot
-    return _with_note(f"Timen {_moment(slot.start)} hos {actor_name(slot.timebook)} er avlyst.", note)
-
-
-def moved_body(old: Appointment, new: Appointment, note: str = "") -> str:
-    return _with_note(
-        f"Timen din {_moment(old.slot.start)} hos {actor_name(old.slot.timebook)} er flyttet til "
-        f"{_moment(new.slot.start)}. Oppmøtested: {new.slot.location.attendance_place}.",
-        note,
-    )
-
-
-# --- SMS, e-mail and push (source 001 «Varsling»; always Norwegian) ------------------------------------
-
-LOGIN = "Logg inn på Helsenorge for å se mer."
-
-
-def genitive(name: str) -> str:
-    """«Emmas», «Hans'»: Norwegian genitive of a first name."""
-    return f"{name}'" if name[-1:].lower() in {"s", "x", "z"} else f"{name}s"
-
-
-def notification_text(event: str, appointment: Appointment, *, recipient_first_name: str, to_person: bool) -> str:
-    """Source 001: «[Fornavn], du har fått time til [Timetype] hos [Aktørnavn] [dd.mm.åååå, kl. tt:mm].
-    Oppmøtested: [lokasjon]. Logg inn på Helsenorge for å se mer.» To someone acting for the person:
-    «Kurt Håkon, Emma har fått …», «Kurt Håkon, Emmas time til vaksine …»."""
-    slot = appointment.slot
-    what = TIMEBOOK_TYPE_IN_TEXT.get(slot.timebook.type, "time")
-    if slot.timebook.practitioner_id is not None and slot.time_type is not None:
-        what = slot.time_type.name.lower()  # «… time til videotime hos August September (fastlege)»
-    actor = actor_name(slot.timebook)
-    when = fmt.sms_moment(slot.start)
-    place = slot.location.attendance_place
-    first = appointment.citizen.first_name
-    who, has, your = ("du", "du har", "timen din") if to_person else (first, f"{first} har", f"{genitive(first)} time")
-    name = recipient_first_name
-    texts = {
-        "confirmed": f"{name}, {has} fått time til {what} hos {actor} {when}. Oppmøtested: {place}. {LOGIN}",
-        "changed": f"{name}, {your} til {what} hos {actor} er flyttet til {when}. Oppmøtested: {place}. {LOGIN}",
-        "cancelled": f"{name}, {your} til {what} hos {actor} {when} er avlyst. {LOGIN}",
-        "cancellation_receipt": f"{name}, {your} til {what} hos {actor} {when} er avbestilt. {LOGIN}",
-        "reminder": (
-            f"{name}, påminnelse: {who} har time til {what} hos {actor} {when}. Oppmøtested: {place}. {LOGIN}"
-        ),
-    }
-    if event not in texts:
-        raise ValueError(event)
-    return texts[event]
-
-
-NOTIFICATION_SUBJECTS: dict[str, str] = {
-    "confirmed": SUBJECT_NEW_APPOINTMENT,
-    "changed": SUBJECT_MOVED,
-    "cancelled": "Timeavtalen din er avlyst",
-    "cancellation_receipt": SUBJECT_RECEIPT,
-    "reminder": "Påminnelse om time",
-}
-
-
-def campaign_default_text(timebook: Timebook) -> str:
-    """The invitation SMS (source 002's advice: invite in batches)."""
-    what = TIMEBOOK_TYPE_IN_TEXT.get(timebook.type, "time")
-    return (
-        f"Nå kan du bestille time til {what} hos {actor_name(timebook)}. "
-        "Logg inn på Helsenorge, velg Timeavtaler og Bestill time."
-    )
