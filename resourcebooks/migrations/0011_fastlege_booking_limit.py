@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('addressregistry', '0004_norwegian_names'),
-        ('resourcebooks', '0009_waiting_room_rate'),
+        ('resourcebooks', '0010_clinic_settings_vikar_solution'),
     ]
 
     operations = [
