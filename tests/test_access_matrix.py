@@ -347,7 +347,7 @@ MATRIX: dict[str, list[Row]] = {
         citizen_page(),
         citizen_post(data=lambda w: {"phone": "99999999", "email": "inntrenger@example.test", "notify_sms": "on"}),
     ],
-    "citizens:consent": [citizen_post(data=lambda w: {"consent": "nei"})],
+    "citizens:consent": [everyone(NOT_ALLOWED), citizen_post(data=lambda w: {"consent": "nei"})],
     # Innboks
     "inbox:inbox": [citizen_page()],
     "inbox:message": [

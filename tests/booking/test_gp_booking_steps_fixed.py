@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from booking.models import Appointment
 from resourcebooks.models import Slot
-from tests.booking.gp_support import gp_office
-from tests.booking.test_flow_support import html_of, log_in, open_review, review_url, send_booking, text_of, time_url
+from tests.pages import html_of, log_in, open_review, review_url, send_booking, text_of, time_url
+from tests.world import gp_office
 
 pytestmark = pytest.mark.django_db
 

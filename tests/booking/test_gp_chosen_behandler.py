@@ -15,9 +15,9 @@ from booking.demo import STAFF_BOOKING_PERMISSIONS
 from booking.models import Appointment
 from notifications.models import Notification
 from resourcebooks.demo import staff_group
-from tests.booking.gp_support import VikarAssignmentFactory, gp_office
-from tests.booking.test_flow_support import log_in, review_url, send_booking, text_of
-from tests.resourcebooks.factories import StaffMembershipFactory
+from tests.factories import StaffMembershipFactory, VikarAssignmentFactory
+from tests.pages import log_in, review_url, send_booking, text_of
+from tests.world import gp_office
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 from booking.models import Appointment
 from notifications.models import Notification
 from resourcebooks.demo import staff_group
-from tests.booking.gp_support import gp_office
-from tests.booking.test_flow_support import log_in, send_booking, text_of
-from tests.resourcebooks.factories import StaffMembershipFactory
+from tests.factories import StaffMembershipFactory
+from tests.pages import log_in, send_booking, text_of
+from tests.world import gp_office
 
 pytestmark = pytest.mark.django_db
 

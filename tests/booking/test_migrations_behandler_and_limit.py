@@ -10,8 +10,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from booking.models import Appointment
 from resourcebooks.models import ClinicSettings
-from tests.booking.gp_support import gp_office
 from tests.citizens.test_migrations_out_of_booking import _migrate
+from tests.world import gp_office
 
 BEFORE = [("booking", "0009_video_signal_moves_out"), ("resourcebooks", "0009_waiting_room_rate")]
 

@@ -277,13 +277,13 @@ def test_the_blocked_patients_thread_has_their_message_and_the_fastleges_reply(c
     reply = InboxMessage.objects.get(citizen=demo.berit, kind=InboxMessage.Kind.AUTOMATIC_REPLY)
     own = InboxMessage.objects.get(citizen=demo.berit, kind=InboxMessage.Kind.TIME_REQUEST)
     assert own.read_at is not None  # one's own message is never news
-    # Source 001 names the GP («Testfastlege (fastlege)»); the simulator has no practitioners yet: the role.
-    assert reply.sender == FASTLEGE_001.replace("Testfastlege", "Fastlege")
+    # Source 001 names the GP («Testfastlege (fastlege)»): here Berit's own fastlege (issue 22).
+    assert reply.sender == FASTLEGE_001.replace("Testfastlege", "August September")
     for message in (reply, own):
         article = re.search(r"<article.*</article>", html_of(client.get(message.get_absolute_url())), re.S)
         assert article is not None
         text = " ".join(re.sub(r"<[^>]+>", " ", article.group(0)).split())
-        assert text.index("Fastlege (fastlege)") < text.index(BLOCKED_REPLY) < text.index("Berit Sperret")
+        assert text.index("August September (fastlege)") < text.index(BLOCKED_REPLY) < text.index("Berit Sperret")
         assert "Mandag formiddag" in text
     assert InboxMessage.objects.get(pk=reply.pk).read_at is not None
 
