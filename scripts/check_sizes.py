@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import ast
 import sys
-import tomllib
 from pathlib import Path
+
+from check_import_cycles import apps
 
 MODULE_MAX = 400
 FUNCTION_MAX = 60
 # The project's apps: the packages import-linter checks (pyproject.toml), so a new app is in every check at once.
-APPS = tuple(
-    tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["tool"]["importlinter"][
-        "root_packages"
-    ]
-)
+APPS = tuple(apps())
 
 
 def offenders(root: Path) -> list[str]:
