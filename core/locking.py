@@ -28,7 +28,8 @@ class LockBusy(ApplicationError):
         super().__init__(_("Mange bruker tjenesten akkurat nå. Vent litt og prøv igjen."))
 
 
-def _is_lock_timeout(exc: BaseException) -> bool:
+def is_lock_timeout(exc: BaseException) -> bool:
+    """Whether a database error is PostgreSQL's ``lock_timeout`` running out (here or in its cause)."""
     cause: Any = exc.__cause__ or exc
     return getattr(cause, "sqlstate", None) == LOCK_NOT_AVAILABLE
 
@@ -44,6 +45,18 @@ def lock_rows(queryset: QuerySet[M], *, timeout_ms: int | None = None) -> list[M
     try:
         return list(queryset.select_for_update())
     except DatabaseError as exc:
-        if _is_lock_timeout(exc):
+        if is_lock_timeout(exc):
             raise LockBusy() from exc
         raise
+
+
+def claim_rows(queryset: QuerySet[M], **values: Any) -> int:
+    """The conditional ``UPDATE`` of a claim, which never waits: a row another transaction is changing this very
+    moment is skipped (that transaction is taking it), so a crowd on one slot gets «taken» at once instead of
+    queueing behind the winner until the lock timeout runs out. Returns how many rows it changed; call inside
+    ``atomic()``. ``FOR NO KEY UPDATE`` does not conflict with the key-share locks that inserts referring to the
+    row take; on SQLite (no row locks) the rows are simply read."""
+    pks = list(queryset.select_for_update(skip_locked=True, no_key=True).values_list("pk", flat=True))
+    if not pks:
+        return 0
+    return queryset.model._base_manager.filter(pk__in=pks).update(**values)

@@ -7,11 +7,12 @@ import time
 import uuid
 from collections.abc import Callable
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .limits import REQUEST_MAX_BYTES
-from .locking import LockBusy
+from .locking import LockBusy, is_lock_timeout
 
 request_log = logging.getLogger("portal.requests")
 
@@ -64,7 +65,8 @@ class NorwegianUnlessChosenMiddleware:
 
 class LockBusyMiddleware:
     """A lock that could not be had in time (``core.locking``) is a Norwegian «try again», 503, not a 500.
-    Nothing was changed: the service's transaction was rolled back."""
+    Nothing was changed: the service's transaction was rolled back. A statement that ran out of the transaction's
+    lock timeout outside ``lock_rows`` (any later statement of a service that locked) is answered the same way."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -73,9 +75,13 @@ class LockBusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, LockBusy):
+        if isinstance(exception, LockBusy):
+            message = exception.message
+        elif isinstance(exception, DatabaseError) and is_lock_timeout(exception):
+            message = LockBusy().message
+        else:
             return None
-        response = render(request, "503.html", {"message": exception.message}, status=503)
+        response = render(request, "503.html", {"message": message}, status=503)
         response["Retry-After"] = "5"
         return response
 

@@ -29,7 +29,7 @@ import audit
 from citizens.models import Citizen
 from core import formatting as fmt
 from core.limits import HOLD_MAX_SECONDS, HOLD_SECONDS, HOLDS_PER_LOGIN_MAX
-from core.locking import lock_rows
+from core.locking import claim_rows, lock_rows
 from inbox.models import InboxMessage
 from inbox.services import message_write
 from resourcebooks.freshness import slots_changed
@@ -186,7 +186,7 @@ def slot_hold(
         if _spent(taken.get(slot_id, mine.created_at.timestamp() if mine is not None else None), now):
             return Spent()
         _make_room(held_by, timebook, others)
-        if Slot.objects.filter(pk=slot_id, state=Slot.State.FREE).update(state=Slot.State.ON_HOLD) != 1:
+        if claim_rows(Slot.objects.filter(pk=slot_id, state=Slot.State.FREE), state=Slot.State.ON_HOLD) != 1:
             return None
         slot = Slot.objects.select_related("location", "time_type").get(pk=slot_id)
         return Held(_create(person, held_by, timebook, slot, now, taken), slot)

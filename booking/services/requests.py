@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from citizens.models import Citizen
 from citizens.selectors import is_blocked
-from core.locking import lock_rows
+from core.locking import claim_rows, lock_rows
 from resourcebooks.freshness import slots_changed
 from resourcebooks.models import Practitioner, Slot, Timebook
 
@@ -112,9 +112,8 @@ def _claim(
         raise BookingError(_("Timen kan ikke bestilles på nett. Velg en annen time i kalenderen."))
     # The person's own hold on the slot becomes the claim: it cannot lose. Otherwise the slot must be free.
     if not hold_claim(person=person, timebook=timebook, slot_id=slot_id, now=now):
-        claimed = Slot.objects.filter(pk=slot_id, timebook=timebook, state=Slot.State.FREE, start__gt=now).update(
-            state=Slot.State.HELD
-        )
+        free = Slot.objects.filter(pk=slot_id, timebook=timebook, state=Slot.State.FREE, start__gt=now)
+        claimed = claim_rows(free, state=Slot.State.HELD)
         if claimed != 1:
             raise _NotClaimed
     # The person's hold on another slot in the timebook, if any, ends: they chose this one.
