@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from ..contact_names import GP_OFFICE, contact_name, gp_office_contact_name
 from ..timebook_types import TimebookType
@@ -99,6 +100,13 @@ class TimebookFacts:
     # and 004 disagree: it is the office's setting). Empty: nobody said.
     behandlere: tuple[str, ...] = ()
     vikar_solution: bool = True
+
+    @property
+    def behandler_radios(self) -> list[dict[str, Any]]:
+        """«Velg behandler» as the citizen's form draws it (``templates/partials/velg_behandler.html``): the
+        fastlege first and chosen, then the vikarer."""
+        names = self.behandlere or ((f"{self.practitioner_name} (fastlege)",) if self.practitioner_name else ())
+        return [{"data": {"value": i, "selected": i == 0}, "choice_label": name} for i, name in enumerate(names)]
 
     @property
     def is_resource(self) -> bool:

@@ -5,6 +5,8 @@ previews the same list the citizen sees."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -33,10 +35,32 @@ def support_page(support_client, gp) -> str:
     return text_of(support_client.get(reverse("addressregistry:service", args=[gp.service.her_id])))
 
 
+def velg_behandler_drawn(html: str) -> tuple[str, list[tuple[str, bool]]]:
+    """«Velg behandler»'s fieldset as drawn: its legend, and each choice's label and whether it is chosen."""
+    fieldset = re.search(r"<fieldset[^>]*>.*?</fieldset>", html, re.S)
+    assert fieldset, "no «Velg behandler» on the page"
+    legend = re.search(r"<legend>\s*(.*?)\s*</legend>", fieldset.group(0), re.S).group(1)
+    radios = re.findall(r"<input type=\"radio\"[^>]*?( checked)?><label[^>]*>(.*?)</label>", fieldset.group(0))
+    return legend, [(label, bool(checked)) for checked, label in radios]
+
+
+def test_support_previews_velg_behandler_drawn_by_the_citizens_own_template(client, support_client, gp):
+    """Issue 22, item 9: the preview is the citizen's step, not a copy of it: the same legend, the same choices
+    in the same order, the fastlege chosen; drawn disabled."""
+    html = support_client.get(reverse("addressregistry:service", args=[gp.service.her_id])).content.decode()
+    preview = html.split("Forhåndsvisning av steg 1 og 2")[-1]
+    assert re.search(r"<fieldset[^>]*disabled", preview)
+    log_in(client, gp.citizen)
+    citizen = velg_behandler(client, gp).content.decode()
+    drawn = velg_behandler_drawn(preview)
+    assert drawn == velg_behandler_drawn(citizen)
+    assert drawn == (f"Velg behandler ved {gp.office.name}", [(gp.fastlege.listed_name, True), (ASTRID, False)])
+
+
 def test_by_default_the_vikar_is_listed_for_the_citizen_and_on_the_support_page(client, support_client, gp):
     assert ClinicSettings.objects.get(organisation=gp.office).vikar_solution is True
     page = support_page(support_client, gp)
-    assert f"○ {gp.fastlege.listed_name} ○ {ASTRID}" in page
+    assert f"{gp.fastlege.listed_name} {ASTRID}" in page.split("Forhåndsvisning av steg 1 og 2")[-1]
     assert "Journalsystemet støtter vikarløsningen" in page
 
     log_in(client, gp.citizen)
@@ -51,7 +75,7 @@ def test_without_the_vikar_solution_the_citizen_sees_the_fastlege_alone(client, 
     assert (
         "Journalsystemet støtter ikke vikarløsningen: det vil ikke synes for pasienten at fastlegen har vikar" in page
     )
-    assert f"○ {gp.fastlege.listed_name}" in preview and "Astrid" not in preview
+    assert gp.fastlege.listed_name in preview and "Astrid" not in preview
 
     log_in(client, gp.citizen)
     text = text_of(velg_behandler(client, gp))
