@@ -84,8 +84,14 @@ class AppointmentAdmin(ChangeReadAudited, ListReadsAudited, OrganisationScopedAd
     search_fields = ["citizen__first_name", "citizen__last_name", "reason", "slot__timebook__name"]
     list_select_related = ["slot__timebook", "slot__location", "citizen", "booked_by"]
     # Only «Skjult time» is editable (AppointmentForm); the idempotency key is not shown at all.
-    fields = ["slot", "citizen", "booked_by", "reason", "status", "video", "hidden", *APPOINTMENT_TIMES, "replaces"]
-    readonly_fields = ["slot", "citizen", "booked_by", "reason", "status", "video", *APPOINTMENT_TIMES, "replaces"]
+    fields = [
+        *("slot", "behandler", "citizen", "booked_by", "reason", "status", "video", "hidden"),
+        *(*APPOINTMENT_TIMES, "replaces"),
+    ]
+    readonly_fields = [
+        *("slot", "behandler", "citizen", "booked_by", "reason", "status", "video"),
+        *(*APPOINTMENT_TIMES, "replaces"),
+    ]
     actions = ["confirm", "reject", "cancel_by_clinic", "move"]
     change_list_template = "admin/booking/appointment/change_list.html"
     ordering = ["slot__start"]

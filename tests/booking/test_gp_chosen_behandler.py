@@ -38,6 +38,17 @@ def booked_with_astrid(client, django_capture_on_commit_callbacks):
     return gp, appointment
 
 
+def log_in_office_staff(client, gp) -> None:
+    staff_group()
+    membership = StaffMembershipFactory(organisation=gp.office, user__is_staff=True)
+    group = Group.objects.get(name="Klinikkansatt")
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="booking", codename__in=STAFF_BOOKING_PERMISSIONS)
+    )
+    membership.user.groups.add(group)
+    client.force_login(membership.user)
+
+
 def test_the_appointment_page_and_list_name_the_vikar(client, booked_with_astrid):
     _gp, appointment = booked_with_astrid
 
@@ -80,14 +91,7 @@ def test_the_calendar_file_names_the_vikar(client, booked_with_astrid):
 
 def test_the_offices_day_and_week_show_the_behandler(client, booked_with_astrid):
     gp, appointment = booked_with_astrid
-    staff_group()
-    membership = StaffMembershipFactory(organisation=gp.office, user__is_staff=True)
-    group = Group.objects.get(name="Klinikkansatt")
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="booking", codename__in=STAFF_BOOKING_PERMISSIONS)
-    )
-    membership.user.groups.add(group)
-    client.force_login(membership.user)
+    log_in_office_staff(client, gp)
     day = timezone.localtime(appointment.slot.start).date().isoformat()
 
     day_view = text_of(client.get(reverse("admin:resourcebooks_timebook_day", args=[gp.timebook.pk]), {"dato": day}))
@@ -112,3 +116,12 @@ def test_the_fastlege_chosen_or_no_choice_keeps_fastlege_august_september(client
     assert appointment.behandler == gp.fastlege
     assert "Behandler: Fastlege August September" in page
     assert " hos August.\n" in appointment.messages.get().body
+
+
+def test_the_offices_appointment_page_names_the_behandler(client, booked_with_astrid):
+    gp, appointment = booked_with_astrid
+    log_in_office_staff(client, gp)
+
+    page = text_of(client.get(reverse("admin:booking_appointment_change", args=[appointment.pk])))
+
+    assert "Behandler: Astrid Psa Info (vikar for fastlege)" in page
