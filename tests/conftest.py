@@ -53,6 +53,25 @@ def other_staff_client(client, django_user_model):
     return client
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Passwords are hashed with a fast hasher in tests, as Django's testing guide advises: PBKDF2's million rounds
+    take about half a second a hash on this machine, and the demo (six staff users, loaded by 41 modules) and the
+    factories' staff users (five per GP office) made the suite twice as slow. PBKDF2 stays second in the list, so
+    a hash made with it still checks; production keeps Django's default."""
+    from django.test import override_settings
+
+    fast = override_settings(
+        PASSWORD_HASHERS=[
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        ]
+    )
+    fast.enable()
+    yield
+    fast.disable()
+
+
 @pytest.fixture(autouse=True)
 def _tasks_run_in_process(request):
     """Celery tasks run in-process (eagerly, still after commit) as in `make run`, even when CI sets

@@ -16,6 +16,7 @@ from citizens.models import Citizen
 from inbox.models import InboxMessage
 from notifications.models import Notification
 from resourcebooks.models import Location, Slot, Timebook
+from resourcebooks.services import closed_days
 from tests.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,8 +68,13 @@ def failed_sms(her_id: int, key: str) -> Notification:
 
 
 def next_weekday() -> dt.date:
+    """A Monday a week or more ahead whose working week the demo published in full: no holiday or closed eve
+    in it (in the weeks before Christmas the next Monday's week holds 24 and 25 December)."""
     day = timezone.localdate() + dt.timedelta(days=7)
-    return day + dt.timedelta(days=(7 - day.weekday()) % 7)  # a Monday a week or two ahead
+    monday = day + dt.timedelta(days=(7 - day.weekday()) % 7)
+    while closed_days(monday, monday + dt.timedelta(days=4)).keys() & {monday + dt.timedelta(days=i) for i in range(5)}:
+        monday += dt.timedelta(days=7)
+    return monday
 
 
 # --- Reads of the admin's lists and pages ------------------------------------------------------------------
