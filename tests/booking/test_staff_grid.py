@@ -14,7 +14,7 @@ from booking.demo import STAFF_BOOKING_PERMISSIONS
 from booking.models import Appointment
 from resourcebooks.demo import staff_group
 from resourcebooks.models import Slot, StaffMembership
-from tests.factories import CitizenFactory, StaffMembershipFactory
+from tests.factories import CitizenFactory
 from tests.pages import text_of
 from tests.world import GpClinic, gp_clinic
 
@@ -67,9 +67,7 @@ def test_the_week_shows_free_times_as_links_and_booked_ones_with_patient_and_beh
     assert "Flytt" in text
 
 
-def test_the_search_finds_the_offices_patient_by_name_and_by_fodselsnummer_and_never_another_offices(
-    client, c
-) -> None:
+def test_the_search_finds_the_offices_patient_by_name_and_by_fodselsnummer_and_never_another_offices(client, c) -> None:
     slot = c.gp.slot()
     stranger = CitizenFactory(first_name="Thomas", last_name="Libront")  # not on this office's list
     client.force_login(c.secretary)
