@@ -43,7 +43,7 @@ def _gp_day(request: HttpRequest) -> HttpResponse:
     the way into each timebook's grid."""
     user = request.user
     today = timezone.localdate()
-    unread = dialogues_for_staff(user).filter(unread=True)
+    unread = dialogues_for_staff(user).filter(unread=True)  # type: ignore[misc]  # annotated by the selector
     waiting = time_requests_waiting(user)
     # A list of patients: recorded as the admin's lists are (one row, the page in the summary).
     audit.record("read", "appointment", "dag", organisation_her_id=staff_her_id(user), summary=request.path)
