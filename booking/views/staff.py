@@ -23,11 +23,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit.reads import ReadPage, audited_read
 from resourcebooks.models import Slot, Timebook
 from resourcebooks.slot_choices import slot_label
 
 from ..errors import BookingError
 from ..forms_staff import PatientSearchForm, StaffBookForm
+from ..models import Appointment
 from ..services import appointment_book_by_clinic, appointment_move
 from ..staff_selectors import (
     NOT_FOUND,
@@ -41,6 +43,9 @@ from ..staff_selectors import (
 View = Callable[..., HttpResponse]
 DAY, WEEK = "dag", "uke"
 EARLIEST, LATEST = dt.date(1900, 1, 8), dt.date(9998, 12, 24)
+# The grid shows patients' names: a read of the timebook (or the appointment being moved), as the admin's day is.
+GRID_PAGE = ReadPage("timebook", "timebook_id", Timebook, "service__organisation__her_id")
+MOVE_PAGE = ReadPage("appointment", "pk", Appointment, "slot__timebook__service__organisation__her_id")
 
 
 def staff_only(view: View) -> View:
@@ -102,6 +107,7 @@ def _grid_context(request: HttpRequest, timebook: Timebook, day: dt.date, view: 
 
 @require_GET
 @staff_only
+@audited_read(GRID_PAGE)
 def timebook_grid(request: HttpRequest, timebook_id: int) -> HttpResponse:
     """The day or week of one timebook: a free time opens «Sett opp pasient på time», a booked one offers «Flytt»."""
     timebook = timebook_for_staff(request.user, timebook_id)
@@ -167,6 +173,7 @@ def book(request: HttpRequest, timebook_id: int, slot_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @staff_only
+@audited_read(MOVE_PAGE)
 def move(request: HttpRequest, pk: int) -> HttpResponse:
     """«Flytt time»: the appointment's timebook as a grid where each free time is a button; pressing one moves the
     appointment there through ``appointment_move`` (a new appointment replaces it; the patient is told)."""

@@ -235,3 +235,11 @@ def test_wrong_methods_are_refused(client, c) -> None:
     client.force_login(c.secretary)
     assert client.post(grid(c)).status_code == 405
     assert client.delete(book_url(c, c.gp.slot())).status_code == 405
+
+
+def test_opening_the_grid_is_a_read_in_the_audit_trail(client, c) -> None:
+    client.force_login(c.secretary)
+    client.get(grid(c))
+    read = AuditEvent.objects.get(action="read", object_type="timebook")
+    assert read.object_id == str(c.gp.timebook.pk)
+    assert read.organisation_her_id == c.gp.office.her_id
