@@ -137,7 +137,10 @@ def book(request: HttpRequest, timebook_id: int, slot_id: int) -> HttpResponse:
     query = search.cleaned_data["pasient"] if search.is_valid() else ""
     matches = patients_matching(organisation, query)
     form = StaffBookForm(request.POST if request.method == "POST" else None, slot=slot, matches=matches)
-    if request.method == "POST" and form.is_valid():
+    ahead = slot.state == Slot.State.FREE and slot.start > timezone.now()
+    if request.method == "POST" and form.is_valid() and not ahead:
+        form.add_error(None, "Timen er ikke ledig, eller den er passert. Velg en annen time.")
+    elif request.method == "POST" and form.is_valid():
         patient = patients_of([organisation]).filter(pk=form.cleaned_data["patient"]).first()
         if patient is None:
             raise Http404(NOT_FOUND)
@@ -154,7 +157,6 @@ def book(request: HttpRequest, timebook_id: int, slot_id: int) -> HttpResponse:
             messages.success(request, f"{patient.full_name} er satt opp på {slot_label(appointment.slot)}.")
             day = timezone.localtime(appointment.slot.start).date()
             return HttpResponseRedirect(grid_url(timebook, day, valgt=appointment.pk))
-    ahead = slot.state == Slot.State.FREE and slot.start > timezone.now()
     context = {
         **admin.site.each_context(request),
         "title": "Sett opp pasient på time",

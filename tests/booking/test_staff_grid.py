@@ -243,3 +243,12 @@ def test_opening_the_grid_is_a_read_in_the_audit_trail(client, c) -> None:
     read = AuditEvent.objects.get(action="read", object_type="timebook")
     assert read.object_id == str(c.gp.timebook.pk)
     assert read.organisation_her_id == c.gp.office.her_id
+
+
+def test_a_time_that_has_passed_is_refused(client, c) -> None:
+    slot = c.gp.slot(days=-1)
+    client.force_login(c.secretary)
+    response = post_book(client, c, slot)
+    assert response.status_code == 400
+    assert "Timen er ikke ledig, eller den er passert" in text_of(response)
+    assert not Appointment.objects.exists()
