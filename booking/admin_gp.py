@@ -25,6 +25,7 @@ from resourcebooks.slot_choices import SlotChoiceField, free_slots, slot_label
 from .errors import BookingError
 from .models import Appointment
 from .services import appointment_book_by_clinic, appointment_move
+from .staff_selectors import patients_of
 from .video_rules import video_room_exists
 
 
@@ -43,13 +44,7 @@ class BookForm(forms.Form):
         )
 
     def clean_national_id(self) -> Citizen:
-        # A GP office's patients are those on its list; a municipality's are its residents.
-        on_list = (
-            Q(gp_office__in=self.organisations)
-            | Q(fastlege__organisation__in=self.organisations)
-            | Q(municipality__in=self.organisations)
-        )
-        citizen = Citizen.objects.filter(on_list, national_id=self.cleaned_data["national_id"]).first()
+        citizen = patients_of(self.organisations).filter(national_id=self.cleaned_data["national_id"]).first()
         if citizen is None:
             raise ValidationError("Fant ingen pasient med dette fødselsnummeret på legekontorets liste.")
         return citizen

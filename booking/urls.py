@@ -2,7 +2,7 @@ from django.urls import path
 
 from core.ratelimit import booking_limited, time_request_limited
 
-from .views import appointments, calendar, flow, gp, received, review, waiting_room
+from .views import appointments, calendar, flow, gp, received, review, staff, waiting_room
 
 app_name = "booking"
 
@@ -31,6 +31,10 @@ urlpatterns = [
         review.release,
         name="review_release",
     ),
+    # The clinic's grid: a timebook's day and week, putting a patient on a time, moving it (issue 22).
+    path("klinikk/timebok/<int:timebook_id>/", staff.timebook_grid, name="staff_timebook"),
+    path("klinikk/timebok/<int:timebook_id>/sett-opp/<int:slot_id>/", staff.book, name="staff_book"),
+    path("klinikk/timer/<int:pk>/flytt/", staff.move, name="staff_move"),
     path("telefon/", received.phone, name="phone"),
     path("app/", received.app_feed, name="app_feed"),
     # The waiting room of a timebook's booking steps, and the place its page polls (issue 15).

@@ -223,7 +223,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "staff_login"
-LOGIN_REDIRECT_URL = "booking:home"
+LOGIN_REDIRECT_URL = "staff_home"  # GP staff on their day, municipal staff on their timebooks, support on /ar/
 LOGOUT_REDIRECT_URL = "booking:home"
 # Where the citizen's test login and «bytt person» (``citizens``) lead when no ``next`` is asked for: booking's
 # Timeavtaler. Named here, where the project is wired together, so citizens names no page of an app above it.

@@ -235,6 +235,29 @@ def staff_post(*args: str, data: Callable[[World], dict[str, Any]], variant: str
     return Row(expect, args, variant, method="post", data=data)
 
 
+def grid_page(*args: str, **kw: Any) -> Row:
+    """The clinic's grid (issue 22): the staff login for anyone not staff; X's staff get the page, Y's staff find
+    nothing (404), and support, who hold no booking permission, are refused (403)."""
+    expect = dict.fromkeys(NOT_STAFF, TO_STAFF_LOGIN) | {STAFF_X: OK, STAFF_Y: NF, SUPPORT: F}
+    return Row(expect, args, **kw)
+
+
+def grid_post(*args: str, data: Callable[[World], dict[str, Any]]) -> Row:
+    expect = dict.fromkeys(NOT_STAFF, TO_STAFF_LOGIN) | {STAFF_Y: NF, SUPPORT: F}
+    return Row(expect, args, method="post", data=data)
+
+
+def _staff_book(w: World) -> dict[str, Any]:
+    return {"pasient": w.a.last_name, "patient": w.a.pk, "time_type": w.ttx.pk, "reason": "Vaksine"}
+
+
+STAFF_HOME = dict.fromkeys(NOT_STAFF, TO_STAFF_LOGIN) | {
+    STAFF_X: OK,  # X's staff also work at the GP office G: their day
+    STAFF_Y: redirect_to("to their timebooks", lambda w, path: reverse("admin:resourcebooks_timebook_changelist")),
+    SUPPORT: redirect_to("to the support pages", lambda w, path: reverse("addressregistry:search")),
+}
+
+
 # A citizen's form that cannot be sent for the person (no fastlege, or the service not offered): shown again.
 FORM_REFUSED = Outcome("the form again with why (400), nothing done", 400, refused=True)
 
@@ -261,6 +284,7 @@ MATRIX: dict[str, list[Row]] = {
     "ping": [everyone(OK)],
     "staff_login": [everyone(OK)],
     "logout": [everyone(NOT_ALLOWED), everyone(TO_HOME, method="post", data=lambda w: {})],
+    "staff_home": [Row(STAFF_HOME)],
     # The patient portal: public pages
     "booking:home": [everyone(OK)],
     "booking:alerts": [everyone(OK)],
@@ -341,6 +365,12 @@ MATRIX: dict[str, list[Row]] = {
         citizen_post("sx.her_id", "tx", "free_x", data=_booking, citizen_b=NF),
     ],
     # What the citizen has received, and their contact settings
+    "booking:staff_timebook": [grid_page("tx")],
+    "booking:staff_book": [
+        grid_page("tx", "free_x", query=lambda w: {"pasient": w.a.last_name}),
+        grid_post("tx", "free_x", data=_staff_book),
+    ],
+    "booking:staff_move": [grid_page("appt_a"), grid_post("appt_a", data=lambda w: {"slot": w.free_x.pk})],
     "booking:phone": [citizen_page()],
     "booking:app_feed": [citizen_page()],
     "citizens:settings": [
@@ -794,6 +824,7 @@ RIGHTFUL_POSTER: dict[str, str | None] = {
     "booking:cancel/bs": CITIZEN_B,
     "admin:audit_auditevent_delete": None,
     **{f"dialogues:staff_{name}": STAFF_X for name in ("new", "answer", "close", "convert", "book")},
+    **{f"booking:staff_{name}": STAFF_X for name in ("book", "move")},
 }
 
 

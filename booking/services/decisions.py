@@ -12,7 +12,7 @@ from citizens.models import Citizen
 from core.tasks import TransactionAwareTask
 from inbox.models import InboxMessage
 from resourcebooks.freshness import slots_changed
-from resourcebooks.models import Slot, Timebook
+from resourcebooks.models import Slot, Timebook, TimeType
 
 from .. import texts
 from ..errors import BookingError
@@ -81,16 +81,24 @@ def confirmations_sweep(*, older_than: dt.timedelta = dt.timedelta(0)) -> int:
     return confirmed
 
 
-def appointment_book_by_clinic(*, person: Citizen, slot: Slot, reason: str, hidden: bool = False) -> Appointment:
+def appointment_book_by_clinic(
+    *, person: Citizen, slot: Slot, reason: str, hidden: bool = False, time_type: TimeType | None = None
+) -> Appointment:
     """The clinic sets a patient up on a time (source 004, «Sette opp pasient på time»): assigned at once.
 
-    ``hidden`` is «Skjult time»: a 12–16-year-old's appointment the parents do not see. Claims the slot
-    with the same conditional update as a citizen's request.
+    ``hidden`` is «Skjult time»: a 12–16-year-old's appointment the parents do not see. ``time_type``, when
+    given, is the type staff chose for the time (one of the timebook's); it is set on the slot in the same
+    conditional update that claims it, as a citizen's request claims it.
     """
     reason = reason_clean(reason)
+    claim: dict[str, object] = {"state": Slot.State.BOOKED}
+    if time_type is not None:
+        if not slot.timebook.time_types.filter(pk=time_type.pk).exists():
+            raise BookingError("Timetypen hører ikke til denne timeboken.", field="time_type")
+        claim["time_type"] = time_type
     now = timezone.now()
     with transaction.atomic():
-        if Slot.objects.filter(pk=slot.pk, state=Slot.State.FREE).update(state=Slot.State.BOOKED) != 1:
+        if Slot.objects.filter(pk=slot.pk, state=Slot.State.FREE).update(**claim) != 1:
             raise BookingError("Timen er ikke ledig.")
         slots_changed(slot.timebook_id)
         appointment = Appointment.objects.create(
