@@ -260,6 +260,7 @@ MATRIX: dict[str, list[Row]] = {
     "healthz": [everyone(OK)],
     "ping": [everyone(OK)],
     "staff_login": [everyone(OK)],
+    "search": [everyone(OK)],
     "logout": [everyone(NOT_ALLOWED), everyone(TO_HOME, method="post", data=lambda w: {})],
     # The patient portal: public pages
     "booking:home": [everyone(OK)],
