@@ -48,15 +48,11 @@ PAGES = (
     PortalPage(_("Bestill time"), _("Bestill time hos fastlegen eller i kommunen."), "booking:choose_contact"),
     PortalPage(_("Resepter"), _("Be fastlegen om å fornye resepter."), "dialogues:new", ("forny-resept",)),
     PortalPage(_("Innboks"), _("Meldinger om timene dine og samtaler med legekontoret."), "inbox:inbox"),
-    PortalPage(_("Din fastlege"), _("Kontakt fastlegen og se alle tjenestene"), "dialogues:panel"),
+    # The dialogues themselves only through «Din fastlege», which says which the office offers and why not.
     PortalPage(
-        _("Start e-konsultasjon"), _("Medisinske spørsmål til fastlegen."), "dialogues:new", ("e-konsultasjon",)
-    ),
-    PortalPage(
-        _("Kontakt legekontoret"),
-        _("Praktiske spørsmål til legekontoret, for eksempel om timer, attester eller betaling."),
-        "dialogues:new",
-        ("kontakt-legekontoret",),
+        _("Din fastlege"),
+        _("Bestill time, forny resept, e-konsultasjon og kontakt med legekontoret."),
+        "dialogues:panel",
     ),
     PortalPage(
         _("Kontaktinformasjon og varseloppsett"),
