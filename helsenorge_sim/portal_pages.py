@@ -44,7 +44,9 @@ def _href(url_name: str, args: tuple[str, ...]) -> str:
 
 
 PAGES = (
-    PortalPage(_("Timeavtaler"), _("Se timene dine, avbestill eller legg dem i egen kalender."), "booking:appointments"),
+    PortalPage(
+        _("Timeavtaler"), _("Se timene dine, avbestill eller legg dem i egen kalender."), "booking:appointments"
+    ),
     PortalPage(_("Bestill time"), _("Bestill time hos fastlegen eller i kommunen."), "booking:choose_contact"),
     PortalPage(_("Resepter"), _("Be fastlegen om å fornye resepter."), "dialogues:new", ("forny-resept",)),
     PortalPage(_("Innboks"), _("Meldinger om timene dine og samtaler med legekontoret."), "inbox:inbox"),

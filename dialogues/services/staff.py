@@ -146,7 +146,9 @@ def dialogue_convert(*, dialogue: Dialogue, user, to: str = Kind.E_KONSULTASJON)
         if to not in CONVERSIONS.get(was, frozenset()):
             return False
         if was == Kind.RESEPTFORNYELSE and not locked.outcome:
-            raise DialogueError(_("Svar på reseptforespørselen før du gjør svaret om til e-kontakt eller e-konsultasjon."))
+            raise DialogueError(
+                _("Svar på reseptforespørselen før du gjør svaret om til e-kontakt eller e-konsultasjon.")
+            )
         changes: dict[str, object] = {"converted_at": now, "outcome": ""}
         if to == Kind.E_KONSULTASJON:
             changes["journalled_at"] = now  # first: the database refuses an e-konsultasjon that is not journalled

@@ -204,7 +204,7 @@ def convert(request: HttpRequest, pk: int) -> HttpResponse:
     dialogue = _visible(request, pk)
     form = ConvertForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["til"]))
+        messages.error(request, " ".join(str(e) for e in form.errors["til"]))
         return _back(dialogue)
     was, to = dialogue.kind, form.target()
     try:
