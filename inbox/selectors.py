@@ -16,13 +16,14 @@ QUERY_MAX = 100  # «Finn melding»: longer searches are cut, never refused
 
 
 def inbox_visible(person: Citizen, viewer: Citizen) -> QuerySet[InboxMessage]:
-    """The person's messages as ``viewer`` may see them: a hidden appointment's messages, and those of a hidden
-    conversation (a 12–16-year-old's own), only to the person."""
+    """The person's messages as ``viewer`` may see them: a hidden appointment's messages, those of a hidden
+    conversation (a 12–16-year-old's own, or one hidden «for fullmakt») and a message hidden on its own, only to
+    the person."""
     qs = InboxMessage.objects.filter(citizen=person).select_related(
         "appointment__behandler", "appointment__slot__timebook__practitioner"
     )
     if viewer.pk != person.pk:
-        qs = qs.exclude(Q(appointment__hidden=True)).exclude(Q(thread__hidden=True))
+        qs = qs.exclude(Q(appointment__hidden=True)).exclude(Q(thread__hidden=True)).exclude(hidden=True)
     return qs
 
 
@@ -31,7 +32,9 @@ def hidden_from(viewer: Citizen, message: InboxMessage) -> bool:
     if message.citizen_id == viewer.pk:
         return False
     appointment, thread = message.appointment, message.thread
-    return bool((appointment is not None and appointment.hidden) or (thread is not None and thread.hidden))
+    return bool(
+        message.hidden or (appointment is not None and appointment.hidden) or (thread is not None and thread.hidden)
+    )
 
 
 def unread_count(person: Citizen, viewer: Citizen) -> int:
