@@ -60,3 +60,13 @@ def test_kvalitetssikret_helseinformasjon_has_the_three_articles_and_says_it_is_
 def test_a_visitor_who_is_not_logged_in_sees_no_citizen_tiles(client, db):
     text = text_of(client.get(HOME))
     assert "Resepter" not in text and "Kvalitetssikret helseinformasjon" not in text
+
+
+def test_the_front_page_and_header_in_english(client, world):
+    log_in(client, world.citizen)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    text = text_of(client.get(HOME))
+    for english in ("Menu", "Prescriptions", "See all services", "Contact your GP and see all the services"):
+        assert english in text
+    assert "Quality-assured health information" in text and "Book your journey yourself" in text
+    assert "Kvalitetssikret helseinformasjon" not in text
