@@ -64,6 +64,20 @@ class AnswerForm(forms.Form):
             del self.fields["outcome"]
 
 
+class ConvertForm(forms.Form):
+    """«Gjør om til …» (source 004): what the conversation becomes. Without ``til`` (the e-kontakt's one button)
+    it becomes an e-konsultasjon; which conversions a conversation allows is the service's rule."""
+
+    til = forms.ChoiceField(
+        choices=[(Kind.E_KONTAKT, Kind.E_KONTAKT.label), (Kind.E_KONSULTASJON, Kind.E_KONSULTASJON.label)],
+        required=False,
+        error_messages={"invalid_choice": _("Velg e-kontakt eller e-konsultasjon.")},
+    )
+
+    def target(self) -> str:
+        return str(self.cleaned_data["til"] or Kind.E_KONSULTASJON)
+
+
 def office_slots(dialogue: Dialogue) -> QuerySet[Slot]:
     """The office's free future times, the fastlege's own timebook first."""
     own = When(timebook__practitioner_id=dialogue.fastlege_id, then=Value(0))

@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "inbox.context_processors.portal",
+                "helsenorge_sim.portal_pages.menu",
             ],
         },
     },

@@ -5,6 +5,7 @@ from django.urls import include, path
 from core.health import healthz, ping
 from core.limits import LOGIN_FREE_TRIES_PER_USERNAME, STAFF_IDLE_SECONDS
 
+from .portal_pages import search
 from .staff_home import staff_home
 from .staff_login import staff_login_limited
 
@@ -34,6 +35,7 @@ urlpatterns = [
     ),
     path("klinikk/", staff_home, name="staff_home"),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sok/", search, name="search"),
     path("admin/", admin.site.urls),
     path("ar/", include("addressregistry.urls")),
     path("", include("citizens.urls")),

@@ -101,6 +101,9 @@ class InboxMessage(models.Model):
         verbose_name=_("besvart av"),
     )
     note = models.CharField(_("merknad"), max_length=100, blank=True)
+    # «Skjul samtale for fullmakt» (source 003, step 9) on a message that is not part of a conversation (a
+    # conversation is hidden on its thread): only the person reads it, never whoever acts for them.
+    hidden = models.BooleanField(_("skjult for fullmakt"), default=False)
 
     class Meta:
         db_table = "booking_inboxmessage"  # the table it had when Innboks lived in booking

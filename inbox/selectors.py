@@ -16,11 +16,14 @@ QUERY_MAX = 100  # «Finn melding»: longer searches are cut, never refused
 
 
 def inbox_visible(person: Citizen, viewer: Citizen) -> QuerySet[InboxMessage]:
-    """The person's messages as ``viewer`` may see them: a hidden appointment's messages, and those of a hidden
-    conversation (a 12–16-year-old's own), only to the person."""
-    qs = InboxMessage.objects.filter(citizen=person).select_related("appointment")
+    """The person's messages as ``viewer`` may see them: a hidden appointment's messages, those of a hidden
+    conversation (a 12–16-year-old's own, or one hidden «for fullmakt») and a message hidden on its own, only to
+    the person."""
+    qs = InboxMessage.objects.filter(citizen=person).select_related(
+        "appointment__behandler", "appointment__slot__timebook__practitioner"
+    )
     if viewer.pk != person.pk:
-        qs = qs.exclude(Q(appointment__hidden=True)).exclude(Q(thread__hidden=True))
+        qs = qs.exclude(Q(appointment__hidden=True)).exclude(Q(thread__hidden=True)).exclude(hidden=True)
     return qs
 
 
@@ -29,7 +32,9 @@ def hidden_from(viewer: Citizen, message: InboxMessage) -> bool:
     if message.citizen_id == viewer.pk:
         return False
     appointment, thread = message.appointment, message.thread
-    return bool((appointment is not None and appointment.hidden) or (thread is not None and thread.hidden))
+    return bool(
+        message.hidden or (appointment is not None and appointment.hidden) or (thread is not None and thread.hidden)
+    )
 
 
 def unread_count(person: Citizen, viewer: Citizen) -> int:
@@ -90,6 +95,27 @@ def _thread_items(person: Citizen, viewer: Citizen, query: str) -> list[InboxIte
     ]
 
 
+def list_title(message: InboxMessage) -> str:
+    """Innboks's line for a new appointment is titled by what the appointment is for («Test», source 003, step 9);
+    the message itself keeps its subject («Du har fått en ny timeavtale»). Helsenorge keeps an appointment's
+    messages as one conversation under that title; here each is its own line, so the later ones (a receipt, a
+    cancellation) keep their subjects, or the list could not tell them apart."""
+    appointment = message.appointment
+    if appointment is None or message.kind != InboxMessage.Kind.NEW_APPOINTMENT:
+        return message.subject
+    return appointment.reason or message.subject
+
+
+def list_sender(message: InboxMessage) -> str:
+    """Innboks's line names a behandler by first name («August», source 003, step 9), as the message's «hos
+    August.» does; the message itself names them in full («August September (fastlege)»). Anyone else as sent."""
+    appointment = message.appointment
+    if appointment is None:
+        return message.sender
+    behandler = appointment.behandler or appointment.slot.timebook.practitioner
+    return behandler.first_name if behandler is not None else message.sender
+
+
 def inbox_items(person: Citizen, viewer: Citizen, query: str = "") -> list[InboxItem]:
     """Innboks newest first: each conversation once, other messages as they are; with ``query`` («Finn
     melding») only those whose subject, text or sender holds it, in any case."""
@@ -100,8 +126,8 @@ def inbox_items(person: Citizen, viewer: Citizen, query: str = "") -> list[Inbox
     items = [
         InboxItem(
             pk=m.pk,
-            subject=m.subject,
-            sender=m.sender,
+            subject=list_title(m),
+            sender=list_sender(m),
             sent_at=m.sent_at,
             read_at=m.read_at,
             appointment_id=m.appointment_id,

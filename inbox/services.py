@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+import audit
 from citizens.models import Citizen
+from core.errors import ApplicationError
 
 from .models import InboxMessage, Thread
+
+# A 12–16-year-old's own conversations are theirs alone (source 004); the setting cannot show them to parents.
+YOUTH_ALWAYS_HIDDEN = _("Samtaler du har mens du er mellom 12 og 16 år, er alltid skjult for foreldrene dine.")
 
 
 def message_write(
@@ -54,3 +61,36 @@ def message_write(
 def message_mark_read(*, message: InboxMessage) -> bool:
     """Mark a message read once (a conditional update: a second reader changes nothing)."""
     return InboxMessage.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=timezone.now()) == 1
+
+
+def conversation_hide_set(*, message: InboxMessage, hidden: bool) -> bool:
+    """«Skjul samtale for fullmakt» (source 003, step 9), set by the person themself: the conversation (its
+    thread, or the message on its own) is then read only by them, never by whoever acts for them. False when it
+    was so already. A 12–16-year-old cannot show their conversation to their parents. A conditional update: no
+    lock is needed, and a second click changes nothing."""
+    person = message.citizen
+    if not hidden and message.thread_id is not None and 12 <= person.age_on(timezone.localdate()) < 16:
+        raise ApplicationError(YOUTH_ALWAYS_HIDDEN, field="hidden")
+    with transaction.atomic():
+        if message.thread_id is not None:
+            changed = Thread.objects.filter(pk=message.thread_id).exclude(hidden=hidden).update(hidden=hidden)
+            what, pk = "thread", message.thread_id
+        else:
+            changed = InboxMessage.objects.filter(pk=message.pk).exclude(hidden=hidden).update(hidden=hidden)
+            what, pk = "inbox_message", message.pk
+        if changed:
+            audit.record(
+                "update",
+                what,
+                pk,
+                organisation_her_id=_her_id(message),
+                summary="skjult for fullmakt" if hidden else "vist for fullmakt",
+            )
+    return bool(changed)
+
+
+def _her_id(message: InboxMessage) -> int | None:
+    if message.thread is not None:
+        return message.thread.organisation.her_id
+    appointment = message.appointment
+    return appointment.slot.timebook.service.organisation.her_id if appointment is not None else None

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from audit.reads import audited_read
 from citizens.access import citizen_required
+from core.errors import ApplicationError
 from core.limits import DIALOGUE_BODY_MAX
 from core.requests import CitizenRequest
 from core.text import has_control_characters
 
 from .access import message_for_viewer
+from .forms import HideForm
 from .models import InboxMessage
 from .reads import MESSAGE_PAGE
 from .selectors import QUERY_MAX, inbox_items, thread_of, thread_state
-from .services import message_mark_read
+from .services import conversation_hide_set, message_mark_read
 
 
 @require_GET
@@ -52,8 +56,12 @@ def message_page(
     for part in parts:
         if part.read_at is None:
             message_mark_read(message=part)
+    viewer = getattr(request, "citizen", None)
+    hidden = message.thread.hidden if message.thread is not None else message.hidden
     context = {
         "message": message,
+        # «Skjul samtale for fullmakt»: the person's own setting, offered to them alone.
+        "hide_form": HideForm(initial={"skjul": hidden}) if viewer and viewer.pk == message.citizen_id else None,
         "thread": parts,
         "state": thread_state(message, parts),
         "reply_body": reply_body,
@@ -69,3 +77,40 @@ def message_page(
 @audited_read(MESSAGE_PAGE)
 def message_detail(request: CitizenRequest, pk: int) -> HttpResponse:
     return message_page(request, message_for_viewer(request.citizen, pk))
+
+
+@require_GET
+@never_cache
+@citizen_required
+@audited_read(MESSAGE_PAGE)
+def message_xml(request: CitizenRequest, pk: int) -> HttpResponse:
+    """«XML» (sources 001, 003): the conversation as the page shows it, as XML, for the citizen to keep."""
+    message = message_for_viewer(request.citizen, pk)
+    context = {"message": message, "thread": thread_of(message)}
+    return render(request, "inbox/message.xml", context, content_type="application/xml; charset=utf-8")
+
+
+@require_POST
+@never_cache
+@citizen_required
+def message_hide(request: CitizenRequest, pk: int) -> HttpResponse:
+    """«Skjul samtale for fullmakt»: only the person themself sets it; for anyone else the message is not there."""
+    message = message_for_viewer(request.citizen, pk)
+    if message.citizen_id != request.citizen.pk:
+        raise Http404
+    form = HideForm(request.POST)
+    form.is_valid()  # a box unticked or missing is «show»: nothing in it can be invalid
+    hidden = bool(form.cleaned_data.get("skjul"))
+    try:
+        changed = conversation_hide_set(message=message, hidden=hidden)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        if changed:
+            messages.success(
+                request,
+                _("Samtalen er skjult for dem som har fullmakt for deg.")
+                if hidden
+                else _("Samtalen vises igjen for dem som har fullmakt for deg."),
+            )
+    return redirect("inbox:message", message.pk)

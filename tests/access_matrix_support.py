@@ -552,7 +552,7 @@ def state_of_the_world(world: World) -> dict[str, Any]:
     return {
         "appointments": rows(Appointment.objects, "status", "cancelled_at", "hidden", "decided_at"),
         "slots": rows(Slot.objects, "state", "start"),
-        "inbox": rows(InboxMessage.objects, "read_at"),
+        "inbox": rows(InboxMessage.objects, "read_at", "hidden", "thread__hidden"),
         "time_requests": rows(TimeRequest.objects, "status"),
         "processes": rows(ServiceProcess.objects, "active"),
         "process_changes": rows(ProcessChange.objects),

@@ -283,6 +283,7 @@ MATRIX: dict[str, list[Row]] = {
     "healthz": [everyone(OK)],
     "ping": [everyone(OK)],
     "staff_login": [everyone(OK)],
+    "search": [everyone(OK)],
     "logout": [everyone(NOT_ALLOWED), everyone(TO_HOME, method="post", data=lambda w: {})],
     "staff_home": [Row(STAFF_HOME)],
     # The patient portal: public pages
@@ -385,6 +386,15 @@ MATRIX: dict[str, list[Row]] = {
         citizen_page("msg_child_visible", variant="childs_booked_by_a", citizen_b=NF),
         citizen_page("msg_child_hidden", variant="childs_hidden", citizen_a=NF, citizen_a_for_child=NF, citizen_b=NF),
         citizen_page("msg_b", variant="bs", citizen_a=NF, child=NF, citizen_a_for_child=NF),
+    ],
+    "inbox:message_xml": [
+        citizen_page("msg_a", citizen_b=NF, child=NF),
+        citizen_page("msg_child_hidden", variant="childs_hidden", citizen_a=NF, citizen_a_for_child=NF, citizen_b=NF),
+    ],
+    # «Skjul samtale for fullmakt»: the person's own setting; A acting for the child still sets it on A's own.
+    "inbox:message_hide": [
+        everyone(NOT_ALLOWED, "msg_a"),
+        citizen_post("msg_a", data=lambda w: {"skjul": "on"}, citizen_b=NF, child=NF),
     ],
     # The video room of A's «Videotime» (open now): A (also while acting for the child) as the patient, X's staff
     # as the practitioner; 404 for everyone else, as for an appointment that does not exist. The JSON endpoints

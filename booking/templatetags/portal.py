@@ -66,6 +66,15 @@ def sent_at(value: dt.datetime) -> str:
 
 
 @register.filter
+def sent_at_short(value: dt.datetime) -> str:
+    """Innboks's list (source 003, step 9): «11:35» today, «16.12.2025 16:38» before."""
+    when = fmt.local(value)
+    if when.date() == fmt.local(dt.datetime.now(dt.UTC)).date():
+        return f"{when:%H:%M}"
+    return f"{when:%d.%m.%Y %H:%M}"
+
+
+@register.filter
 def calendar_week(week: list[tuple[Any, str]], base: str) -> SafeString:
     """One week of «Velg time»'s month as its table cells: a day with free slots is a link (``?dag=``, plain and
     for htmx), a day without is text; each with its label for screen readers (``_calendar_weeks``). Made here

@@ -288,3 +288,13 @@ def appointment_description(appointment: Appointment) -> str:
         status.MOVED: _("Timen er flyttet til et nytt tidspunkt."),
     }
     return texts[appointment.status]  # type: ignore[index]
+
+
+# --- The front page (source 003) -----------------------------------------------------------------------
+
+# «Kvalitetssikret helseinformasjon»: source 003 shows these three articles by title; the simulator has none.
+HOME_ARTICLES = (
+    gettext_lazy("Bestill reisen din selv"),
+    gettext_lazy("Noe du lurer på om mensen, fødsel eller overgangsalder?"),
+    gettext_lazy("Usikker på hvilke vaksiner du har tatt?"),
+)

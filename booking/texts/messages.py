@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from addressregistry.timebook_types import TimebookType
 from core import formatting as fmt
 
-from .actors import actor_name, appointment_actor, appointment_short_actor, description_owner
+from .actors import actor_name, appointment_actor, appointment_short_actor
 
 if TYPE_CHECKING:
     from resourcebooks.models import Timebook
@@ -44,12 +44,13 @@ def _with_note(text: str, note: str) -> str:
 
 
 def assigned_body(appointment: Appointment) -> str:
-    """Source 003: «Du har fått tildelt en timeavtale 29. januar 2025 kl. 11:00 - 11:15 hos August.»"""
+    """Source 003: «Du har fått tildelt en timeavtale 29. januar 2025 kl. 11:00 - 11:15 hos August.» and «Din
+    timereservasjon er bekreftet.», without the office's name (the appointment's «Beskrivelse» has it)."""
     slot = appointment.slot
     return (
         f"Du har fått tildelt en timeavtale {fmt.long_date(fmt.local(slot.start).date(), lang='nb')} kl. "
         f"{fmt.time_range(slot.start, slot.end)} hos {appointment_short_actor(appointment)}.\n\n"
-        f"{CONFIRMED} {description_owner(slot.timebook)}."
+        f"{CONFIRMED}"
     )
 
 

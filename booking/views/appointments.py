@@ -77,7 +77,7 @@ class AppointmentView:
 
 @require_GET
 def home(request: CitizenRequest) -> HttpResponse:
-    return render(request, "booking/home.html")
+    return render(request, "booking/home.html", {"articles": texts.HOME_ARTICLES})
 
 
 @require_GET

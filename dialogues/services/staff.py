@@ -1,5 +1,6 @@
 """What the clinic does with a dialogue (source 004): answer, close, convert an e-kontakt into an
-e-konsultasjon, answer a prescription request with one of the four outcomes, and start a dialogue."""
+e-konsultasjon or a prescription request's answer into either, answer a prescription request with one of the
+four outcomes, and start a dialogue."""
 
 from __future__ import annotations
 
@@ -124,23 +125,49 @@ def dialogue_close(*, dialogue: Dialogue, user) -> bool:  # type: ignore[no-unty
     return bool(closed)
 
 
-def dialogue_convert(*, dialogue: Dialogue, user) -> bool:  # type: ignore[no-untyped-def]
-    """An e-kontakt with clinical content becomes an e-konsultasjon, and is journalled (source 004). Routed
-    anew as an e-konsultasjon; whoever had it keeps it. A closed conversation is not converted (the patient's
-    thread would change kind, and cost, after the fact)."""
+# What a conversation may be turned into (source 004): an e-kontakt with clinical content into an e-konsultasjon;
+# the answer to a prescription request into an e-kontakt or an e-konsultasjon («ved å klikke på de tre prikkene»).
+CONVERSIONS: dict[str, frozenset[str]] = {
+    Kind.E_KONTAKT: frozenset({Kind.E_KONSULTASJON}),
+    Kind.RESEPTFORNYELSE: frozenset({Kind.E_KONTAKT, Kind.E_KONSULTASJON}),
+}
+
+
+def dialogue_convert(*, dialogue: Dialogue, user, to: str = Kind.E_KONSULTASJON) -> bool:  # type: ignore[no-untyped-def]
+    """Turn the conversation into ``to`` (``CONVERSIONS``); an e-konsultasjon is journalled. Routed anew as its
+    new kind; whoever had it keeps it. A prescription request is converted once answered (its answer is what
+    becomes the e-kontakt or e-konsultasjon); its outcome stays on the answer the patient got, and in the audit
+    row, since only a prescription request has one. Locks the dialogue. A closed conversation is not converted
+    (the patient's thread would change kind, and cost, after the fact); a conversion not offered changes nothing."""
     now = timezone.now()
     with transaction.atomic():
-        _locked, thread = _locked_open(dialogue)
-        if thread.kind != Kind.E_KONTAKT:
+        locked, thread = _locked_open(dialogue)
+        was = thread.kind
+        if to not in CONVERSIONS.get(was, frozenset()):
             return False
-        # Journalled first: the database refuses an e-konsultasjon that is not.
-        Dialogue.objects.filter(pk=dialogue.pk).update(journalled_at=now, converted_at=now)
-        Thread.objects.filter(pk=thread.pk).update(kind=Kind.E_KONSULTASJON)
+        if was == Kind.RESEPTFORNYELSE and not locked.outcome:
+            raise DialogueError(
+                _("Svar på reseptforespørselen før du gjør svaret om til e-kontakt eller e-konsultasjon.")
+            )
+        changes: dict[str, object] = {"converted_at": now, "outcome": ""}
+        if to == Kind.E_KONSULTASJON:
+            changes["journalled_at"] = now  # first: the database refuses an e-konsultasjon that is not journalled
+        Dialogue.objects.filter(pk=dialogue.pk).update(**changes)
+        Thread.objects.filter(pk=thread.pk).update(kind=to)
         converted = Dialogue.objects.select_related("thread__citizen", "thread__organisation").get(pk=dialogue.pk)
-        journal_write(converted, now)
+        if to == Kind.E_KONSULTASJON:
+            journal_write(converted, now)
         routes_write(converted, timezone.localdate())
-        dialogue_record(converted, "update", "konvertert fra e-kontakt")
+        dialogue_record(converted, "update", _conversion_note(was, to, locked.outcome))
     return True
+
+
+def _conversion_note(was: str, to: str, outcome: str) -> str:
+    with translation.override("nb"):
+        if was == Kind.E_KONTAKT:
+            return "konvertert fra e-kontakt"
+        answer = Dialogue.Outcome(outcome).label
+        return f"konvertert fra reseptfornyelse (svar: {answer}) til {Kind(to).label.lower()}"
 
 
 def contact_check(citizen: Citizen, today: dt.date | None = None) -> list[str]:

@@ -28,7 +28,7 @@ from resourcebooks.selectors import organisations_for_staff
 
 from .. import texts
 from ..errors import DialogueError
-from ..forms_staff import AnswerForm, BookForm, NewForm, gp_offices_of, not_contactable, patient_of
+from ..forms_staff import AnswerForm, BookForm, ConvertForm, NewForm, gp_offices_of, not_contactable, patient_of
 from ..models import Dialogue, DialogueRoute, JournalEntry, Kind
 from ..reads import DIALOGUE_STAFF_PAGE, JOURNAL_PAGE
 from ..selectors import dialogues_for_staff, journal_entries_shown
@@ -123,6 +123,8 @@ def _thread_page(request: HttpRequest, dialogue: Dialogue, **forms: Any) -> Http
         "routes": [str(route) for route in dialogue.routes.all()],
         "closed": closed,
         "can_convert": not closed and dialogue.kind == Kind.E_KONTAKT,
+        # Source 004: once answered, a prescription request's answer can become an e-kontakt or e-konsultasjon.
+        "can_convert_answer": not closed and dialogue.kind == Kind.RESEPTFORNYELSE and bool(dialogue.outcome),
     }
     if not closed:
         context["answer_form"] = forms.get("answer_form") or AnswerForm(dialogue=dialogue)
@@ -187,10 +189,32 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, dialogue_close, _("Samtalen er avsluttet. Pasienten kan ikke lenger svare."))
 
 
+def _converted(was: str, to: str) -> str:
+    if was == Kind.E_KONTAKT:
+        return _("E-kontakten er konvertert til en e-konsultasjon og journalført.")
+    if to == Kind.E_KONSULTASJON:
+        return _("Svaret på reseptforespørselen er gjort om til en e-konsultasjon og journalført.")
+    return _("Svaret på reseptforespørselen er gjort om til en e-kontakt.")
+
+
 @require_POST
 @staff_only
 def convert(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, dialogue_convert, _("E-kontakten er konvertert til en e-konsultasjon og journalført."))
+    """An e-kontakt into an e-konsultasjon; a prescription request's answer into either («tre prikker», 004)."""
+    dialogue = _visible(request, pk)
+    form = ConvertForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors["til"]))
+        return _back(dialogue)
+    was, to = dialogue.kind, form.target()
+    try:
+        changed = dialogue_convert(dialogue=dialogue, user=request.user, to=to)
+    except DialogueError as exc:
+        messages.error(request, exc.message)
+    else:
+        if changed:
+            messages.success(request, _converted(was, to))
+    return _back(dialogue)
 
 
 @require_POST

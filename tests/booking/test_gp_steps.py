@@ -4,6 +4,7 @@ says, in its words."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -169,12 +170,14 @@ def test_send_bestilling_then_the_receipt_innboks_and_the_appointment(client, dj
     appointment = Appointment.objects.get(slot=slot)
     assert appointment.status == Appointment.Status.ASSIGNED
     inbox = text_of(client.get(reverse("inbox:inbox")))
-    assert "August September (fastlege)" in inbox
+    # Source 003, step 9: «August», «Sendt: 11:35», «Se detaljer →», «Test»
+    assert re.search(r"August Ny Sendt: \d\d:\d\d Se detaljer → Test Meldingen\(e\) er knyttet", inbox)
     assert "Se detaljer" in inbox
     assert "Meldingen(e) er knyttet til en timeavtale" in inbox
     message = appointment.messages.get()
     thread = text_of(client.get(reverse("inbox:message", args=[message.pk])))
     assert "Du har fått en ny timeavtale" in thread
+    assert "August September (fastlege)" in thread  # the message names him in full (source 003, step 9)
     assert "kl. 11:00 - 11:15 hos August." in thread
     assert "Din timereservasjon er bekreftet." in thread
     assert "Denne meldingen kan ikke besvares." in thread

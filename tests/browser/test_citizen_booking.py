@@ -146,11 +146,12 @@ def test_kurt_books_influensavaksine_in_six_steps_then_downloads_and_cancels_it(
     assert event.decoded("DTSTART").strftime("%Y-%m-%d %H:%M") == f"{day.isoformat()} {start}"
     assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Oslo"]
 
-    # Innboks: «Du har fått en ny timeavtale», linked to the appointment.
+    # Innboks: the line titled by the reason (source 003), the message «Du har fått en ny timeavtale».
     open_inbox(page)
-    page.get_by_role("link", name=re.compile("Du har fått en ny timeavtale")).click()
+    page.get_by_role("link", name=re.compile("Testmelding")).click()
     expect(heading(page, "Du har fått en ny timeavtale")).to_be_visible()
-    expect(page.locator(".message")).to_contain_text(CONFIRMED_DESCRIPTION)
+    expect(page.locator(".message")).to_contain_text("Din timereservasjon er bekreftet.")
+    expect(page.locator(".message")).not_to_contain_text(CONFIRMED_DESCRIPTION)
     page.get_by_role("link", name="Vis timeavtale").click()
     expect(page).to_have_url(re.compile(rf"/timeavtaler/{appointment_id}/$"))
 
@@ -167,7 +168,7 @@ def test_kurt_books_influensavaksine_in_six_steps_then_downloads_and_cancels_it(
     assert Appointment.objects.get(pk=appointment_id).status == Appointment.Status.CANCELLED_BY_CITIZEN
     open_inbox(page)
     expect(page.locator(".inbox").get_by_text("Kvittering for avbestilt time")).to_be_visible()
-    expect(page.locator(".inbox").get_by_text("Du har fått en ny timeavtale")).to_be_visible()
+    expect(page.locator(".inbox").get_by_text("Testmelding")).to_be_visible()
     open_timeavtaler(page)
     expect(page.locator(".appointment-item").filter(has_text=f"{long_date(day)} kl. {start}")).to_contain_text(
         "Avbestilt"

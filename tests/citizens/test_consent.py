@@ -117,3 +117,19 @@ def test_the_logged_out_and_get_change_nothing(client, thomas):
     log_in(client, thomas)
     assert client.get(CONSENT).status_code == 405
     assert consent_of(thomas) is False and consent_rows(thomas) == []
+
+
+def test_the_consent_control_speaks_english_when_english_is_chosen(client, thomas):
+    log_in(client, thomas)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    page = text_of(client.get(SETTINGS))
+    assert "Consent to digital contact" in page
+    assert "You have not consented to being contacted digitally." in page
+    assert "you will not be notified through Helsenorge of appointments the office books for you" in page
+    assert "Give consent" in page and "Gi samtykke" not in page
+
+    client.post(CONSENT, {"consent": "ja"})
+    given = text_of(client.get(SETTINGS))
+    assert "Your consent is registered. You can now contact the GP office digitally." in given
+    assert "Withdraw consent" in given
