@@ -23,10 +23,11 @@ def recipients(dialogue: Dialogue, today: dt.date | None = None) -> list[Citizen
     """A child under 16 is told through the parents only (with no parent on record, nobody: a child's health
     message must not reach the child's phone), except of a 12–16-year-old's own conversation, hidden from the
     parents, which only the child is told of (as of a «Skjult time»); anyone else themself, and so is a
-    representative under a power of attorney still valid who wrote in the conversation for them."""
+    representative under a power of attorney still valid who wrote in the conversation for them, unless the person
+    has hidden the conversation «for fullmakt»."""
     today = today or timezone.localdate()
     person = dialogue.citizen
-    if dialogue.thread.hidden:
+    if dialogue.thread.hidden or dialogue.thread.hidden_for_proxies:
         return [person]
     reps = representatives_of(person, today)
     if person.age_on(today) < CHILD_AGE_LIMIT:

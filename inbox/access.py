@@ -27,10 +27,14 @@ def message_for_viewer(viewer: Citizen, pk: int) -> InboxMessage:
 
 def thread_for_viewer(viewer: Citizen, pk: int) -> Thread:
     """The conversation if ``viewer`` may answer in it (theirs, or of someone they may act for today, except a
-    12–16-year-old's own, which is theirs alone), else 404."""
+    12–16-year-old's own, or one the person hid «for fullmakt», which are theirs alone), else 404."""
     thread = get_object_or_404(Thread, pk=pk)
     if thread.citizen_id == viewer.pk:
         return thread
-    if thread.hidden or may_act_for(viewer, thread.citizen_id, timezone.localdate()) is None:
+    if (
+        thread.hidden
+        or thread.hidden_for_proxies
+        or may_act_for(viewer, thread.citizen_id, timezone.localdate()) is None
+    ):
         raise Http404
     return thread

@@ -37,6 +37,10 @@ class Thread(models.Model):
     hidden = models.BooleanField(
         _("skjult for foreldre"), default=False, help_text=_("Vises bare for pasienten selv (ungdom 12–16 år).")
     )
+    # «Skjul samtale for fullmakt» (source 003, step 9): the person's own choice, from 16 on, to keep the
+    # conversation from whoever acts for them. Apart from ``hidden``: turning it off never shows a 12–16-year-old's
+    # conversation to the parents.
+    hidden_for_proxies = models.BooleanField(_("skjult for fullmakt"), default=False)
 
     class Meta:
         ordering = ["-last_message_at", "-id"]

@@ -23,7 +23,8 @@ def inbox_visible(person: Citizen, viewer: Citizen) -> QuerySet[InboxMessage]:
         "appointment__behandler", "appointment__slot__timebook__practitioner"
     )
     if viewer.pk != person.pk:
-        qs = qs.exclude(Q(appointment__hidden=True)).exclude(Q(thread__hidden=True)).exclude(hidden=True)
+        qs = qs.exclude(appointment__hidden=True).exclude(thread__hidden=True).exclude(hidden=True)
+        qs = qs.exclude(thread__hidden_for_proxies=True)
     return qs
 
 
@@ -33,7 +34,9 @@ def hidden_from(viewer: Citizen, message: InboxMessage) -> bool:
         return False
     appointment, thread = message.appointment, message.thread
     return bool(
-        message.hidden or (appointment is not None and appointment.hidden) or (thread is not None and thread.hidden)
+        message.hidden
+        or (appointment is not None and appointment.hidden)
+        or (thread is not None and (thread.hidden or thread.hidden_for_proxies))
     )
 
 
@@ -65,7 +68,7 @@ def _matching(query: str) -> Q:
 def _thread_items(person: Citizen, viewer: Citizen, query: str) -> list[InboxItem]:
     threads = Thread.objects.filter(citizen=person)
     if viewer.pk != person.pk:
-        threads = threads.exclude(hidden=True)
+        threads = threads.exclude(hidden=True).exclude(hidden_for_proxies=True)
     if query:
         in_messages = InboxMessage.objects.filter(thread=OuterRef("pk")).filter(_matching(query))
         threads = threads.filter(Q(subject__icontains=query) | Exists(in_messages))

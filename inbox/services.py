@@ -11,11 +11,15 @@ from django.utils.translation import gettext_lazy as _
 import audit
 from citizens.models import Citizen
 from core.errors import ApplicationError
+from core.limits import CHILD_AGE_LIMIT
 
 from .models import InboxMessage, Thread
+from .selectors import thread_of
 
 # A 12–16-year-old's own conversations are theirs alone (source 004); the setting cannot show them to parents.
-YOUTH_ALWAYS_HIDDEN = _("Samtaler du har mens du er mellom 12 og 16 år, er alltid skjult for foreldrene dine.")
+# Under 16 the parents act for the child and read what the child may not keep from them (a 12–16-year-old's own
+# conversation is hidden from them by its own rule); the setting is for those who have given a fullmakt.
+HIDING_FROM_16 = _("Du kan skjule samtaler for dem som har fullmakt for deg fra du er 16 år.")
 
 
 def message_write(
@@ -63,20 +67,27 @@ def message_mark_read(*, message: InboxMessage) -> bool:
     return InboxMessage.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=timezone.now()) == 1
 
 
+def may_hide_for_proxies(person: Citizen) -> bool:
+    return person.age_on(timezone.localdate()) >= CHILD_AGE_LIMIT
+
+
 def conversation_hide_set(*, message: InboxMessage, hidden: bool) -> bool:
     """«Skjul samtale for fullmakt» (source 003, step 9), set by the person themself: the conversation (its
     thread, or the message on its own) is then read only by them, never by whoever acts for them. False when it
-    was so already. A 12–16-year-old cannot show their conversation to their parents. A conditional update: no
-    lock is needed, and a second click changes nothing."""
-    person = message.citizen
-    if not hidden and message.thread_id is not None and 12 <= person.age_on(timezone.localdate()) < 16:
-        raise ApplicationError(YOUTH_ALWAYS_HIDDEN, field="hidden")
+    was so already. Refused under 16 (``CHILD_AGE_LIMIT``). Apart from a 12–16-year-old's own conversation's
+    ``Thread.hidden``, which it never changes. A conditional update: no lock is needed, and a second click changes
+    nothing."""
+    if not may_hide_for_proxies(message.citizen):
+        raise ApplicationError(HIDING_FROM_16, field="hidden")
     with transaction.atomic():
         if message.thread_id is not None:
-            changed = Thread.objects.filter(pk=message.thread_id).exclude(hidden=hidden).update(hidden=hidden)
+            threads = Thread.objects.filter(pk=message.thread_id).exclude(hidden_for_proxies=hidden)
+            changed = threads.update(hidden_for_proxies=hidden)
             what, pk = "thread", message.thread_id
         else:
-            changed = InboxMessage.objects.filter(pk=message.pk).exclude(hidden=hidden).update(hidden=hidden)
+            # A message from before conversations were threads is shown with those written with it: all of them.
+            together = [part.pk for part in thread_of(message)]
+            changed = InboxMessage.objects.filter(pk__in=together).exclude(hidden=hidden).update(hidden=hidden)
             what, pk = "inbox_message", message.pk
         if changed:
             audit.record(

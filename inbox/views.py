@@ -21,7 +21,7 @@ from .forms import HideForm
 from .models import InboxMessage
 from .reads import MESSAGE_PAGE
 from .selectors import QUERY_MAX, inbox_items, thread_of, thread_state
-from .services import conversation_hide_set, message_mark_read
+from .services import conversation_hide_set, may_hide_for_proxies, message_mark_read
 
 
 @require_GET
@@ -57,11 +57,12 @@ def message_page(
         if part.read_at is None:
             message_mark_read(message=part)
     viewer = getattr(request, "citizen", None)
-    hidden = message.thread.hidden if message.thread is not None else message.hidden
+    hidden = message.thread.hidden_for_proxies if message.thread is not None else message.hidden
+    # «Skjul samtale for fullmakt»: the person's own setting, offered to them alone, from 16 on.
+    offered = viewer is not None and viewer.pk == message.citizen_id and may_hide_for_proxies(viewer)
     context = {
         "message": message,
-        # «Skjul samtale for fullmakt»: the person's own setting, offered to them alone.
-        "hide_form": HideForm(initial={"skjul": hidden}) if viewer and viewer.pk == message.citizen_id else None,
+        "hide_form": HideForm(initial={"skjul": hidden}) if offered else None,
         "thread": parts,
         "state": thread_state(message, parts),
         "reply_body": reply_body,

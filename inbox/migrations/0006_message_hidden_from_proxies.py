@@ -15,4 +15,9 @@ class Migration(migrations.Migration):
             name='hidden',
             field=models.BooleanField(default=False, verbose_name='skjult for fullmakt'),
         ),
+        migrations.AddField(
+            model_name='thread',
+            name='hidden_for_proxies',
+            field=models.BooleanField(default=False, verbose_name='skjult for fullmakt'),
+        ),
     ]
