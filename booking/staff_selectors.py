@@ -62,15 +62,19 @@ def patients_of(organisations: QuerySet[Organisation] | list[Organisation]) -> Q
     return Citizen.objects.filter(on_list)
 
 
+ASCII_DIGITS_AND_SPACE = frozenset("0123456789 ")
+
+
 def patients_matching(organisation: Organisation, query: str) -> list[Citizen]:
     """At most ``PATIENT_MATCHES`` of the organisation's patients whose fødselsnummer starts with the digits
     typed (six or more), or whose names hold every word typed."""
     query = " ".join(query.split())[:100]
     patients = patients_of([organisation])
-    if query.isdigit():
-        if len(query) < 6:
+    if query and all(c in ASCII_DIGITS_AND_SPACE for c in query):
+        digits = query.replace(" ", "")  # «010180 12345», as the number is often written
+        if len(digits) < 6:
             return []
-        patients = patients.filter(national_id__startswith=query)
+        patients = patients.filter(national_id__startswith=digits)
     elif query:
         for word in query.split(" "):
             patients = patients.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))

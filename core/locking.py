@@ -59,4 +59,6 @@ def claim_rows(queryset: QuerySet[M], **values: Any) -> int:
     pks = list(queryset.select_for_update(skip_locked=True, no_key=True).values_list("pk", flat=True))
     if not pks:
         return 0
-    return queryset.model._base_manager.filter(pk__in=pks).update(**values)
+    # The claim's conditions go into the UPDATE too: on SQLite, which has no row locks, they are what keeps it
+    # conditional; on PostgreSQL the rows are locked since the SELECT, and the conditions still hold.
+    return queryset.filter(pk__in=pks).update(**values)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.reads import ReadPage, audited_read
+from core.ids import parse_id
 from resourcebooks.models import Slot, Timebook
 from resourcebooks.slot_choices import slot_label
 
@@ -113,8 +114,7 @@ def timebook_grid(request: HttpRequest, timebook_id: int) -> HttpResponse:
     timebook = timebook_for_staff(request.user, timebook_id)
     view = DAY if request.GET.get("visning") == DAY else WEEK
     context = _grid_context(request, timebook, _day(request, timezone.localdate()), view)
-    chosen = request.GET.get("valgt", "")
-    context["chosen"] = int(chosen) if chosen.isdigit() and len(chosen) < 10 else None
+    context["chosen"] = parse_id(request.GET.get("valgt", ""))
     return render(request, "booking/staff/grid.html", context)
 
 
@@ -127,6 +127,7 @@ def _slot_of(timebook: Timebook, slot_id: int) -> Slot:
 
 @require_http_methods(["GET", "POST"])
 @staff_only
+@audited_read(GRID_PAGE)  # the patient search shows names and birth dates: each look-up is a read
 def book(request: HttpRequest, timebook_id: int, slot_id: int) -> HttpResponse:
     """«Sett opp pasient på time» on one free time: search the office's patients, choose one, the time type and
     what it is about; assigned at once through ``appointment_book_by_clinic`` (which tells the patient)."""
@@ -182,8 +183,8 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = appointment_for_staff(request.user, pk)
     timebook = appointment.slot.timebook
     if request.method == "POST":
-        raw = str(request.POST.get("slot", ""))
-        to_slot = _slot_of(timebook, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+        slot_id = parse_id(request.POST.get("slot", ""))
+        to_slot = _slot_of(timebook, slot_id) if slot_id is not None else None
         if to_slot is None:
             messages.error(request, "Velg en ledig time å flytte til.")
         else:

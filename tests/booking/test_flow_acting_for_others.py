@@ -57,7 +57,7 @@ def test_kurt_switches_to_emma_and_books_for_her(client, demo, django_capture_on
     assert "Bestilt av: Kurt Håkon Grytten på vegne av Emma Grytten" in detail
     inbox = text_of(client.get(INBOX))
     assert "Innboks for Emma Grytten" in inbox
-    assert "Du har fått en ny timeavtale" in inbox
+    assert "Testmelding" in inbox  # issue 22: a new appointment's line is titled by its reason (source 003)
     assert InboxMessage.objects.get(appointment=appointment).citizen == emma
 
     # Back to himself: Emma's appointment is not in Kurt's own list.

@@ -252,3 +252,36 @@ def test_a_time_that_has_passed_is_refused(client, c) -> None:
     assert response.status_code == 400
     assert "Timen er ikke ledig, eller den er passert" in text_of(response)
     assert not Appointment.objects.exists()
+
+
+# --- What the red team found -------------------------------------------------------------------------------------
+
+
+def test_a_fodselsnummer_typed_with_its_space_is_found(client, c) -> None:
+    slot = c.gp.slot()
+    client.force_login(c.secretary)
+    number = c.citizen.national_id
+    response = client.get(book_url(c, slot), {"pasient": f"{number[:6]} {number[6:]}"})
+    assert f'value="{c.citizen.pk}"' in response.content.decode()
+
+
+def test_each_patient_search_is_a_read_in_the_audit_trail(client, c) -> None:
+    slot = c.gp.slot()
+    client.force_login(c.secretary)
+    before = AuditEvent.objects.filter(action="read", object_type="timebook").count()
+    client.get(book_url(c, slot), {"pasient": c.citizen.national_id[:6]})
+    reads = AuditEvent.objects.filter(action="read", object_type="timebook").order_by("-pk")
+    assert reads.count() == before + 1
+    assert reads.first().object_id == str(c.gp.timebook.pk)
+
+
+def test_digits_that_are_not_ascii_are_no_id_and_no_500(client, c) -> None:
+    c.gp.slot()
+    free = c.gp.slot(hour=11)
+    client.force_login(c.secretary)
+    post_book(client, c, c.gp.slot(hour=10))
+    appointment = Appointment.objects.get()
+    assert client.get(grid(c), {"valgt": "\u00b2"}).status_code == 200
+    moved = client.post(reverse("booking:staff_move", args=[appointment.pk]), {"slot": "\u00b2"}, follow=True)
+    assert moved.status_code == 200 and "Velg en ledig time å flytte til." in text_of(moved)
+    assert Appointment.objects.get().slot_id == appointment.slot_id and free.pk != appointment.slot_id
