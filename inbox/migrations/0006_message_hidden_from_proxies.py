@@ -3,6 +3,18 @@
 from django.db import migrations, models
 
 
+def add_column(apps, schema_editor):  # type: ignore[no-untyped-def]
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute("ALTER TABLE inbox_thread ADD COLUMN hidden_for_proxies bool NOT NULL DEFAULT 0")
+    else:
+        schema_editor.execute("ALTER TABLE inbox_thread ADD COLUMN hidden_for_proxies boolean NOT NULL DEFAULT false")
+        schema_editor.execute("ALTER TABLE inbox_thread ALTER COLUMN hidden_for_proxies DROP DEFAULT")
+
+
+def drop_column(apps, schema_editor):  # type: ignore[no-untyped-def]
+    schema_editor.execute("ALTER TABLE inbox_thread DROP COLUMN hidden_for_proxies")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -15,9 +27,17 @@ class Migration(migrations.Migration):
             name='hidden',
             field=models.BooleanField(default=False, verbose_name='skjult for fullmakt'),
         ),
-        migrations.AddField(
-            model_name='thread',
-            name='hidden_for_proxies',
-            field=models.BooleanField(default=False, verbose_name='skjult for fullmakt'),
+        # SQLite alters a table by copying it, and the copy's rename fails while dialogues' triggers name
+        # inbox_thread (dialogues/0003); a new column with a constant default needs no copy, so it is added with
+        # ALTER TABLE there (SQLite keeps the harmless default, which it cannot drop). PostgreSQL as Django does it.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddField(
+                    model_name='thread',
+                    name='hidden_for_proxies',
+                    field=models.BooleanField(default=False, verbose_name='skjult for fullmakt'),
+                ),
+            ],
+            database_operations=[migrations.RunPython(add_column, drop_column)],
         ),
     ]
