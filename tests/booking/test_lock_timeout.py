@@ -27,10 +27,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def citizen_row_locked_elsewhere():
     """Another connection holds the citizen's row lock, as a stuck transaction would."""
     world = build_world()
-    settings = connection.settings_dict
-    other = psycopg.connect(
-        dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"] or 5432
-    )
+    other = _other_connection()
     other.execute("SELECT id FROM booking_citizen WHERE id = %s FOR UPDATE", [world.citizen.pk])
     try:
         yield world
@@ -119,19 +116,13 @@ def test_opening_a_slot_being_taken_this_moment_is_told_at_once_and_given_anothe
     assert SlotHold.objects.get(citizen=world.citizen).slot_id == world.slots[1].pk
 
 
-def test_a_lock_timeout_outside_lock_rows_is_the_same_norwegian_503_not_a_500(rf):
+def test_a_lock_timeout_outside_lock_rows_is_the_same_norwegian_503_not_a_500(rf, slot_taken_elsewhere_this_moment):
     """Any statement after ``lock_rows`` runs under the transaction's lock timeout; if one of them runs out, the
     request is the same «try again» as a lock that could not be had."""
-    world = build_world()
-    other = _other_connection()
-    other.execute(f"SELECT id FROM {Slot._meta.db_table} WHERE id = %s FOR UPDATE", [world.slots[0].pk])
-    try:
-        with pytest.raises(OperationalError) as raised, transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('lock_timeout', '100ms', true)")
-            cursor.execute(f"UPDATE {Slot._meta.db_table} SET state = state WHERE id = %s", [world.slots[0].pk])
-    finally:
-        other.rollback()
-        other.close()
+    world = slot_taken_elsewhere_this_moment
+    with pytest.raises(OperationalError) as raised, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('lock_timeout', '100ms', true)")
+        cursor.execute(f"UPDATE {Slot._meta.db_table} SET state = state WHERE id = %s", [world.slots[0].pk])
     request = rf.post("/bestill/")
     response = LockBusyMiddleware(lambda r: None).process_exception(request, raised.value)
     assert response is not None and response.status_code == 503
